@@ -1,0 +1,37 @@
+# Two commands do everything: `make run` (dashboard on the sample data) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test install sample browser-deps clean-db
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium and CJK fonts for the browser tests and the chart images (root on Debian).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "需要 chromium 与 fonts-noto-cjk（apt-get install chromium fonts-noto-cjk）；浏览器测试将被跳过"; fi; \
+	fi
+
+run: $(STAMP)
+	$(BIN)/python -m analytics init
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest -q tests
+
+sample: $(STAMP)
+	$(BIN)/python -m analytics sample --out data/sample
+
+clean-db:
+	rm -f data/park.duckdb data/park.duckdb.wal

@@ -1,0 +1,94 @@
+"""What reading a workbook produces: parsed sheets, problems, and the report.
+
+These objects are the contract between the reader (analytics.ingest), the
+store (analytics.store), the command line and the upload page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+ERROR = "error"
+WARNING = "warning"
+LEVEL_LABELS = {ERROR: "错误", WARNING: "警告"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an uploaded workbook.
+
+    `row` is the Excel row number as the analyst sees it (1-based); `column`
+    is the header text as written in the file (or the field label when the
+    column is missing). `message` is Chinese and says what to do.
+    """
+
+    level: str
+    file: str
+    sheet: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    field: str | None = None
+
+    def describe(self) -> str:
+        """One line for the command line: 错误 文件 › 工作表 第12行 「成立日期」 值「2025-13-01」：原因."""
+        where = f"{self.file} › {self.sheet}"
+        if self.row is not None:
+            where += f" 第{self.row}行"
+        if self.column:
+            where += f" 「{self.column}」"
+        if self.value is not None:
+            where += f" 值「{self.value}」"
+        return f"{LEVEL_LABELS.get(self.level, self.level)} {where}：{self.message}"
+
+
+@dataclass
+class SheetResult:
+    """One sheet of a workbook after recognition and parsing.
+
+    `frame` holds one row per data row in canonical columns (the dataset's
+    fields, its extra columns, `_row` = Excel row number and `_valid` = no
+    error on that row); money in 万元, dates as datetime64, periods as the
+    first day of the month. `dataset` is None when the sheet was skipped
+    (`skipped_reason` says why: prose, hidden, empty, unrecognised headers).
+    """
+
+    file: str
+    sheet: str
+    dataset: str | None
+    skipped_reason: str | None = None
+    header_rows: tuple[int, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)  # header text -> field name
+    unused_columns: list[str] = field(default_factory=list)
+    frame: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+    rows_read: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == WARNING]
+
+
+@dataclass
+class WorkbookResult:
+    """A whole uploaded file: its sheets, or a file-level error (not a workbook, corrupt…)."""
+
+    file: str
+    sha256: str
+    sheets: list[SheetResult] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for s in self.sheets for p in s.problems]
+
+    @property
+    def has_errors(self) -> bool:
+        return self.error is not None or any(s.errors for s in self.sheets)

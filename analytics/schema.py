@@ -1,0 +1,331 @@
+"""The datasets, declared once.
+
+Every reader, validator, template, store table and doc page reads this module;
+nothing else in the project lists header names, field types or keys.
+
+Canonical units inside the store (see ../shared/DATA.md): money in 万元,
+dates as DATE, months as the first day of the month, percentages as percent
+numbers (9.9 means 9.9 %).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------------------
+# Field kinds
+# ---------------------------------------------------------------------------
+# str     free text, NFKC-normalised, trimmed
+# code    identifier text (NFKC, all spaces removed, upper-cased)
+# uscc    unified social credit code, 18 chars (GB 32100-2015)
+# date    a calendar date (Excel date, serial, or the text forms in DATA.md)
+# period  a month (first day of the month); cumulative periods "1-5月" end in May
+# money   an amount, converted to 万元 (header unit, overridden by a unit in the cell)
+# number  a plain number (no unit conversion)
+# pct     a percentage as a percent number
+# enum    text normalised through `Field.normalise` to one of `Field.allowed`
+KINDS = ("str", "code", "uscc", "date", "period", "money", "number", "pct", "enum")
+
+# Money unit factors: value in that unit x factor = value in 万元.
+MONEY_UNIT_TO_WAN = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4}
+CANONICAL_MONEY_UNIT = "万元"
+
+SECTORS = ("医疗器械", "医药", "食品保健品", "生产性服务业", "绿色算力", "其他")
+ENTITY_TYPES = ("企业", "个体工商户", "农民专业合作社")
+STAGES = ("洽谈", "签约", "开工", "投产", "停滞")
+STAGE_ORDER = ("洽谈", "签约", "开工", "投产")
+VISIT_TYPES = ("政策走访", "问题访谈", "跟踪回访")
+DEMAND_CATEGORIES = ("融资", "用地", "用工", "审批", "市场", "政策", "其他")
+DEMAND_STATUSES = ("已办结", "办理中", "未办理")
+ALIVE_STATUS = "存续"
+CLOSED_STATUSES = ("注销", "吊销", "撤销", "迁出")
+STATUSES = (ALIVE_STATUS,) + CLOSED_STATUSES
+
+# Raw text -> canonical value. Keys are compared after NFKC + trimming.
+STATUS_SYNONYMS = {
+    "存续": "存续", "在业": "存续", "在营": "存续", "开业": "存续", "在册": "存续",
+    "存续(在营、开业、在册)": "存续", "存续(在营,开业,在册)": "存续", "正常": "存续",
+    "注销": "注销", "已注销": "注销", "吊销": "吊销", "已吊销": "吊销",
+    "吊销,未注销": "吊销", "吊销，未注销": "吊销", "吊销未注销": "吊销",
+    "撤销": "撤销", "已撤销": "撤销", "迁出": "迁出", "已迁出": "迁出",
+}
+STAGE_SYNONYMS = {
+    "洽谈": "洽谈", "洽谈中": "洽谈", "在谈": "洽谈", "对接中": "洽谈", "意向": "洽谈",
+    "签约": "签约", "已签约": "签约", "签约未开工": "签约",
+    "开工": "开工", "已开工": "开工", "在建": "开工", "建设中": "开工", "开工建设": "开工",
+    "投产": "投产", "已投产": "投产", "竣工投产": "投产", "运营": "投产", "已运营": "投产",
+    "投产运营": "投产", "竣工": "投产",
+    "停滞": "停滞", "暂停": "停滞", "终止": "停滞", "停建": "停滞", "已终止": "停滞",
+}
+VISIT_TYPE_SYNONYMS = {
+    "政策走访": "政策走访", "带着政策走访": "政策走访", "政策宣传": "政策走访",
+    "问题访谈": "问题访谈", "直面问题访谈": "问题访谈",
+    "跟踪回访": "跟踪回访", "持续跟踪回访": "跟踪回访", "回访": "跟踪回访",
+}
+DEMAND_STATUS_SYNONYMS = {
+    "已办结": "已办结", "办结": "已办结", "已解决": "已办结", "完成": "已办结", "已完成": "已办结",
+    "办理中": "办理中", "正在办理": "办理中", "推进中": "办理中", "在办": "办理中",
+    "未办理": "未办理", "未办": "未办理", "待办理": "未办理", "未解决": "未办理",
+}
+DEMAND_CATEGORY_SYNONYMS = {c: c for c in DEMAND_CATEGORIES} | {
+    "融资需求": "融资", "资金": "融资", "用地需求": "用地", "土地": "用地",
+    "用工需求": "用工", "招工": "用工", "人才": "用工", "审批手续": "审批", "手续办理": "审批",
+    "市场开拓": "市场", "销售": "市场", "政策咨询": "政策", "政策兑现": "政策",
+}
+ACCOUNT_TYPE_SYNONYMS = {"企业": "企业", "项目": "项目", "重点企业": "企业", "重点项目": "项目"}
+
+# Footer rows: a row whose first non-empty cell starts with one of these is
+# never data (DATA.md, layout quirks).
+FOOTER_PREFIXES = ("合计", "总计", "小计", "制表单位", "制表人", "制表", "填报说明", "填表说明",
+                   "审核人", "负责人", "说明", "注:", "注：", "备注:", "数据来源")
+# Sub-headers that are ambiguous alone; they take the merged group above them.
+SUB_HEADERS = ("本年累计", "上年同期累计", "上年同期", "本月", "上年同月", "累计", "同比增长", "增速")
+SERIAL_HEADERS = ("序号", "编号序号", "No", "NO", "No.")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a dataset, as stored and as recognised in a workbook.
+
+    `synonyms` are header texts seen in real exports (compared after NFKC,
+    with spaces and the bracketed unit removed). `unit` is the unit assumed
+    for a money field whose header and cell name none.
+    """
+
+    name: str
+    kind: str
+    label: str
+    synonyms: tuple[str, ...]
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    normalise: dict[str, str] | None = None
+    unit: str | None = None
+    doc: str = ""
+    # plausible range (inclusive) for numeric kinds; outside -> warning
+    plausible: tuple[float, float] | None = None
+
+    @property
+    def sql_type(self) -> str:
+        return {"date": "DATE", "period": "DATE", "money": "DOUBLE", "number": "DOUBLE",
+                "pct": "DOUBLE"}.get(self.kind, "VARCHAR")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset: its table, fields, key and how a new upload merges.
+
+    merge:
+      snapshot  upsert by key; rows not in the upload stay (the upload may be partial)
+      period    the periods carried by the upload replace the same periods in the store
+      ledger    rows identified by a fingerprint of `key` fields plus their
+                occurrence number, so a whole ledger uploaded again with rows
+                appended adds only the new rows
+    """
+
+    name: str
+    label: str
+    table: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    merge: str
+    source: str
+    doc: str = ""
+    # fields that, alone, make a sheet recognisable as this dataset
+    signature: tuple[str, ...] = ()
+    extra_columns: tuple[tuple[str, str], ...] = field(default=())
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"数据集 {self.name} 没有字段 {name}；可用字段：{', '.join(self.field_names)}")
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+
+USCC_SYNONYMS = ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "统一社会信用代码/注册号")
+INDUSTRY_CODE = Field("industry_code", "code", "国民经济行业代码",
+                      ("国民经济行业代码", "行业代码", "行业门类代码", "国民经济行业分类代码"),
+                      doc="GB/T 4754-2017, e.g. C3581; a code without its letter gets it back")
+SECTOR = Field("sector", "str", "产业类别", ("产业类别", "所属产业", "产业"),
+               doc="the park's sector; when absent it comes from the industry code via data/sector_mapping.csv")
+
+ENTITIES = Dataset(
+    name="entities", label="市场主体名录", table="entities", merge="snapshot",
+    source="市场监管部门登记系统", key=("uscc",),
+    signature=("uscc", "name", "established_on"),
+    fields=(
+        Field("uscc", "uscc", "统一社会信用代码", USCC_SYNONYMS, required=True),
+        Field("name", "str", "市场主体名称", ("市场主体名称", "企业名称", "主体名称", "名称"), required=True),
+        Field("entity_type", "enum", "主体类型", ("主体类型", "市场主体类型", "企业类型", "类型"),
+              allowed=ENTITY_TYPES, doc="raw text kept in entity_type_raw"),
+        Field("established_on", "date", "成立日期", ("成立日期", "登记日期", "注册日期", "设立日期"), required=True),
+        Field("status", "enum", "登记状态", ("登记状态", "经营状态", "状态"), allowed=STATUSES,
+              normalise=STATUS_SYNONYMS),
+        Field("closed_on", "date", "注销日期", ("注销日期", "吊销日期", "迁出日期", "核准日期")),
+        INDUSTRY_CODE,
+        Field("industry_name", "str", "所属行业", ("所属行业", "国民经济行业", "行业")),
+        Field("registered_capital", "money", "注册资本（万元）", ("注册资本",), unit="万元",
+              plausible=(0, 1e8)),
+        SECTOR,
+    ),
+    extra_columns=(("entity_type_raw", "VARCHAR"), ("status_raw", "VARCHAR"), ("sector_raw", "VARCHAR")),
+)
+
+_VA = "工业增加值"
+_OUT = "工业总产值"
+INDUSTRIAL = Dataset(
+    name="industrial", label="规上工业企业主要指标", table="industrial", merge="period",
+    source="统计部门规上工业月报", key=("period", "uscc"),
+    signature=("uscc", "value_added_ytd"),
+    fields=(
+        Field("period", "period", "报告期", ("报告期", "统计期", "期别", "月份", "统计时间"), required=True,
+              doc="end month of the cumulative period, first day of that month"),
+        Field("uscc", "uscc", "统一社会信用代码", USCC_SYNONYMS, required=True),
+        Field("name", "str", "企业名称", ("企业名称", "单位名称", "详细名称")),
+        Field("value_added_ytd", "money", "工业增加值 本年累计（万元）",
+              (f"{_VA} 本年累计", f"{_VA}本年累计", f"本年累计{_VA}", "增加值累计", f"{_VA}累计",
+               f"{_VA} 累计"), required=True, unit="万元", plausible=(-1e6, 1e8)),
+        Field("value_added_prev_ytd", "money", "工业增加值 上年同期累计（万元）",
+              (f"{_VA} 上年同期累计", f"{_VA} 上年同期", f"上年同期{_VA}", "增加值上年同期",
+               f"{_VA}上年同期累计", f"{_VA}上年同期", f"上年同期累计{_VA}"), unit="万元", plausible=(-1e6, 1e8),
+              doc="blank means 0"),
+        Field("output_ytd", "money", "工业总产值 本年累计（万元）",
+              (f"{_OUT} 本年累计", f"{_OUT}本年累计", f"本年累计{_OUT}", "总产值累计", f"{_OUT}累计"),
+              unit="万元", plausible=(-1e6, 1e9)),
+        Field("output_prev_ytd", "money", "工业总产值 上年同期累计（万元）",
+              (f"{_OUT} 上年同期累计", f"{_OUT} 上年同期", f"上年同期{_OUT}", "总产值上年同期",
+               f"{_OUT}上年同期累计", f"{_OUT}上年同期"), unit="万元", plausible=(-1e6, 1e9)),
+        Field("revenue_ytd", "money", "营业收入 本年累计（万元）",
+              ("营业收入 本年累计", "营业收入本年累计", "营业收入累计", "营业收入"), unit="万元",
+              plausible=(-1e6, 1e9)),
+        INDUSTRY_CODE,
+        SECTOR,
+    ),
+    extra_columns=(("sector_raw", "VARCHAR"),),
+)
+
+PRICE_INDEX = Dataset(
+    name="price_index", label="工业生产者出厂价格指数", table="price_index", merge="period",
+    source="统计部门", key=("period",),
+    signature=("period", "price_index"),
+    doc="prior year = 100; comparable-price growth divides the current sum by index/100",
+    fields=(
+        Field("period", "period", "报告期", ("报告期", "统计期", "期别", "月份"), required=True),
+        Field("price_index", "number", "价格指数（上年同期=100）",
+              ("价格指数", "工业生产者出厂价格指数", "出厂价格指数", "价格指数(上年同期=100)",
+               "价格指数(上年=100)"), required=True, plausible=(50, 200)),
+    ),
+)
+
+INDICATORS = Dataset(
+    name="indicators", label="主要经济指标", table="indicators", merge="period",
+    source="统计部门主要经济指标月报", key=("indicator", "period"),
+    signature=("indicator", "growth_pct"),
+    fields=(
+        Field("indicator", "str", "指标名称", ("指标名称", "指标"), required=True),
+        Field("unit", "str", "计量单位", ("计量单位", "单位")),
+        Field("period", "period", "报告期", ("报告期", "统计期", "期别", "月份"), required=True,
+              doc="may come from the sheet name, the title or a period header such as 1-5月"),
+        Field("value_ytd", "number", "本年累计", ("本年累计", "累计值", "累计"),
+              doc="in the row's own unit (计量单位), not converted"),
+        Field("growth_pct", "pct", "同比增长（%）",
+              ("同比增长", "增速", "比上年同期增长", "同比增长(%)", "增速(%)", "比上年同期增长(%)",
+               "同比增减", "同比增长率"), plausible=(-100, 1000)),
+    ),
+)
+
+PROJECTS = Dataset(
+    name="projects", label="招商引资项目台账", table="projects", merge="snapshot",
+    source="招商部门项目台账", key=("project_key",),
+    signature=("name", "stage"),
+    doc="project_key is project_id when the ledger has one, else the project name",
+    fields=(
+        Field("project_id", "code", "项目编号", ("项目编号", "项目代码")),
+        Field("name", "str", "项目名称", ("项目名称",), required=True),
+        Field("investor", "str", "投资主体", ("投资主体", "投资方", "企业名称", "签约企业")),
+        Field("sector", "str", "产业类别", ("产业类别", "所属产业", "行业类别")),
+        Field("investment", "money", "计划总投资（万元）", ("计划总投资", "总投资", "投资额", "协议投资额"),
+              unit="万元", plausible=(0, 1e7)),
+        Field("origin", "str", "来源地", ("来源地", "投资方所在地", "来源省份")),
+        Field("signed_on", "date", "签约时间", ("签约时间", "签约日期")),
+        Field("stage", "enum", "项目阶段", ("项目阶段", "当前阶段", "项目状态", "进展阶段"), required=True,
+              allowed=STAGES, normalise=STAGE_SYNONYMS),
+        Field("started_on", "date", "开工时间", ("开工时间", "开工日期")),
+        Field("producing_on", "date", "投产时间", ("投产时间", "投产日期")),
+        Field("leader", "str", "包保领导", ("包保领导", "责任领导")),
+        Field("department", "str", "责任部门", ("责任部门", "责任单位")),
+        Field("next_step", "str", "下一节点", ("下一节点",)),
+        Field("due_on", "date", "节点时限", ("节点时限", "计划完成时间")),
+        Field("progress", "str", "最新进展", ("最新进展", "进展情况")),
+    ),
+    extra_columns=(("project_key", "VARCHAR"), ("stage_raw", "VARCHAR"), ("sector_raw", "VARCHAR")),
+)
+
+SALES = Dataset(
+    name="sales", label="助企帮销台账", table="sales", merge="ledger",
+    source="园区助企帮销台账", key=("sold_on", "channel", "event", "enterprise", "product"),
+    signature=("sold_on", "amount"),
+    doc="the channel defaults to the sheet name when the sheet has no channel column",
+    fields=(
+        Field("sold_on", "date", "日期", ("日期", "销售日期", "活动日期"), required=True,
+              doc="month-only dates become the first day of the month"),
+        Field("channel", "str", "帮销渠道", ("帮销渠道", "销售渠道", "渠道")),
+        Field("event", "str", "活动名称", ("活动名称",)),
+        Field("enterprise", "str", "企业名称", ("企业名称", "企业", "供货企业")),
+        Field("product", "str", "产品名称", ("产品名称", "产品")),
+        Field("amount", "money", "销售额（万元）", ("销售额", "帮销金额", "金额"), required=True, unit="万元",
+              plausible=(0, 1e5)),
+    ),
+    extra_columns=(("row_key", "VARCHAR"),),
+)
+
+SERVICE_ACCOUNTS = Dataset(
+    name="service_accounts", label="包保对象", table="service_accounts", merge="snapshot",
+    source="园区党委包保工作台账", key=("account", "leader"),
+    signature=("account", "leader"),
+    fields=(
+        Field("account", "str", "包保对象", ("包保对象", "企业名称", "项目名称"), required=True),
+        Field("account_type", "enum", "对象类型", ("对象类型", "类型"), allowed=("企业", "项目"),
+              normalise=ACCOUNT_TYPE_SYNONYMS),
+        Field("leader", "str", "包保领导", ("包保领导",), required=True),
+        Field("department", "str", "责任部门", ("责任部门",)),
+    ),
+)
+
+SERVICE_VISITS = Dataset(
+    name="service_visits", label="走访与诉求", table="service_visits", merge="ledger",
+    source="园区“三访三促”走访台账", key=("visited_on", "account", "leader", "visit_type", "demand"),
+    signature=("visited_on", "account"),
+    doc="demand_status and resolved_on are updated in place when the ledger is uploaded again",
+    fields=(
+        Field("visited_on", "date", "走访日期", ("走访日期", "日期"), required=True),
+        Field("account", "str", "包保对象", ("包保对象", "企业名称", "项目名称"), required=True),
+        Field("leader", "str", "包保领导", ("包保领导", "走访领导")),
+        Field("visit_type", "enum", "走访类型", ("走访类型", "形式"), allowed=VISIT_TYPES,
+              normalise=VISIT_TYPE_SYNONYMS),
+        Field("demand_category", "enum", "诉求类别", ("诉求类别", "问题类型"), allowed=DEMAND_CATEGORIES,
+              normalise=DEMAND_CATEGORY_SYNONYMS),
+        Field("demand", "str", "诉求内容", ("诉求内容", "问题描述")),
+        Field("demand_status", "enum", "办理状态", ("办理状态", "状态"), allowed=DEMAND_STATUSES,
+              normalise=DEMAND_STATUS_SYNONYMS),
+        Field("resolved_on", "date", "办结日期", ("办结日期",)),
+    ),
+    extra_columns=(("row_key", "VARCHAR"),),
+)
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in (
+    ENTITIES, INDUSTRIAL, PRICE_INDEX, INDICATORS, PROJECTS, SALES, SERVICE_ACCOUNTS, SERVICE_VISITS)}
+
+
+def dataset(name: str) -> Dataset:
+    """The dataset called `name`; the error lists the allowed names."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(f"未知数据集 “{name}”；可用：{', '.join(DATASETS)}") from None
