@@ -1,0 +1,302 @@
+"""Plotly figure builders for the dashboard and the briefing: f(frame, ...) -> Figure.
+
+No streamlit here. Every figure is screenshot-ready on its own:
+  * the title names the subject and its period ("规上工业增加值累计增速（2025年1-5月）");
+  * the axes carry their units ("万元", "%", "户");
+  * a footnote INSIDE the figure names the source dataset and the data's date,
+    and for growth figures the price basis (现价 / 可比价);
+  * fonts are Noto Sans CJK SC first, so Chinese glyphs take their
+    simplified-Chinese forms in the browser and in kaleido;
+  * colours come from the constants below and nowhere else.
+
+Builders never mutate the frame they are given. An empty frame gives a figure
+that says 暂无数据 (the dashboard shows st.info before getting that far).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.schema import SECTORS, STAGES
+
+# ---------------------------------------------------------------------------
+# The one colour scheme
+# ---------------------------------------------------------------------------
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+PRIMARY = "#1f6f8b"      # the park's blue (also the theme's primaryColor)
+SECONDARY = "#e07a5f"    # comparisons: last year, official rate, 'after'
+MUTED = "#9aa5b1"        # context: prior values, 'before'
+POSITIVE = "#2e8b57"
+NEGATIVE = "#c0392b"
+TEXT = "#1f2933"
+GRID = "#e4e7eb"
+
+SECTOR_COLORS: dict[str, str] = {
+    "医疗器械": "#1f6f8b",
+    "医药": "#e07a5f",
+    "食品保健品": "#81b29a",
+    "生产性服务业": "#f2a541",
+    "绿色算力": "#6a4c93",
+    "其他": "#9aa5b1",
+}
+assert set(SECTOR_COLORS) == set(SECTORS)
+STAGE_COLORS: dict[str, str] = {"洽谈": "#9ecae1", "签约": "#4292c6", "开工": "#1f6f8b", "投产": "#2e8b57",
+                                "停滞": "#c0392b"}
+assert set(STAGE_COLORS) == set(STAGES)
+LIGHT_COLORS: dict[str, str] = {"红": "#d64545", "黄": "#e9b949", "绿": "#3c9d5d"}
+ENTITY_TYPE_COLORS: dict[str, str] = {"企业": "#1f6f8b", "个体工商户": "#f2a541", "农民专业合作社": "#81b29a"}
+DEMAND_STATUS_COLORS: dict[str, str] = {"已办结": "#3c9d5d", "办理中": "#e9b949", "未办理": "#d64545"}
+# for series without a fixed meaning (channels, visit types, ...)
+SEQUENCE: tuple[str, ...] = ("#1f6f8b", "#e07a5f", "#81b29a", "#f2a541", "#6a4c93", "#3d405b", "#9aa5b1",
+                             "#c44569", "#2a9d8f", "#8d6e63")
+
+FIXED_COLORS: dict[str, str] = {**SECTOR_COLORS, **STAGE_COLORS, **LIGHT_COLORS, **ENTITY_TYPE_COLORS, **DEMAND_STATUS_COLORS}
+
+HEIGHT_PX = 380
+SPARK_HEIGHT_PX = 60
+FOOTNOTE_SHIFT_PX = -58
+BASIS_LABELS = {"current": "现价", "comparable": "可比价", "official": "可比价（统计部门公布）",
+                "enterprise": "现价（企业数据汇总）"}
+
+
+def color_map(values: Sequence[str]) -> dict[str, str]:
+    """A colour for each value: the fixed colour where one exists (sectors, stages, ...), else the sequence."""
+    out: dict[str, str] = {}
+    free = iter(SEQUENCE * (len(values) // len(SEQUENCE) + 1))
+    for v in values:
+        out[v] = FIXED_COLORS.get(v) or next(free)
+    return out
+
+
+def footnote(source: str, data_date: str | None = None, basis: str | None = None, note: str | None = None) -> str:
+    """'数据来源：统计部门规上工业月报 · 数据截至2025年5月 · 现价' (basis may be a key of BASIS_LABELS)."""
+    parts = [f"数据来源：{source}"]
+    if data_date:
+        parts.append(f"数据截至{data_date}")
+    if basis:
+        parts.append(BASIS_LABELS.get(basis, basis))
+    if note:
+        parts.append(note)
+    return " · ".join(parts)
+
+
+def chart_config(filename: str) -> dict:
+    """The plotly config: modebar download as a 2x PNG named `filename` (Chinese, no extension)."""
+    safe = "".join(ch for ch in filename if ch not in '\\/:*?"<>|').strip() or "图表"
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+        "toImageButtonOptions": {"format": "png", "filename": safe, "scale": 2},
+        "locale": "zh-CN",
+    }
+
+
+def _style(fig: go.Figure, title: str, foot: str, x_title: str | None = None, y_title: str | None = None,
+           height: int = HEIGHT_PX, legend: bool = True) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 17, "color": TEXT}},
+        font={"family": FONT_FAMILY, "size": 13, "color": TEXT},
+        height=height,
+        margin={"l": 60, "r": 24, "t": 56, "b": 92},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0,
+                "title": {"text": ""}},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        separators=".,",
+    )
+    fig.update_xaxes(title_text=x_title, gridcolor=GRID, zerolinecolor=GRID, automargin=True)
+    fig.update_yaxes(title_text=y_title, gridcolor=GRID, zerolinecolor="#cbd2d9", automargin=True)
+    fig.add_annotation(text=foot, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+                       yshift=FOOTNOTE_SHIFT_PX, showarrow=False, align="left",
+                       font={"size": 11, "color": "#616e7c"})
+    return fig
+
+
+def _empty(title: str, foot: str, height: int = HEIGHT_PX) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text="暂无数据", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font={"size": 16, "color": MUTED})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _style(fig, title, foot, height=height, legend=False)
+
+
+def _number_text(values: pd.Series, digits: int) -> list[str]:
+    return [("" if pd.isna(v) else f"{v:,.{digits}f}") for v in values]
+
+
+def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, foot: str, x_title: str | None = None,
+        y_title: str | None = None, color: str | None = None, horizontal: bool = False,
+        barmode: str = "group", digits: int = 0, text: bool = True, height: int = HEIGHT_PX,
+        category_order: Sequence[str] | None = None, single_color: str | None = None) -> go.Figure:
+    """Bars of `y` by `x` (one bar per row), one trace per value of `color` if given.
+
+    With horizontal=True, `x` is still the category column and `y` the value column;
+    categories read top-down in the frame's order.
+    """
+    if frame.empty:
+        return _empty(title, foot, height)
+    data = frame.copy()
+    groups = [(None, data)] if color is None else list(data.groupby(color, sort=False))
+    colors = color_map([str(g) for g, _ in groups]) if color else {}
+    fig = go.Figure()
+    for name, part in groups:
+        shade = colors.get(str(name)) if color else None
+        if shade is None:
+            shade = single_color or PRIMARY
+            # one trace coloured per category when the categories have fixed colours
+            fixed = [FIXED_COLORS.get(str(c)) for c in part[x]]
+            marker_color = fixed if color is None and all(fixed) else shade
+        else:
+            marker_color = shade
+        kw = dict(name=str(name) if name is not None else y, marker_color=marker_color,
+                  text=_number_text(part[y], digits) if text else None, textposition="auto",
+                  cliponaxis=False, customdata=part[[x]].to_numpy())
+        if horizontal:
+            fig.add_trace(go.Bar(x=part[y], y=part[x].astype(str), orientation="h",
+                                 hovertemplate="%{y}：%{x:,." + str(digits) + "f}<extra></extra>", **kw))
+        else:
+            fig.add_trace(go.Bar(x=part[x].astype(str) if not pd.api.types.is_datetime64_any_dtype(part[x])
+                                 else part[x], y=part[y],
+                                 hovertemplate="%{x}：%{y:,." + str(digits) + "f}<extra></extra>", **kw))
+    fig.update_layout(barmode=barmode, bargap=0.25)
+    if horizontal:
+        order = list(category_order) if category_order else list(dict.fromkeys(data[x].astype(str)))
+        fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
+        return _style(fig, title, foot, x_title=y_title, y_title=x_title, height=height,
+                      legend=color is not None)
+    if category_order:
+        fig.update_xaxes(categoryorder="array", categoryarray=list(category_order))
+    return _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height, legend=color is not None)
+
+
+def line(frame: pd.DataFrame, x: str, y: str | Sequence[str], *, title: str, foot: str,
+         x_title: str | None = None, y_title: str | None = None, names: dict[str, str] | None = None,
+         series: str | None = None, digits: int = 1, markers: bool = True, text: bool = False,
+         height: int = HEIGHT_PX, x_is_month: bool = True, zero_line: bool = False) -> go.Figure:
+    """Lines of one or more value columns `y` over `x`, or one line per value of `series`.
+
+    `names` gives the legend label of each value column. With x_is_month the x axis reads "2025年5月".
+    """
+    if frame.empty:
+        return _empty(title, foot, height)
+    data = frame.copy()
+    names = names or {}
+    fig = go.Figure()
+    if series is not None:
+        traces = [(str(k), part, y) for k, part in data.groupby(series, sort=False)]
+    else:
+        cols = [y] if isinstance(y, str) else list(y)
+        traces = [(names.get(c, c), data, c) for c in cols]
+    colors = color_map([t[0] for t in traces])
+    if series is None and len(traces) > 1:
+        colors = dict(zip([t[0] for t in traces], (PRIMARY, SECONDARY, MUTED) + SEQUENCE[3:]))
+    for label, part, col in traces:
+        fig.add_trace(go.Scatter(
+            x=part[x], y=part[col], name=label, mode="lines+markers+text" if text else
+            ("lines+markers" if markers else "lines"),
+            line={"color": colors[label], "width": 2.5}, marker={"size": 7},
+            text=_number_text(part[col], digits) if text else None, textposition="top center",
+            hovertemplate=label + "：%{y:,." + str(digits) + "f}<extra></extra>", cliponaxis=False,
+            connectgaps=False))
+    if x_is_month:
+        fig.update_xaxes(tickformat="%Y年%-m月", hoverformat="%Y年%-m月")
+    if zero_line:
+        fig.add_hline(y=0, line={"color": "#cbd2d9", "width": 1})
+    return _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height, legend=len(traces) > 1)
+
+
+def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title: str, foot: str,
+             bar_name: str, line_name: str, y_title: str, y2_title: str, x_title: str | None = None,
+             digits: int = 0, height: int = HEIGHT_PX, markers: Sequence[tuple[str, str]] = ()) -> go.Figure:
+    """Monthly bars (`bar_col`, left axis) with a running line (`line_col`, right axis).
+
+    `markers` are (date 'YYYY-MM-DD', label) pairs drawn as vertical lines (e.g. a showroom opening).
+    """
+    if frame.empty:
+        return _empty(title, foot, height)
+    data = frame.copy()
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=data[x], y=data[bar_col], name=bar_name, marker_color=PRIMARY,
+                         hovertemplate=bar_name + "：%{y:,." + str(digits) + "f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=data[x], y=data[line_col], name=line_name, yaxis="y2", mode="lines+markers",
+                             line={"color": SECONDARY, "width": 2.5},
+                             hovertemplate=line_name + "：%{y:,." + str(digits) + "f}<extra></extra>"))
+    fig.update_layout(yaxis2={"title": {"text": y2_title}, "overlaying": "y", "side": "right",
+                              "showgrid": False, "rangemode": "tozero"})
+    fig.update_xaxes(tickformat="%Y年%-m月", hoverformat="%Y年%-m月")
+    for when, label in markers:
+        fig.add_vline(x=pd.Timestamp(when).timestamp() * 1000, line={"color": MUTED, "dash": "dot", "width": 1})
+        fig.add_annotation(x=pd.Timestamp(when), y=1, yref="paper", text=label, showarrow=False,
+                           yanchor="bottom", font={"size": 11, "color": "#616e7c"})
+    fig = _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height)
+    fig.update_layout(margin={"r": 70})
+    return fig
+
+
+def donut(frame: pd.DataFrame, names: str, values: str, *, title: str, foot: str, unit: str = "",
+          height: int = HEIGHT_PX, digits: int = 0) -> go.Figure:
+    """Shares of `values` by `names` as a ring; the legend carries the names, slices the percentages."""
+    if frame.empty or frame[values].fillna(0).sum() == 0:
+        return _empty(title, foot, height)
+    data = frame.copy()
+    colors = color_map([str(n) for n in data[names]])
+    fig = go.Figure(go.Pie(labels=data[names].astype(str), values=data[values], hole=0.55, sort=False,
+                           marker={"colors": [colors[str(n)] for n in data[names]]},
+                           textinfo="percent", texttemplate="%{percent:.1%}",
+                           hovertemplate="%{label}：%{value:,." + str(digits) + "f}" + unit
+                           + "（%{percent:.1%}）<extra></extra>"))
+    fig = _style(fig, title, foot, height=height)
+    fig.update_layout(legend={"orientation": "v", "yanchor": "middle", "y": 0.5, "x": 1.02, "xanchor": "left"},
+                      margin={"r": 140})
+    return fig
+
+
+def funnel(frame: pd.DataFrame, stage: str, value: str, *, title: str, foot: str, unit: str = "个",
+           height: int = HEIGHT_PX) -> go.Figure:
+    """A funnel of `value` through the stages in the frame's order (e.g. 洽谈 → 签约 → 开工 → 投产)."""
+    if frame.empty:
+        return _empty(title, foot, height)
+    data = frame.copy()
+    fig = go.Figure(go.Funnel(y=data[stage].astype(str), x=data[value], textinfo="value+percent initial",
+                              texttemplate="%{value}" + unit + "（%{percentInitial:.0%}）",
+                              marker={"color": [STAGE_COLORS.get(str(s), PRIMARY) for s in data[stage]]},
+                              hovertemplate="%{y}：%{x}" + unit + "<extra></extra>"))
+    return _style(fig, title, foot, height=height, legend=False)
+
+
+def sparkline(values: Sequence[float], *, color: str = PRIMARY, height: int = SPARK_HEIGHT_PX) -> go.Figure:
+    """A tiny trend line for a metric card: no axes, no title, no footnote (the card carries those)."""
+    vals = [v for v in values]
+    fig = go.Figure(go.Scatter(y=vals, mode="lines", line={"color": color, "width": 2}, fill="tozeroy",
+                               fillcolor="rgba(31,111,139,0.12)", hoverinfo="skip"))
+    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 4, "b": 4}, showlegend=False,
+                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+                      font={"family": FONT_FAMILY})
+    finite = [v for v in vals if v is not None and not pd.isna(v)]
+    if finite:
+        lo, hi = min(finite), max(finite)
+        pad = (hi - lo) * 0.1 or abs(hi) * 0.1 or 1
+        fig.update_yaxes(range=[lo - pad, hi + pad])
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def diverging_bar(frame: pd.DataFrame, label: str, value: str, *, title: str, foot: str, x_title: str,
+                  digits: int = 2, height: int = HEIGHT_PX) -> go.Figure:
+    """Horizontal bars coloured by sign (green up, red down), e.g. 拉动百分点 by enterprise."""
+    if frame.empty:
+        return _empty(title, foot, height)
+    data = frame.copy()
+    colors = [POSITIVE if (v or 0) >= 0 else NEGATIVE for v in data[value]]
+    fig = go.Figure(go.Bar(x=data[value], y=data[label].astype(str), orientation="h", marker_color=colors,
+                           text=_number_text(data[value], digits), textposition="auto", cliponaxis=False,
+                           customdata=data[[label]].to_numpy(),
+                           hovertemplate="%{y}：%{x:,." + str(digits) + "f}<extra></extra>"))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(data[label].astype(str))[::-1])
+    return _style(fig, title, foot, x_title=x_title, height=height, legend=False)

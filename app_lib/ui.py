@@ -1,0 +1,197 @@
+"""Streamlit helpers shared by app.py and the pages: the connection, the cached
+library calls, the sidebar filters, and the screenshot-ready chart/table/metric widgets.
+
+Pages arrange widgets and call the library through `run(...)`; they never
+write SQL or group frames themselves.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from analytics import charts, store
+from app_lib.export import to_xlsx_bytes
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALL_SECTORS = "全部产业"
+AS_OF_KEY = "as_of"
+SECTOR_KEY = "sector"
+
+
+# ---------------------------------------------------------------------------
+# Connection, data version, cached library calls
+# ---------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    return store.connect(path)
+
+
+def connection():
+    """The process-wide DuckDB connection to the store (PARK_DB, else data/park.duckdb)."""
+    return _connection(store.default_db_path())
+
+
+def data_version() -> int:
+    """The store's data version (changes on every import or rollback); part of every cache key."""
+    with connection().cursor() as cur:
+        if hasattr(store, "data_version"):
+            return int(store.data_version(cur))
+        return int(cur.execute("SELECT coalesce(max(batch_id), 0) FROM import_log").fetchone()[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_call(db: str, module: str, qualname: str, version: int, args: tuple, kwargs: tuple):
+    func = importlib.import_module(module)
+    for part in qualname.split("."):
+        func = getattr(func, part)
+    with _connection(db).cursor() as cur:
+        return func(cur, *args, **dict(kwargs))
+
+
+def run(func: Callable, *args, **kwargs):
+    """func(cursor, *args, **kwargs), cached by the store's data version and the arguments.
+
+    `func` is a library function whose first parameter is a DuckDB connection or cursor.
+    The result is a copy (st.cache_data), so callers may not mutate the cache.
+    """
+    return _cached_call(store.default_db_path(), func.__module__, func.__qualname__, data_version(),
+                        tuple(args), tuple(sorted(kwargs.items())))
+
+
+# ---------------------------------------------------------------------------
+# Filters (sidebar widgets live in app.py; pages read them here)
+# ---------------------------------------------------------------------------
+def default_as_of() -> dt.date:
+    """The latest date the data supports (analytics.summary.default_as_of), today when the store is empty."""
+    try:
+        from analytics import summary
+    except ImportError:           # the library's summary has not landed yet
+        return dt.date.today()
+    value = run(summary.default_as_of)
+    if value is None:
+        return dt.date.today()
+    return pd.Timestamp(value).date()
+
+
+def as_of() -> dt.date:
+    """The sidebar's as-of date."""
+    value = st.session_state.get(AS_OF_KEY)
+    if value is None:
+        return dt.date.today()
+    return value
+
+
+def sector() -> str | None:
+    """The sidebar's sector, or None for every sector."""
+    value = st.session_state.get(SECTOR_KEY, ALL_SECTORS)
+    return None if value in (None, ALL_SECTORS) else value
+
+
+def sector_text() -> str:
+    """'（医疗器械）' when a sector is selected, '' otherwise: appended to chart titles."""
+    s = sector()
+    return f"（{s}）" if s else ""
+
+
+# ---------------------------------------------------------------------------
+# Page elements
+# ---------------------------------------------------------------------------
+def header(title: str, caption: str | None = None) -> None:
+    """The page title with the as-of date and sector in a caption."""
+    st.title(title)
+    from analytics import fmt
+    bits = [f"数据日期：{fmt.date_cn(as_of())}", f"产业：{sector() or ALL_SECTORS}"]
+    if caption:
+        bits.append(caption)
+    st.caption("　|　".join(bits))
+
+
+def require(condition: bool, message: str) -> None:
+    """A missing precondition: say so and stop the page (never a blank page or an exception)."""
+    if not condition:
+        st.info(message)
+        st.stop()
+
+
+def is_empty(frame) -> bool:
+    return frame is None or (isinstance(frame, pd.DataFrame) and frame.empty)
+
+
+def download_xlsx(frame: pd.DataFrame, labels: dict[str, str] | None, filename: str, key: str,
+                  title: str | None = None, label: str = "下载数据（Excel）") -> None:
+    """A download button for `frame` as .xlsx with Chinese headers (`labels`: column -> header)."""
+    cols = [c for c in frame.columns if labels is None or c in labels] if labels else list(frame.columns)
+    data = to_xlsx_bytes(frame[cols], labels, title=title)
+    st.download_button(label, data=data, file_name=f"{filename}.xlsx", mime=XLSX_MIME, key=f"dl_{key}",
+                       icon=":material/download:", type="tertiary", on_click="ignore")
+
+
+def chart(fig, frame: pd.DataFrame, *, key: str, filename: str, labels: dict[str, str] | None = None,
+          empty_message: str = "所选日期和产业下暂无数据。", selectable: bool = False, download: bool = True):
+    """Show a figure with its xlsx download; an empty `frame` shows an explicit empty state.
+
+    Returns the selection state when `selectable` (st.plotly_chart on_select='rerun'), else None.
+    """
+    if is_empty(frame):
+        st.info(f"{_title_of(fig)}：{empty_message}")
+        return None
+    kwargs = dict(key=key, config=charts.chart_config(filename), theme=None)
+    if selectable:
+        kwargs.update(on_select="rerun", selection_mode=("points",))
+    state = st.plotly_chart(fig, **kwargs)
+    if download:
+        download_xlsx(frame, labels, filename, key, title=_title_of(fig))
+    return state if selectable else None
+
+
+def selected_values(state, field: str = "x") -> list:
+    """The clicked categories of a selectable chart: the point's `x` (or 'y', 'label', 'customdata')."""
+    if not state:
+        return []
+    try:
+        points = state["selection"]["points"]
+    except (KeyError, TypeError):
+        points = getattr(getattr(state, "selection", None), "points", []) or []
+    out = []
+    for p in points:
+        value = p.get(field) if isinstance(p, dict) else None
+        if field == "customdata" and isinstance(value, list):
+            value = value[0]
+        if value is not None and value not in out:
+            out.append(value)
+    return out
+
+
+def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: str, title: str | None = None,
+          empty_message: str = "暂无符合条件的记录。", height: int | str = "auto",
+          column_config: dict | None = None) -> None:
+    """A table with Chinese headers (only the columns in `labels`, in that order) and an xlsx download."""
+    if title:
+        st.markdown(f"**{title}**")
+    if is_empty(frame):
+        st.info(empty_message)
+        return
+    cols = [c for c in labels if c in frame.columns]
+    shown = frame[cols].rename(columns=labels)
+    config = {labels[k]: v for k, v in (column_config or {}).items() if k in labels}
+    st.dataframe(shown, hide_index=True, height=height, column_config=config or None, key=f"tbl_{key}")
+    download_xlsx(frame[cols], labels, filename, key, title=title)
+
+
+def metric(label: str, value: str, delta: str | None = None, *, trend=None, help: str | None = None,
+           delta_color: str = "normal", delta_arrow: str = "auto", chart_type: str = "line") -> None:
+    """A bordered metric card with an optional change and a small trend (a list of numbers, oldest first)."""
+    trend = [float(v) for v in trend if v is not None and not pd.isna(v)] if trend is not None else None
+    st.metric(label, value, delta, help=help, border=True, delta_color=delta_color, delta_arrow=delta_arrow,
+              chart_data=trend if trend and len(trend) > 1 else None, chart_type=chart_type)
+
+
+def _title_of(fig) -> str:
+    try:
+        return str(fig.layout.title.text or "图表")
+    except AttributeError:
+        return "图表"
