@@ -204,9 +204,15 @@ def cmd_hash_password(args) -> int:
     import getpass
 
     from analytics import auth
-    pw = getpass.getpass("新的分析员密码：")
-    if pw != getpass.getpass("再输入一次："):
-        print("两次输入不一致，未生成。", file=sys.stderr)
+    if sys.stdin.isatty():
+        pw = getpass.getpass("新的分析员密码：")
+        if pw != getpass.getpass("再输入一次："):
+            print("两次输入不一致，未生成。", file=sys.stderr)
+            return 1
+    else:  # piped: the first line of standard input
+        pw = sys.stdin.readline().rstrip("\n")
+    if not pw:
+        print("密码不能为空。", file=sys.stderr)
         return 1
     print(auth.hash_password(pw))
     return 0
