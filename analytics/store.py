@@ -48,6 +48,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS import_problems (batch_id BIGINT, level VARCHAR, file VARCHAR, "
                 "sheet VARCHAR, row BIGINT, \"column\" VARCHAR, value VARCHAR, message VARCHAR)")
     con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute("CREATE TABLE IF NOT EXISTS column_mappings (layout VARCHAR, header VARCHAR, field VARCHAR, "
+                "saved_at TIMESTAMP, saved_by VARCHAR, PRIMARY KEY (layout, header))")
 
 
 def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -414,3 +416,27 @@ def rollback(con: duckdb.DuckDBPyConnection, batch_id: int, *, who: str = "å‘½ä»
             con.execute("ROLLBACK")
             raise
     return new_id
+
+
+# ---------------------------------------------------------------------------
+# Column mappings chosen by hand on the upload page, remembered per sheet layout
+# ---------------------------------------------------------------------------
+def layout_signature(dataset: str, headers: list[str]) -> str:
+    """A sheet layout: its dataset and the set of its header texts (order ignored)."""
+    import hashlib
+    return hashlib.sha256(("\x1f".join([dataset] + sorted(headers))).encode("utf-8")).hexdigest()[:16]
+
+
+def remembered_mapping(con: duckdb.DuckDBPyConnection, layout: str) -> dict[str, str]:
+    """{header text: field} saved for this layout."""
+    return dict(con.execute("SELECT header, field FROM column_mappings WHERE layout = ?", [layout]).fetchall())
+
+
+def remember_mapping(con: duckdb.DuckDBPyConnection, layout: str, mapping: dict[str, str], who: str) -> None:
+    """Save (replace) the hand-made mapping of a layout; an empty field name forgets that header."""
+    with _WRITE_LOCK:
+        now = datetime.now().replace(microsecond=0)
+        for header, fld in mapping.items():
+            con.execute("DELETE FROM column_mappings WHERE layout = ? AND header = ?", [layout, header])
+            if fld:
+                con.execute("INSERT INTO column_mappings VALUES (?, ?, ?, ?, ?)", [layout, header, fld, now, who])

@@ -176,3 +176,13 @@ def test_two_imports_at_the_same_moment_both_land(tmp_path):
 def test_not_a_workbook_is_refused_with_the_readers_reason(con):
     o = store.import_workbooks(con, [WorkbookResult(file="x.xlsx", sha256="", error="不是 Excel 文件")])[0]
     assert not o.committed and o.refused == "不是 Excel 文件"
+
+
+def test_hand_made_column_mapping_is_remembered_per_layout(con):
+    layout = store.layout_signature("sales", ["日期", "金额", "帮销单位"])
+    assert layout == store.layout_signature("sales", ["帮销单位", "日期", "金额"])  # order ignored
+    assert layout != store.layout_signature("sales", ["日期", "金额"])
+    store.remember_mapping(con, layout, {"帮销单位": "enterprise"}, who="甲")
+    assert store.remembered_mapping(con, layout) == {"帮销单位": "enterprise"}
+    store.remember_mapping(con, layout, {"帮销单位": ""}, who="甲")
+    assert store.remembered_mapping(con, layout) == {}
