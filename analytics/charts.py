@@ -48,11 +48,13 @@ assert set(STAGE_COLORS) == set(STAGES)
 LIGHT_COLORS: dict[str, str] = {"红": "#d64545", "黄": "#e9b949", "绿": "#3c9d5d"}
 ENTITY_TYPE_COLORS: dict[str, str] = {"企业": "#1f6f8b", "个体工商户": "#f2a541", "农民专业合作社": "#81b29a"}
 DEMAND_STATUS_COLORS: dict[str, str] = {"已办结": "#3c9d5d", "办理中": "#e9b949", "未办理": "#d64545"}
+COMPARISON_COLORS: dict[str, str] = {"节点前": MUTED, "节点后": PRIMARY, "上年同期": MUTED, "本年": PRIMARY}
 # for series without a fixed meaning (channels, visit types, ...)
 SEQUENCE: tuple[str, ...] = ("#1f6f8b", "#e07a5f", "#81b29a", "#f2a541", "#6a4c93", "#3d405b", "#9aa5b1",
                              "#c44569", "#2a9d8f", "#8d6e63")
 
-FIXED_COLORS: dict[str, str] = {**SECTOR_COLORS, **STAGE_COLORS, **LIGHT_COLORS, **ENTITY_TYPE_COLORS, **DEMAND_STATUS_COLORS}
+FIXED_COLORS: dict[str, str] = {**SECTOR_COLORS, **STAGE_COLORS, **LIGHT_COLORS, **ENTITY_TYPE_COLORS, **DEMAND_STATUS_COLORS,
+                                 **COMPARISON_COLORS}
 
 HEIGHT_PX = 380
 SPARK_HEIGHT_PX = 60

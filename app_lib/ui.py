@@ -166,6 +166,23 @@ def selected_values(state, field: str = "x") -> list:
     return out
 
 
+def sync_selection(state, field: str, widget_key: str, options) -> None:
+    """Carry a chart click into a filter widget (call BEFORE the widget is drawn).
+
+    A new click sets the widget `widget_key` to the clicked value (when it is one of `options`);
+    clearing the selection resets it to the first option. The user's own choice otherwise stays.
+    """
+    clicked = selected_values(state, field)
+    memo = f"_click_{widget_key}"
+    if clicked == st.session_state.get(memo, []):
+        return
+    st.session_state[memo] = clicked
+    if clicked and clicked[0] in options:
+        st.session_state[widget_key] = clicked[0]
+    elif not clicked:
+        st.session_state[widget_key] = options[0]
+
+
 def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: str, title: str | None = None,
           empty_message: str = "暂无符合条件的记录。", height: int | str = "auto",
           column_config: dict | None = None) -> None:

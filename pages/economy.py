@@ -1,0 +1,96 @@
+"""经济运行: cumulative growth of value added (official vs enterprise-level), sector
+contribution, and the enterprises pulling the rate up and down."""
+import streamlit as st
+
+from analytics import charts, fmt
+from analytics.metrics import growth
+from analytics.metrics._common import month_end
+from analytics.schema import INDUSTRIAL, INDICATORS
+from app_lib import ui
+from app_lib.labels import pick
+
+ui.header("经济运行", "规上工业增加值为累计口径，1、2月合并报告")
+as_of, sector = ui.as_of(), ui.sector()
+
+head = ui.run(growth.headline_growth, as_of)
+ui.require(head.period is not None, "暂无规上工业数据：请先在“数据导入”页导入规上工业企业主要指标或主要经济指标。")
+period = head.period
+period_text = fmt.period_label(period, with_year=True)
+data_date = fmt.month_label(period)
+basis_text = "可比价" if head.basis == "official" else "现价"
+
+cols = st.columns(5)
+with cols[0]:
+    ui.metric(f"规上工业增加值增速（{head.label}）", fmt.pct(head.pct),
+              None if head.change_pp is None else f"{head.change_pp:+.1f}个百分点",
+              trend=list(head.series.values()),
+              help=f"{'统计部门公布（可比价）' if head.basis == 'official' else '企业数据同口径汇总（现价）'}；"
+                   f"变化为较上年全年（{fmt.pct(head.last_year_pct)}）")
+with cols[1]:
+    ui.metric("上年全年增速（1-12月）", fmt.pct(head.last_year_pct))
+with cols[2]:
+    ui.metric("企业汇总增速（现价）", fmt.pct(head.enterprise_pct),
+              None if head.official_pct is None or head.enterprise_pct is None
+              else f"与公布数差{head.enterprise_pct - head.official_pct:+.1f}个百分点", delta_color="off")
+with cols[3]:
+    ui.metric("企业汇总增速（可比价）", fmt.pct(head.comparable_pct),
+              help="企业现价增加值按工业生产者出厂价格指数折算；未导入价格指数时为“—”")
+with cols[4]:
+    ui.metric("样本企业", fmt.count(head.n_enterprises, "家"))
+
+left, right = st.columns(2)
+with left:
+    if sector:
+        series = ui.run(growth.growth_series, period.year, "current", sector)
+        series = series[series["period"] <= period]
+        fig = charts.line(series, "period", "growth_pct", title=f"{sector}规上工业增加值累计增速（{period.year}年）",
+                          foot=charts.footnote(INDUSTRIAL.source, data_date, "current"), y_title="增速（%）",
+                          text=True, zero_line=True, names={"growth_pct": "企业汇总（现价）"})
+        ui.chart(fig, series, key="eco_series", filename=f"{sector}规上工业增加值增速_{period_text}",
+                 labels=pick("label", "ytd", "prev_ytd", "growth_pct", "n_enterprises"))
+    else:
+        rec = ui.run(growth.reconciliation, month_end(period))
+        fig = charts.line(rec, "period", ["official_pct", "enterprise_pct", "comparable_pct"],
+                          title=f"规上工业增加值累计增速：公布数与企业汇总（{period.year}年）",
+                          foot=charts.footnote(f"{INDICATORS.source}、{INDUSTRIAL.source}", data_date,
+                                               note="公布数为可比价，企业汇总为现价及可比价"),
+                          names={"official_pct": "统计部门公布（可比价）", "enterprise_pct": "企业汇总（现价）",
+                                 "comparable_pct": "企业汇总（可比价）"},
+                          y_title="增速（%）", text=True, zero_line=True)
+        ui.chart(fig, rec, key="eco_series", filename=f"规上工业增加值增速_{period_text}",
+                 labels=pick("label", "official_pct", "enterprise_pct", "comparable_pct", "diff_pp"))
+
+with right:
+    contrib = ui.run(growth.sector_contribution, period)
+    fig = charts.diverging_bar(contrib, "sector", "contribution_pp",
+                               title=f"各产业拉动规上工业增加值增长（{period_text}）",
+                               foot=charts.footnote(INDUSTRIAL.source, data_date, "current",
+                                                    note="点击条形查看该产业企业"),
+                               x_title="拉动（个百分点）")
+    state = ui.chart(fig, contrib, key="eco_contrib", filename=f"各产业拉动_{period_text}", selectable=True,
+                     labels=pick("sector", "ytd", "prev_ytd", "growth_pct", "contribution_pp", "share_pct"))
+
+clicked = ui.selected_values(state, "y")
+scope = clicked[0] if clicked else sector
+st.subheader(f"拉动与拖累最大的企业{f'（{scope}）' if scope else ''}")
+top = ui.run(growth.enterprise_contribution, period, 10, scope)
+c1, c2 = st.columns(2)
+with c1:
+    fig = charts.diverging_bar(top, "name", "contribution_pp",
+                               title=f"企业拉动{(scope or '全园区')}增长前后各10家（{period_text}）",
+                               foot=charts.footnote(INDUSTRIAL.source, data_date, "current"),
+                               x_title="拉动（个百分点）", height=520)
+    ui.chart(fig, top, key="eco_top", filename=f"企业拉动_{period_text}",
+             labels=pick("name", "sector", "ytd", "prev_ytd", "growth_pct", "contribution_pp", "direction",
+                         name="企业名称"))
+with c2:
+    growing, shrinking = ui.run(growth.movers, period, 10, scope)
+    cols_ = pick("name", "sector", "ytd", "prev_ytd", "change_wan", "growth_pct", name="企业名称")
+    fmt_cfg = {"ytd": st.column_config.NumberColumn(format="%.1f"),
+               "prev_ytd": st.column_config.NumberColumn(format="%.1f"),
+               "change_wan": st.column_config.NumberColumn(format="%+.1f"),
+               "growth_pct": st.column_config.NumberColumn(format="%.1f")}
+    ui.table(growing, cols_, key="eco_up", filename=f"增加值增长最多的企业_{period_text}",
+             title=f"增加值增长最多的企业（{period_text}，万元）", column_config=fmt_cfg)
+    ui.table(shrinking, cols_, key="eco_down", filename=f"增加值下降最多的企业_{period_text}",
+             title=f"增加值下降最多的企业（{period_text}，万元）", column_config=fmt_cfg)

@@ -1,0 +1,7 @@
+"""Placeholder until the library module lands."""
+import streamlit as st
+
+from app_lib import ui
+
+ui.header("structure")
+st.info("本页正在建设中。")

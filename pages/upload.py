@@ -1,0 +1,200 @@
+"""数据导入: analysts bring the month's workbooks in; preview, check, commit whole, roll back.
+
+Layout only: reading, checking, merging and rollback are analytics.ingest / analytics.store.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from analytics import report, store, summary
+from analytics.ingest import read_workbook
+from analytics.ingest.model import WorkbookResult
+from analytics.schema import DATASETS
+from app_lib import auth, ui
+from app_lib.labels import LABELS
+
+MAX_UPLOAD_MB = 50  # per file; matches server.maxUploadSize in .streamlit/config.toml
+PREVIEW_ROWS = 50
+HEADLINE_LABELS = {
+    "entities_total": "市场主体总数（户）", "entities_new_12m": "近一年新设（户）",
+    "industrial_growth_ytd": "规上工业增加值增速（%）", "projects_signed_ytd": "今年签约项目（个）",
+    "projects_investment_ytd_yi": "签约项目计划总投资（亿元）", "sales_assistance_total_wan": "帮销累计（万元）",
+    "key_accounts": "包保对象（个）",
+}
+
+st.title("数据导入")
+if auth.role() != auth.ANALYST:
+    auth.login_form()
+    st.stop()
+st.caption(f"当前分析员：{auth.user_name()}。每个文件整体导入或整体不导入；导入后各页立即显示新数据，任何一次导入都可撤销。")
+auth.logout_button()
+
+tab_upload, tab_history, tab_templates = st.tabs(["上传与导入", "导入历史与撤销", "下载模板"])
+
+
+def _read(name: str, data: bytes, overrides: dict | None) -> WorkbookResult:
+    """Read once per (file content, overrides) in this session."""
+    cache = st.session_state.setdefault("_upload_reads", {})
+    key = (hashlib.sha256(data).hexdigest(), repr(sorted((overrides or {}).items())))
+    if key not in cache:
+        cache[key] = read_workbook(data, file_name=name, column_overrides=overrides or None)
+    return cache[key]
+
+
+def _layout(sheet) -> str:
+    return store.layout_signature(sheet.dataset, list(sheet.columns) + list(sheet.unused_columns))
+
+
+def _overrides_for(con, wb: WorkbookResult) -> dict:
+    """Remembered hand-made mappings for each recognised sheet of this workbook."""
+    out = {}
+    for s in wb.sheets:
+        if s.dataset:
+            saved = store.remembered_mapping(con, _layout(s))
+            if saved:
+                out[s.sheet] = saved
+    return out
+
+
+def _headline(cur) -> dict:
+    figures = summary.headline(cur, ui.as_of())
+    return {k: figures.get(k) for k in HEADLINE_LABELS}
+
+
+def _sheet_panel(con, wb: WorkbookResult, idx: int) -> None:
+    for s in wb.sheets:
+        if not s.dataset:
+            st.markdown(f"- 工作表「{s.sheet}」：**已跳过**（{s.skipped_reason}）")
+            continue
+        ds = DATASETS[s.dataset]
+        with st.expander(f"工作表「{s.sheet}」→ {ds.label}：读取 {s.rows_read} 行，错误 {len(s.errors)}，"
+                         f"警告 {len(s.warnings)}", expanded=bool(s.errors)):
+            rows = "、".join(f"第{r}行" for r in s.header_rows) or "—"
+            st.markdown(f"表头位置：{rows}")
+            mapping = pd.DataFrame([{"文件中的列": h, "识别为": ds.field(f).label if f in ds.field_names else f}
+                                    for h, f in s.columns.items()])
+            st.dataframe(mapping, hide_index=True, key=f"map_{idx}_{s.sheet}")
+            if s.unused_columns:
+                st.markdown("未使用的列（可手工指定对应字段，下次同样格式的文件自动沿用）：")
+                options = [""] + [f.name for f in ds.fields if f.name not in s.columns.values()]
+                choice = {}
+                for h in s.unused_columns:
+                    choice[h] = st.selectbox(h, options, key=f"manual_{idx}_{s.sheet}_{h}",
+                                             format_func=lambda f: "（不使用）" if not f else ds.field(f).label)
+                if st.button("应用并记住这些对应关系", key=f"apply_map_{idx}_{s.sheet}"):
+                    picked = {h: f for h, f in choice.items() if f}
+                    store.remember_mapping(con, _layout(s), picked, who=auth.user_name())
+                    st.rerun()
+            for note in s.notes:
+                st.caption(note)
+            if s.frame is not None and not s.frame.empty:
+                preview = s.frame.drop(columns=[c for c in ("_valid",) if c in s.frame.columns]).head(PREVIEW_ROWS)
+                preview = preview.rename(columns={f.name: f.label for f in ds.fields} | {"_row": "Excel行号"}
+                                         | {k: LABELS.get(k, k) for k in preview.columns if k not in ds.field_names})
+                st.dataframe(preview, hide_index=True, key=f"preview_{idx}_{s.sheet}")
+
+
+with tab_upload:
+    uploads = st.file_uploader("选择一个或多个 Excel 工作簿（.xlsx / .xlsm）", accept_multiple_files=True,
+                               type=["xlsx", "xlsm", "xls", "csv"], key="upload_files")
+    skip_invalid = st.checkbox("跳过有错误的行，只导入其余行（默认：有任何错误则整个文件不导入）", key="skip_invalid")
+    if not uploads:
+        st.info("请选择要导入的文件。可在“下载模板”页获取各数据集的标准表头。")
+    cur = ui.connection().cursor()
+    for idx, up in enumerate(uploads or []):
+        st.subheader(f"文件：{up.name}")
+        data = up.getvalue()
+        if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+            st.error(f"文件“{up.name}”大小 {len(data) / 1048576:.1f} MB，超过 {MAX_UPLOAD_MB} MB 的上限。"
+                     f"请按年份或工作表拆分后分别上传。")
+            continue
+        wb = _read(up.name, data, None)
+        overrides = _overrides_for(cur, wb)
+        if overrides:
+            wb = _read(up.name, data, overrides)
+        if wb.error:
+            st.error(wb.error)
+            continue
+        _sheet_panel(cur, wb, idx)
+        if wb.problems:
+            frame = report.problems_frame(wb.problems)
+            st.markdown(f"**问题清单**：错误 {sum(p.level == 'error' for p in wb.problems)} 个，"
+                        f"警告 {sum(p.level == 'warning' for p in wb.problems)} 个")
+            st.dataframe(frame, hide_index=True, key=f"problems_{idx}")
+            marked = report.highlighted_workbook(data, wb.problems, {s.sheet: s.header_rows for s in wb.sheets})
+            stem = up.name.rsplit(".", 1)[0]
+            st.download_button("下载标出问题单元格的工作簿", marked, file_name=f"{stem}_问题已标出.xlsx",
+                               mime=ui.XLSX_MIME, key=f"marked_{idx}", on_click="ignore")
+        before = _headline(cur)
+        preview = store.import_workbooks(cur, [wb], who=auth.user_name(), skip_invalid=skip_invalid, dry_run=True,
+                                         inspect=_headline)[0]
+        if preview.refused:
+            st.error(preview.refused)
+            continue
+        st.markdown("**导入后的变化（预览，尚未写入）**")
+        counts = pd.DataFrame([{"工作表": s.sheet, "数据集": DATASETS[s.dataset].label, "新增": s.rows_new,
+                                "更新": s.rows_updated, "未变": s.rows_unchanged, "该期已不含（将删除）": s.rows_removed,
+                                "跳过的错误行": s.rows_skipped} for s in preview.sheets])
+        st.dataframe(counts, hide_index=True, key=f"counts_{idx}")
+        for s in preview.sheets:
+            if s.updated_before is not None and not s.updated_before.empty:
+                st.markdown(f"「{s.sheet}」将更新的行（前后对比，最多 {store.PREVIEW_ROWS} 行）")
+                c1, c2 = st.columns(2)
+                c1.caption("库中现有")
+                c1.dataframe(s.updated_before, hide_index=True, key=f"before_{idx}_{s.sheet}")
+                c2.caption("本次上传")
+                c2.dataframe(s.updated_after, hide_index=True, key=f"after_{idx}_{s.sheet}")
+            if s.removed is not None and not s.removed.empty:
+                st.markdown(f"「{s.sheet}」同报告期库中有、本次文件中没有的行（导入后删除）")
+                st.dataframe(s.removed, hide_index=True, key=f"removed_{idx}_{s.sheet}")
+        after = preview.inspected or {}
+        st.dataframe(pd.DataFrame([{"指标": label, "导入前": before.get(k), "导入后": after.get(k)}
+                                   for k, label in HEADLINE_LABELS.items()]).astype({"导入前": str, "导入后": str}),
+                     hide_index=True, key=f"headline_{idx}")
+        if st.button(f"确认导入“{up.name}”", type="primary", key=f"commit_{idx}"):
+            outcome = store.import_workbooks(cur, [wb], who=auth.user_name(), skip_invalid=skip_invalid)[0]
+            if outcome.committed:
+                st.session_state["_upload_done"] = f"已导入“{up.name}”（批次 {outcome.batch_id}），各页已更新。"
+                st.rerun()
+            else:
+                st.error(outcome.refused)
+    if st.session_state.get("_upload_done"):
+        st.success(st.session_state.pop("_upload_done"))
+
+with tab_history:
+    cur = ui.connection().cursor()
+    log = store.import_log(cur)
+    if log.empty:
+        st.info("还没有导入记录。")
+    else:
+        shown = log.rename(columns={"batch_id": "批次", "kind": "类型", "file_name": "文件", "sheet": "工作表",
+                                    "dataset": "数据集", "rows_read": "读取", "rows_new": "新增", "rows_updated": "更新",
+                                    "rows_unchanged": "未变", "rows_removed": "删除", "rows_skipped": "跳过",
+                                    "warnings": "警告", "imported_at": "时间", "imported_by": "操作人",
+                                    "rolled_back_by": "被撤销于批次", "note": "说明"}).drop(columns=["sha256"])
+        shown["类型"] = shown["类型"].map({"import": "导入", "rollback": "撤销"})
+        st.dataframe(shown, hide_index=True, key="history_table")
+        undoable = sorted(log.loc[(log["kind"] == "import") & log["rolled_back_by"].isna(), "batch_id"].unique(),
+                          reverse=True)
+        if undoable:
+            batch = st.selectbox("要撤销的批次", undoable, key="rollback_batch")
+            confirm = st.checkbox(f"我确认撤销批次 {batch}：其新增的行删除，被其更新或删除的行恢复", key="rollback_confirm")
+            if st.button("撤销", disabled=not confirm, key="rollback_button"):
+                try:
+                    new_id = store.rollback(cur, int(batch), who=auth.user_name())
+                    st.session_state["_rollback_done"] = f"已撤销批次 {batch}（撤销记录为批次 {new_id}），各页已更新。"
+                    st.rerun()
+                except store.StoreError as exc:
+                    st.error(str(exc))
+    if st.session_state.get("_rollback_done"):
+        st.success(st.session_state.pop("_rollback_done"))
+
+with tab_templates:
+    from analytics import templates
+    st.markdown("模板的表头与看板识别的列名一致，“填写说明”工作表列出每个字段的含义、单位和可选值。")
+    for ds in DATASETS.values():
+        st.download_button(f"{ds.label}模板", templates.template_bytes(ds.name), file_name=f"{ds.label}模板.xlsx",
+                           mime=ui.XLSX_MIME, key=f"tpl_{ds.name}", on_click="ignore")
