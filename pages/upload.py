@@ -192,9 +192,20 @@ with tab_history:
     if st.session_state.get("_rollback_done"):
         st.success(st.session_state.pop("_rollback_done"))
 
-with tab_templates:
+
+
+@st.cache_data(show_spinner=False)
+def _template(name: str) -> bytes:
+    import tempfile
+    from pathlib import Path
+
     from analytics import templates
+    with tempfile.TemporaryDirectory() as tmp:
+        return Path(templates.write_template(name, Path(tmp) / "t.xlsx")).read_bytes()
+
+
+with tab_templates:
     st.markdown("模板的表头与看板识别的列名一致，“填写说明”工作表列出每个字段的含义、单位和可选值。")
     for ds in DATASETS.values():
-        st.download_button(f"{ds.label}模板", templates.template_bytes(ds.name), file_name=f"{ds.label}模板.xlsx",
+        st.download_button(f"{ds.label}模板", _template(ds.name), file_name=f"{ds.label}模板.xlsx",
                            mime=ui.XLSX_MIME, key=f"tpl_{ds.name}", on_click="ignore")
