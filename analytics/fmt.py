@@ -1,0 +1,141 @@
+"""How the park writes its numbers (DESIGN.md "Presentation conventions").
+
+Money in 万元 below 1 亿, in 亿元 from 1 亿 (1 亿元 = 10000 万元); counts of
+entities in 户, enterprises in 家, projects in 个; growth rates as "9.9%";
+changes of a rate in 个百分点; cumulative periods as "1-5月"; dates as
+"2025年6月15日". Every function returns "—" for a missing value (None/NaN).
+"""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+MISSING = "—"
+WAN_PER_YI = 10000.0  # 1 亿元 = 10000 万元
+
+
+def _missing(x) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(math.isnan(x))
+    except TypeError:
+        return False
+
+
+def _trim(text: str) -> str:
+    """'23.50' -> '23.5', '10.0' -> '10'."""
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def yi(wan: float | None, digits: int = 1) -> str:
+    """万元 -> '23.5亿元' (rounded to `digits` decimals, trailing zeros dropped)."""
+    if _missing(wan):
+        return MISSING
+    return f"{_trim(f'{wan / WAN_PER_YI:.{digits}f}')}亿元"
+
+
+def wan(wan_value: float | None, digits: int = 1) -> str:
+    """万元 -> '56.3万元' (plain, rounded, trailing zeros dropped)."""
+    if _missing(wan_value):
+        return MISSING
+    return f"{_trim(f'{wan_value:.{digits}f}')}万元"
+
+
+def wan_to_text(wan_value: float | None) -> str:
+    """An amount in 万元 as the park writes it in prose.
+
+    - from 1 亿 (10000 万元): 亿元 with one decimal: 235000 -> '23.5亿元';
+    - 100 to 9999 万元: the leading digit's magnitude, with 余 when something is cut:
+      9234.5 -> '9000余万元', 8000 -> '8000万元', 512 -> '500余万元';
+    - below 100 万元: one decimal: 56.34 -> '56.3万元';
+    - negative amounts keep their sign on the magnitude: -8000 -> '-8000万元'.
+    """
+    if _missing(wan_value):
+        return MISSING
+    v = float(wan_value)
+    if v < 0:
+        return "-" + wan_to_text(-v)
+    if v >= WAN_PER_YI:
+        return yi(v)
+    if v >= 100:
+        step = 10 ** int(math.floor(math.log10(v)))
+        base = math.floor(v / step) * step
+        suffix = "余" if v - base > 1e-9 else ""
+        return f"{int(base)}{suffix}万元"
+    return wan(v)
+
+
+def pct(x: float | None, digits: int = 1) -> str:
+    """A percent number -> '9.9%' (one decimal kept: 3 -> '3.0%')."""
+    if _missing(x):
+        return MISSING
+    return f"{x:.{digits}f}%"
+
+
+def pp(x: float | None, digits: int = 1) -> str:
+    """A change of a rate in percentage points -> '6.9个百分点' (sign kept: '-1.2个百分点')."""
+    if _missing(x):
+        return MISSING
+    return f"{x:.{digits}f}个百分点"
+
+
+def change_pp_text(x: float | None, digits: int = 1) -> str:
+    """A change of a rate in words: 6.9 -> '提高6.9个百分点', -1.2 -> '回落1.2个百分点', 0 -> '持平'."""
+    if _missing(x):
+        return MISSING
+    r = round(float(x), digits)
+    if r == 0:
+        return "持平"
+    return f"{'提高' if r > 0 else '回落'}{abs(r):.{digits}f}个百分点"
+
+
+def count(n: int | None, unit: str = "户") -> str:
+    """A count with its measure word: count(6879, '户') -> '6879户' (户 entities, 家 enterprises, 个 projects)."""
+    if _missing(n):
+        return MISSING
+    return f"{int(n)}{unit}"
+
+
+def _as_date(d) -> date:
+    if isinstance(d, datetime):
+        return d.date()
+    if isinstance(d, date):
+        return d
+    if hasattr(d, "to_pydatetime"):  # pandas Timestamp
+        return d.to_pydatetime().date()
+    return date.fromisoformat(str(d)[:10])
+
+
+def date_cn(d) -> str:
+    """date(2025, 6, 15) -> '2025年6月15日'."""
+    if d is None:
+        return MISSING
+    d = _as_date(d)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def period_label(period, with_year: bool = False) -> str:
+    """The cumulative period ending in `period`'s month: May -> '1-5月', February -> '1-2月',
+    December -> '1-12月'; January alone -> '1月'. with_year: '2025年1-5月'."""
+    if period is None:
+        return MISSING
+    p = _as_date(period)
+    label = "1月" if p.month == 1 else f"1-{p.month}月"
+    return f"{p.year}年{label}" if with_year else label
+
+
+def month_label(month) -> str:
+    """date(2025, 5, 1) -> '2025年5月'."""
+    if month is None:
+        return MISSING
+    m = _as_date(month)
+    return f"{m.year}年{m.month}月"
+
+
+def month_key(month) -> str:
+    """date(2025, 5, 1) -> '2025-05' (the JSON keys of the summary)."""
+    m = _as_date(month)
+    return f"{m.year:04d}-{m.month:02d}"

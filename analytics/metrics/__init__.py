@@ -1,0 +1,1 @@
+"""Pure analytics over the store: one module per subject; no streamlit here."""

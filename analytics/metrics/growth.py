@@ -1,0 +1,287 @@
+"""规上工业增加值增速: cumulative same-sample growth of the park's above-scale industry.
+
+Definitions (../shared/DATA.md §2, §2b):
+
+- A period is the end month of a cumulative period ("1-5月" -> 2025-05-01).
+  January is reported together with February, so a January-only period is
+  never shown (rows with month 1 are ignored).
+- Same-sample growth for period P: (Σ ytd / Σ prev_ytd - 1) x 100 over the
+  enterprises reporting in P, each with its own prior-year figure from the same
+  row; a blank prior-year value counts as 0. An enterprise that joined the
+  list adds its own current and prior figures; one that left is in neither sum.
+- Comparable prices (可比价): each period's current sum is divided by the price
+  index of that period / 100 (prior year = 100) before the ratio; without an
+  index for the period the comparable growth is missing (NaN).
+- Revenue has no prior-year column: its prior value is the same enterprise's
+  revenue_ytd in the same period a year earlier, and only enterprises present
+  in both periods are counted (same sample).
+- Official growth: the indicator table's 规上工业增加值 row (comparable prices,
+  not recomputable). Where it exists for a period it is the headline figure.
+- Contribution (拉动, 百分点) of a group: (its ytd - its prev_ytd) / total prev_ytd x 100;
+  the contributions add up to the total growth.
+Money in 万元, rates in percent, changes of rates in 个百分点.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from analytics.metrics._common import as_date, none_if_nan, period_labels, query
+
+MEASURES = ("value_added", "output", "revenue")
+BASES = ("current", "comparable")
+BASIS_LABELS = {"current": "现价", "comparable": "可比价"}
+INDICATOR_SYNONYMS = {
+    "规上工业增加值": ("规上工业增加值", "规模以上工业增加值", "规上工业增加值增速", "规模以上工业增加值增速"),
+    "规上工业总产值": ("规上工业总产值", "规模以上工业总产值"),
+}
+
+
+def _check(measure: str, basis: str) -> None:
+    if measure not in MEASURES:
+        raise ValueError(f"未知指标 “{measure}”；可用：{'、'.join(MEASURES)}")
+    if basis not in BASES:
+        raise ValueError(f"未知价格口径 “{basis}”；可用：{'、'.join(BASES)}")
+
+
+def _rows_sql(measure: str) -> str:
+    """SQL (no parameters) giving one row per enterprise and period: period, uscc, name, sector, cur, prev (万元).
+
+    January-only periods and rows without a current value are left out.
+    """
+    if measure == "revenue":
+        return """
+            SELECT r.period, r.uscc, r.name, r.sector, r.revenue_ytd AS cur, p.revenue_ytd AS prev
+            FROM industrial r
+            JOIN industrial p ON p.uscc = r.uscc AND p.period = r.period - INTERVAL 1 YEAR
+            WHERE month(r.period) > 1 AND r.revenue_ytd IS NOT NULL AND p.revenue_ytd IS NOT NULL"""
+    cur, prev = f"{measure}_ytd", f"{measure}_prev_ytd"
+    return f"""
+        SELECT period, uscc, name, sector, {cur} AS cur, coalesce({prev}, 0) AS prev
+        FROM industrial WHERE month(period) > 1 AND {cur} IS NOT NULL"""
+
+
+def _deflated(basis: str) -> tuple[str, str]:
+    """(join clause, current-value expression) for the price basis."""
+    if basis == "comparable":
+        return ("LEFT JOIN price_index pi ON pi.period = r.period",
+                "r.cur / (pi.price_index / 100.0)")
+    return ("", "r.cur")
+
+
+def growth_series(con: duckdb.DuckDBPyConnection, year: int | None = None, basis: str = "current",
+                  sector: str | None = None, measure: str = "value_added") -> pd.DataFrame:
+    """Same-sample cumulative growth, one row per cumulative period (ascending).
+
+    Columns: period (date, end month), label ('1-5月'), ytd (万元, deflated when
+    basis='comparable'), prev_ytd (万元), growth_pct (percent; NaN when prev_ytd is 0
+    or, for comparable, when no price index is loaded for the period),
+    n_enterprises (enterprises in the sample), basis ('current'/'comparable').
+    `year` None = every year; `sector` None = the whole park.
+    """
+    _check(measure, basis)
+    join, cur = _deflated(basis)
+    sql = f"""
+        WITH r AS ({_rows_sql(measure)})
+        SELECT r.period, sum({cur}) AS ytd, sum(r.prev) AS prev_ytd, count(DISTINCT r.uscc) AS n_enterprises
+        FROM r {join}
+        WHERE (CAST(? AS INTEGER) IS NULL OR year(r.period) = ?) AND (CAST(? AS VARCHAR) IS NULL OR r.sector = ?)
+        GROUP BY r.period ORDER BY r.period"""
+    df = query(con, sql, [year, year, sector, sector])
+    df["period"] = pd.to_datetime(df["period"]).dt.date
+    df["label"] = period_labels(df["period"])
+    df["growth_pct"] = (df["ytd"] / df["prev_ytd"].where(df["prev_ytd"] != 0) - 1) * 100
+    df["n_enterprises"] = df["n_enterprises"].astype("int64")
+    df["basis"] = basis
+    return df[["period", "label", "ytd", "prev_ytd", "growth_pct", "n_enterprises", "basis"]]
+
+
+def official_growth(con: duckdb.DuckDBPyConnection, indicator: str = "规上工业增加值") -> pd.DataFrame:
+    """The official rate from the indicator table, one row per cumulative period (ascending).
+
+    Columns: period (date), label ('1-5月'), value_ytd (in the row's own unit), growth_pct (percent).
+    The indicator name also matches its usual variants (规模以上工业增加值…). January-only rows are ignored.
+    """
+    names = list(INDICATOR_SYNONYMS.get(indicator, (indicator,)))
+    df = query(con, """
+        SELECT period, max(value_ytd) AS value_ytd, max(growth_pct) AS growth_pct
+        FROM indicators
+        WHERE list_contains(?, trim(indicator)) AND month(period) > 1 AND growth_pct IS NOT NULL
+        GROUP BY period ORDER BY period""", [names])
+    df["period"] = pd.to_datetime(df["period"]).dt.date
+    df["label"] = period_labels(df["period"])
+    return df[["period", "label", "value_ytd", "growth_pct"]]
+
+
+@dataclass(frozen=True)
+class GrowthHeadline:
+    """The headline growth of value added at an as-of date.
+
+    period: the latest cumulative period whose month has ended by as_of, in as_of's
+    year (if that year has none yet, the latest one before it); pct: the official
+    rate for that period when loaded (basis 'official'), else the enterprise-level
+    same-sample rate at current prices (basis 'enterprise'); last_year_pct: 1-12月
+    of the year before period's year (same preference); change_pp = pct - last_year_pct
+    (个百分点); series: {'YYYY-MM': pct} for each period of period's year up to
+    period, each with the same official-first preference. Percent, one decimal.
+    """
+
+    period: date | None
+    label: str | None
+    pct: float | None
+    basis: str | None
+    enterprise_pct: float | None = None
+    official_pct: float | None = None
+    comparable_pct: float | None = None
+    last_year_pct: float | None = None
+    last_year_period: date | None = None
+    change_pp: float | None = None
+    series: dict = field(default_factory=dict)
+    n_enterprises: int | None = None
+
+
+def _r1(x):
+    x = none_if_nan(x)
+    return None if x is None else round(float(x), 1)
+
+
+def _combined(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
+    """Periods whose month has ended by as_of: enterprise (current, comparable) and official rates."""
+    cur = growth_series(con)
+    comp = growth_series(con, basis="comparable")[["period", "growth_pct"]].rename(
+        columns={"growth_pct": "comparable_pct"})
+    off = official_growth(con)[["period", "growth_pct"]].rename(columns={"growth_pct": "official_pct"})
+    cur = cur.rename(columns={"growth_pct": "enterprise_pct"})
+    df = cur.merge(comp, on="period", how="outer").merge(off, on="period", how="outer")
+    if df.empty:
+        return df
+    df = df.sort_values("period").reset_index(drop=True)
+    ends = pd.to_datetime(df["period"]) + pd.offsets.MonthEnd(0)
+    df = df[ends.dt.date <= as_date(as_of)].reset_index(drop=True)
+    df["pct"] = df["official_pct"].where(df["official_pct"].notna(), df["enterprise_pct"])
+    df["basis"] = df["official_pct"].notna().map({True: "official", False: "enterprise"})
+    df["label"] = period_labels(df["period"]) if len(df) else []
+    return df
+
+
+def headline_growth(con: duckdb.DuckDBPyConnection, as_of: date) -> GrowthHeadline:
+    """The growth figure the overview and the briefing lead with (see GrowthHeadline)."""
+    as_of = as_date(as_of)
+    df = _combined(con, as_of)
+    df = df[df["pct"].notna()] if len(df) else df
+    if df.empty:
+        return GrowthHeadline(None, None, None, None)
+    years = pd.to_datetime(df["period"]).dt.year
+    this_year = df[years == as_of.year]
+    row = (this_year if len(this_year) else df).iloc[-1]
+    period = row["period"]
+    same_year = df[years == period.year]
+    series = {f"{p.year:04d}-{p.month:02d}": _r1(v) for p, v in zip(same_year["period"], same_year["pct"])}
+    last = df[df["period"] == date(period.year - 1, 12, 1)]
+    last_pct = _r1(last["pct"].iloc[0]) if len(last) else None
+    pct = _r1(row["pct"])
+    n = none_if_nan(row.get("n_enterprises"))
+    return GrowthHeadline(
+        period=period, label=row["label"], pct=pct, basis=row["basis"],
+        enterprise_pct=_r1(row["enterprise_pct"]), official_pct=_r1(row["official_pct"]),
+        comparable_pct=_r1(row["comparable_pct"]), last_year_pct=last_pct,
+        last_year_period=date(period.year - 1, 12, 1) if len(last) else None,
+        change_pp=None if last_pct is None or pct is None else round(pct - last_pct, 1),
+        series=series, n_enterprises=None if n is None else int(n))
+
+
+def reconciliation(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
+    """Official vs enterprise-level growth, one row per period of as_of's year whose month has ended.
+
+    Columns: period, label, official_pct (可比价, official), enterprise_pct (现价, same sample),
+    comparable_pct (enterprise figures deflated by the price index, NaN without one),
+    diff_pp = official_pct - enterprise_pct (个百分点), diff_comparable_pp = official_pct - comparable_pct.
+    """
+    as_of = as_date(as_of)
+    df = _combined(con, as_of)
+    cols = ["period", "label", "official_pct", "enterprise_pct", "comparable_pct", "diff_pp", "diff_comparable_pp"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df = df[pd.to_datetime(df["period"]).dt.year == as_of.year].copy()
+    df["diff_pp"] = df["official_pct"] - df["enterprise_pct"]
+    df["diff_comparable_pp"] = df["official_pct"] - df["comparable_pct"]
+    return df[cols].reset_index(drop=True)
+
+
+def sector_contribution(con: duckdb.DuckDBPyConnection, period: date, basis: str = "current",
+                        measure: str = "value_added") -> pd.DataFrame:
+    """Each park sector's part in period P's growth, one row per sector of schema.SECTORS with data.
+
+    Columns: sector, ytd, prev_ytd (万元), growth_pct (the sector's own same-sample growth),
+    contribution_pp (拉动: (ytd - prev_ytd) / park total prev_ytd x 100, 个百分点; the rows add
+    up to the park's growth), share_pct (ytd / park total ytd x 100). Sorted by contribution, descending.
+    """
+    _check(measure, basis)
+    join, cur = _deflated(basis)
+    df = query(con, f"""
+        WITH r AS ({_rows_sql(measure)}),
+        s AS (SELECT r.sector, sum({cur}) AS ytd, sum(r.prev) AS prev_ytd
+              FROM r {join} WHERE r.period = ? GROUP BY r.sector)
+        SELECT sector, ytd, prev_ytd,
+               (ytd - prev_ytd) / nullif(sum(prev_ytd) OVER (), 0) * 100 AS contribution_pp,
+               ytd / nullif(sum(ytd) OVER (), 0) * 100 AS share_pct
+        FROM s ORDER BY contribution_pp DESC NULLS LAST, sector""", [month_of(period)])
+    df["growth_pct"] = (df["ytd"] / df["prev_ytd"].where(df["prev_ytd"] != 0) - 1) * 100
+    return df[["sector", "ytd", "prev_ytd", "growth_pct", "contribution_pp", "share_pct"]]
+
+
+def month_of(period) -> date:
+    """Any date in the period's month -> the first day of that month (how periods are stored)."""
+    p = as_date(period)
+    return p.replace(day=1)
+
+
+def _enterprise_frame(con, period, sector, measure="value_added") -> pd.DataFrame:
+    return query(con, f"""
+        WITH r AS ({_rows_sql(measure)}),
+        s AS (SELECT uscc, name, sector, cur AS ytd, prev AS prev_ytd FROM r
+              WHERE period = ? AND (CAST(? AS VARCHAR) IS NULL OR sector = ?))
+        SELECT uscc, name, sector, ytd, prev_ytd, ytd - prev_ytd AS change_wan,
+               CASE WHEN prev_ytd <> 0 THEN (ytd / prev_ytd - 1) * 100 END AS growth_pct,
+               (ytd - prev_ytd) / nullif(sum(prev_ytd) OVER (), 0) * 100 AS contribution_pp
+        FROM s""", [month_of(period), sector, sector])
+
+
+def enterprise_contribution(con: duckdb.DuckDBPyConnection, period: date, n: int = 10,
+                            sector: str | None = None, measure: str = "value_added") -> pd.DataFrame:
+    """The enterprises that pull period P's growth up most and down most.
+
+    One row per enterprise: uscc, name, sector, ytd, prev_ytd (万元), growth_pct (percent, NaN when
+    the prior value is 0), contribution_pp (拉动, 个百分点, relative to the prior total of the
+    selected scope: the park, or `sector` when given), direction ('拉动' or '拖累').
+    The n largest positive contributions first (descending), then the n most negative (ascending).
+    """
+    df = _enterprise_frame(con, period, sector, measure)
+    up = df[df["contribution_pp"] > 0].sort_values(["contribution_pp", "uscc"], ascending=[False, True]).head(n)
+    down = df[df["contribution_pp"] < 0].sort_values(["contribution_pp", "uscc"]).head(n)
+    up = up.assign(direction="拉动")
+    down = down.assign(direction="拖累")
+    out = pd.concat([up, down], ignore_index=True)
+    return out[["uscc", "name", "sector", "ytd", "prev_ytd", "growth_pct", "contribution_pp", "direction"]]
+
+
+def movers(con: duckdb.DuckDBPyConnection, period: date, n: int = 10, sector: str | None = None,
+           measure: str = "value_added") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(growing, shrinking): the n enterprises whose ytd rose most and fell most in 万元 against the
+    same months a year earlier. One row per enterprise: uscc, name, sector, ytd, prev_ytd,
+    change_wan (ytd - prev_ytd, 万元), growth_pct (percent; NaN when the prior value is 0).
+    growing is sorted by change descending (only rises), shrinking ascending (only falls)."""
+    df = _enterprise_frame(con, period, sector, measure)
+    cols = ["uscc", "name", "sector", "ytd", "prev_ytd", "change_wan", "growth_pct"]
+    growing = df[df["change_wan"] > 0].sort_values(["change_wan", "uscc"], ascending=[False, True]).head(n)
+    shrinking = df[df["change_wan"] < 0].sort_values(["change_wan", "uscc"]).head(n)
+    return growing[cols].reset_index(drop=True), shrinking[cols].reset_index(drop=True)
+
+
+def periods(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """Every cumulative period (end month, ascending) present in the industrial table, January excluded."""
+    rows = con.execute("SELECT DISTINCT period FROM industrial WHERE month(period) > 1 ORDER BY period").fetchall()
+    return [r[0] for r in rows]

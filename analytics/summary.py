@@ -1,0 +1,141 @@
+"""The headline figures: one function feeds the command line (summary --json), the overview page
+and the briefing.
+
+headline(con, as_of) returns a JSON-ready dict with the keys of issue 2 item 6
+plus a few more; a key whose dataset is empty is None.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from analytics.metrics import entities, growth, projects, sales, service
+from analytics.metrics._common import as_date, is_empty, none_if_nan
+from analytics.schema import ENTITY_TYPES, STAGES
+
+MEDICAL_SECTOR = "医疗器械"
+
+# (table, column, is_period): the dates that tell how far the data reaches
+_DATE_COLUMNS = (
+    ("entities", "established_on", False), ("entities", "closed_on", False),
+    ("sales", "sold_on", False),
+    ("projects", "signed_on", False), ("projects", "started_on", False), ("projects", "producing_on", False),
+    ("service_visits", "visited_on", False), ("service_visits", "resolved_on", False),
+    ("industrial", "period", True), ("indicators", "period", True),
+)
+
+
+def default_as_of(con: duckdb.DuckDBPyConnection, today: date | None = None) -> date:
+    """The latest date the data supports: the maximum, over every dataset, of the dates it records
+    (entities established/closed, sales, projects signed/started/producing, visits and resolutions,
+    and the last day of the latest industrial/indicator period), ignoring dates after `today`
+    (default: date.today()); `today` when the store holds no dates. Due dates (plans) never count."""
+    today = as_date(today) if today is not None else date.today()
+    parts = []
+    for table, col, is_period in _DATE_COLUMNS:
+        expr = f"last_day({col})" if is_period else col
+        parts.append(f'SELECT max({expr}) AS d FROM "{table}" WHERE {expr} <= ?')
+    sql = "SELECT max(d) FROM (" + " UNION ALL ".join(parts) + ")"
+    d = con.execute(sql, [today] * len(parts)).fetchone()[0]
+    return as_date(d) if d is not None else today
+
+
+def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
+    """The headline figures at as_of, JSON-serialisable.
+
+    Keys (issue 2, summary --json): as_of 'YYYY-MM-DD'; entities_total (户 alive at as_of);
+    entities_new_12m (established in (as_of - 1 year, as_of]); entities_by_type {企业, 个体工商户,
+    农民专业合作社: 户}; entities_new_by_month {'YYYY-MM': 户, the 12 months ending with as_of's month};
+    industrial_growth_ytd (percent, one decimal, see growth.headline_growth); industrial_growth_period
+    'YYYY-MM'; industrial_growth_basis 'official'/'enterprise'; industrial_growth_series
+    {'YYYY-MM': percent}; industrial_growth_last_year (1-12月 of the year before); projects_signed_ytd
+    (个 signed in [1 Jan, as_of]); projects_investment_ytd_yi (亿元, two decimals);
+    projects_signed_ytd_by_sector {sector: 个}; projects_by_stage {洽谈, 签约, 开工, 投产, 停滞: 个, whole
+    ledger}; sales_assistance_total_wan (万元 up to as_of, two decimals); sales_assistance_by_channel_wan
+    {channel: 万元}; key_accounts (个).
+    More: entities_closed_12m, industrial_growth_label ('1-5月'), industrial_growth_change_pp
+    (vs last year's 1-12月, 个百分点), industrial_growth_enterprise / _official / _comparable,
+    industrial_growth_last_year_period, projects_signed_ytd_medical, projects_investment_ytd_wan,
+    projects_total, sales_assistance_since ('YYYY-MM-DD', first sale).
+    """
+    d = as_date(as_of)
+    h: dict = {"as_of": d.isoformat()}
+
+    if is_empty(con, "entities"):
+        for k in ("entities_total", "entities_new_12m", "entities_by_type", "entities_new_by_month",
+                  "entities_closed_12m"):
+            h[k] = None
+    else:
+        counts = _entity_counts(con, d)
+        h["entities_total"] = counts["total"]
+        h["entities_new_12m"] = counts["new_12m"]
+        h["entities_by_type"] = {t: counts[t] for t in ENTITY_TYPES}
+        nbm = entities.new_by_month(con, d, 12)
+        h["entities_new_by_month"] = {m: int(n) for m, n in zip(nbm["month"], nbm["new"])}
+        h["entities_closed_12m"] = counts["closed_12m"]
+
+    g = growth.headline_growth(con, d)
+    h["industrial_growth_ytd"] = g.pct
+    h["industrial_growth_period"] = None if g.period is None else f"{g.period.year:04d}-{g.period.month:02d}"
+    h["industrial_growth_basis"] = g.basis
+    h["industrial_growth_series"] = dict(g.series) if g.period is not None else None
+    h["industrial_growth_last_year"] = g.last_year_pct
+    h["industrial_growth_label"] = g.label
+    h["industrial_growth_change_pp"] = g.change_pp
+    h["industrial_growth_enterprise"] = g.enterprise_pct
+    h["industrial_growth_official"] = g.official_pct
+    h["industrial_growth_comparable"] = g.comparable_pct
+    h["industrial_growth_last_year_period"] = (None if g.last_year_period is None
+                                               else f"{g.last_year_period.year:04d}-{g.last_year_period.month:02d}")
+
+    if is_empty(con, "projects"):
+        for k in ("projects_signed_ytd", "projects_investment_ytd_yi", "projects_signed_ytd_by_sector",
+                  "projects_by_stage", "projects_signed_ytd_medical", "projects_investment_ytd_wan",
+                  "projects_total"):
+            h[k] = None
+    else:
+        n, inv, by_sector = projects.signed_summary(con, d)
+        h["projects_signed_ytd"] = n
+        h["projects_investment_ytd_yi"] = round(inv / 10000, 2)
+        h["projects_signed_ytd_by_sector"] = by_sector
+        st = projects.by_stage(con)
+        h["projects_by_stage"] = {s: int(c) for s, c in zip(st["stage"], st["count"])}
+        h["projects_signed_ytd_medical"] = by_sector.get(MEDICAL_SECTOR, 0)
+        h["projects_investment_ytd_wan"] = round(inv, 2)
+        h["projects_total"] = int(st["count"].sum())
+
+    first_sale = con.execute("SELECT min(sold_on) FROM sales WHERE sold_on <= ?", [d]).fetchone()[0]
+    if first_sale is None:
+        h["sales_assistance_total_wan"] = None
+        h["sales_assistance_by_channel_wan"] = None
+        h["sales_assistance_since"] = None
+    else:
+        by_channel = sales.by_channel_dict(con, d)
+        h["sales_assistance_total_wan"] = round(sales.total(con, d), 2)
+        h["sales_assistance_by_channel_wan"] = by_channel
+        h["sales_assistance_since"] = as_date(first_sale).isoformat()
+
+    h["key_accounts"] = None if is_empty(con, "service_accounts") else service.key_accounts(con)
+    return {k: none_if_nan(v) if not isinstance(v, dict) else v for k, v in h.items()}
+
+
+def _entity_counts(con: duckdb.DuckDBPyConnection, d: date) -> dict:
+    """Stock at d by type, new and closed in (d - 1 year, d], in one scan of the registry."""
+    from analytics.metrics._common import one_year_before
+    y = one_year_before(d)
+    row = con.execute(f"""
+        SELECT count(*) FILTER (WHERE alive),
+               count(*) FILTER (WHERE alive AND t = '企业'),
+               count(*) FILTER (WHERE alive AND t = '个体工商户'),
+               count(*) FILTER (WHERE alive AND t = '农民专业合作社'),
+               count(*) FILTER (WHERE established_on > ? AND established_on <= ?),
+               count(*) FILTER (WHERE closed_on > ? AND closed_on <= ?)
+        FROM (SELECT established_on, closed_on, {entities.TYPE_SQL} AS t,
+                     established_on <= ? AND (closed_on IS NULL OR closed_on > ?) AS alive FROM entities)""",
+                      [y, d, y, d, d, d]).fetchone()
+    return {"total": int(row[0]), "企业": int(row[1]), "个体工商户": int(row[2]), "农民专业合作社": int(row[3]),
+            "new_12m": int(row[4]), "closed_12m": int(row[5])}
+
+
+STAGE_KEYS = STAGES  # the order of projects_by_stage
