@@ -6,6 +6,7 @@ sector) that every page reads through app_lib.ui, and navigates the pages.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
@@ -26,6 +27,14 @@ PAGES = [
     st.Page("pages/service.py", title="企业服务", icon=":material/support_agent:", url_path="service"),
     st.Page("pages/quality.py", title="数据质量", icon=":material/fact_check:", url_path="quality"),
 ]
+HERE = Path(__file__).resolve().parent
+# pages of other issues, listed when their files exist
+EXTRA_PAGES = [
+    st.Page(str(p), title=t, icon=i, url_path=u)
+    for p, t, i, u in (("pages/briefing.py", "月度简报", ":material/article:", "briefing"),
+                       ("pages/upload.py", "数据导入", ":material/upload_file:", "upload"))
+    if (HERE / p).exists()
+]
 
 auth.gate()
 default_as_of = ui.default_as_of()
@@ -41,4 +50,4 @@ with st.sidebar:
     st.selectbox("产业", (ui.ALL_SECTORS,) + tuple(SECTORS), key=ui.SECTOR_KEY)
     st.caption(f"当前身份：{auth.ROLE_LABELS[auth.role()]}")
 
-st.navigation(PAGES, position="sidebar").run()
+st.navigation({"看板": PAGES, "数据管理": EXTRA_PAGES} if EXTRA_PAGES else PAGES, position="sidebar").run()
