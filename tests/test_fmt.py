@@ -1,0 +1,52 @@
+"""analytics.fmt: the park's way of writing numbers."""
+from datetime import date
+
+import pytest
+
+from analytics import fmt
+
+
+@pytest.mark.parametrize("wan, text", [
+    (235000, "23.5亿元"),       # 235000 万元 / 10000 = 23.5 亿
+    (100000, "10亿元"),         # trailing .0 dropped
+    (10000, "1亿元"),           # exactly 1 亿 switches to 亿元
+    (9234.5, "9000余万元"),     # leading digit 9 at the thousands: 9000, something cut -> 余
+    (8000, "8000万元"),         # nothing cut -> no 余
+    (512, "500余万元"),
+    (100, "100万元"),
+    (56.34, "56.3万元"),        # below 100: one decimal
+    (0, "0万元"),
+    (-8000, "-8000万元"),
+    (None, "—"),
+    (float("nan"), "—"),
+])
+def test_wan_to_text(wan, text):
+    assert fmt.wan_to_text(wan) == text
+
+
+def test_yi_pct_pp_count():
+    assert fmt.yi(235000) == "23.5亿元"
+    assert fmt.yi(234567, digits=2) == "23.46亿元"
+    assert fmt.pct(9.9) == "9.9%"
+    assert fmt.pct(3) == "3.0%"
+    assert fmt.pct(None) == "—"
+    assert fmt.pp(6.9) == "6.9个百分点"
+    assert fmt.pp(-1.25) == "-1.2个百分点"  # round-half-even of the float 1.25
+    assert fmt.change_pp_text(6.9) == "提高6.9个百分点"
+    assert fmt.change_pp_text(-1.2) == "回落1.2个百分点"
+    assert fmt.change_pp_text(0.04) == "持平"
+    assert fmt.count(6879, "户") == "6879户"
+    assert fmt.count(39, "个") == "39个"
+    assert fmt.count(None) == "—"
+
+
+def test_dates_and_periods():
+    assert fmt.date_cn(date(2025, 6, 15)) == "2025年6月15日"
+    assert fmt.date_cn("2025-06-05") == "2025年6月5日"
+    assert fmt.period_label(date(2025, 5, 1)) == "1-5月"
+    assert fmt.period_label(date(2025, 2, 1)) == "1-2月"
+    assert fmt.period_label(date(2024, 12, 1)) == "1-12月"
+    assert fmt.period_label(date(2025, 1, 1)) == "1月"
+    assert fmt.period_label(date(2025, 5, 1), with_year=True) == "2025年1-5月"
+    assert fmt.month_label(date(2025, 5, 1)) == "2025年5月"
+    assert fmt.month_key(date(2025, 5, 17)) == "2025-05"
