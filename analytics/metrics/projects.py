@@ -6,8 +6,8 @@ Definitions:
   is in that stage or a later one, or has that stage's date (签约 signed_on,
   开工 started_on, 投产 producing_on); every project has reached 洽谈.
 - Days in stage: as_of minus the date the current stage began (签约 signed_on,
-  开工 started_on, 投产 producing_on, 停滞 the latest known date); unknown for 洽谈
-  and for a project without that date.
+  开工 started_on, 投产 producing_on, 停滞 the latest known date); unknown for 洽谈,
+  for a project without that date, and when that date is after as_of.
 - The traffic light rule is TRAFFIC_LIGHT_RULES below, written once; its Chinese
   text TRAFFIC_LIGHT_RULE_TEXT is what the user is shown.
 Investment in 万元; counts in 个.
@@ -158,10 +158,10 @@ def _lights_frame(con, as_of, sector=None, project_key=None) -> pd.DataFrame:
                    CASE stage WHEN '签约' THEN signed_on WHEN '开工' THEN started_on WHEN '投产' THEN producing_on
                               WHEN '停滞' THEN greatest(signed_on, started_on, producing_on) END AS stage_since
             FROM projects WHERE {SECTOR_SQL} AND (CAST(? AS VARCHAR) IS NULL OR project_key = ?))
-        SELECT *, (CAST(? AS DATE) - stage_since) AS days_in_stage,
+        SELECT *, CASE WHEN stage_since <= CAST(? AS DATE) THEN CAST(? AS DATE) - stage_since END AS days_in_stage,
                CASE WHEN due_on < CAST(? AS DATE) THEN CAST(? AS DATE) - due_on ELSE 0 END AS overdue_days,
                CASE WHEN due_on >= CAST(? AS DATE) THEN due_on - CAST(? AS DATE) END AS days_to_due
-        FROM p ORDER BY project_key""", [sector, sector, project_key, project_key, d, d, d, d, d])
+        FROM p ORDER BY project_key""", [sector, sector, project_key, project_key, d, d, d, d, d, d])
     if df.empty:
         return df.assign(light=pd.Series(dtype=str), reason=pd.Series(dtype=str))
     red_reasons: list[list[str]] = [[] for _ in range(len(df))]

@@ -1,0 +1,123 @@
+"""analytics.metrics.projects: ledger counts, funnel and traffic lights, worked by hand at D = 2025-06-15."""
+from datetime import date
+
+import math
+
+import pandas as pd
+import pytest
+
+from analytics import store
+from analytics.metrics import projects
+
+D = date(2025, 6, 15)
+
+
+def insert(con, table, rows):
+    df = pd.DataFrame(rows)
+    con.register("_rows", df)
+    con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
+    con.unregister("_rows")
+
+
+def proj(key, stage, sector="其他", inv=None, signed=None, started=None, producing=None, due=None,
+         progress=None, leader=None, origin=None):
+    return {"project_key": key, "name": f"{key}项目", "stage": stage, "sector": sector, "investment": inv,
+            "signed_on": signed, "started_on": started, "producing_on": producing, "due_on": due,
+            "progress": progress, "leader": leader, "origin": origin}
+
+
+@pytest.fixture()
+def con():
+    c = store.connect(":memory:")
+    insert(c, "projects", [
+        # 红: due 2025-05-01, 45 days overdue at D
+        proj("P1", "签约", "医疗器械", 100000.0, signed=date(2025, 3, 1), due=date(2025, 5, 1), progress="x",
+             leader="王", origin="江苏"),
+        # 黄: due in 5 days; signed on 1 January (counts this year)
+        proj("P2", "开工", "医药", 135000.0, signed=date(2025, 1, 1), started=date(2025, 2, 1),
+             due=date(2025, 6, 20), progress="y", leader="李", origin="浙江"),
+        # 黄: no dates at all, no progress
+        proj("P3", "洽谈", leader="王"),
+        # 绿: producing; signed 2024-12-31 (not this year)
+        proj("P4", "投产", "医药", 5000.0, signed=date(2024, 12, 31), started=date(2025, 1, 10),
+             producing=date(2025, 5, 10), leader="李"),
+        # 红: stalled
+        proj("P5", "停滞", inv=2000.0, signed=date(2024, 3, 1), progress="z"),
+        # 绿: signed on D itself (counts this year)
+        proj("P6", "签约", "生产性服务业", 10000.0, signed=D, due=date(2025, 12, 1), progress="p", leader="李"),
+        # signed the day after D: not this year to D; days in stage unknown at D
+        proj("P7", "签约", inv=3000.0, signed=date(2025, 6, 16), progress="q"),
+        # 黄: 签约 since 2024-10-01 = 257 days > 180
+        proj("P8", "签约", inv=1000.0, signed=date(2024, 10, 1), progress="w", leader="王"),
+    ])
+    return c
+
+
+def test_signed_this_year(con):
+    df = projects.signed_in_year(con, D)
+    assert df["project_key"].tolist() == ["P2", "P1", "P6"]  # [2025-01-01, 2025-06-15], by signing date
+    n, inv, by_sector = projects.signed_summary(con, D)
+    assert (n, inv) == (3, 245000.0)  # 100000 + 135000 + 10000
+    assert by_sector == {"医疗器械": 1, "医药": 1, "生产性服务业": 1}
+    assert projects.signed_summary(con, D, sector="医药")[:2] == (1, 135000.0)
+
+
+def test_by_stage_sector_origin_month(con):
+    st = projects.by_stage(con)
+    assert st["stage"].tolist() == ["洽谈", "签约", "开工", "投产", "停滞"]
+    assert st["count"].tolist() == [1, 4, 1, 1, 1]
+    assert st["investment_wan"].tolist() == [0.0, 114000.0, 135000.0, 5000.0, 2000.0]
+    sec = projects.by_sector(con, D).set_index("sector")
+    assert len(sec) == 6 and sec.loc["医药", "count"] == 1 and sec.loc["其他", "count"] == 0
+    assert projects.by_sector(con).set_index("sector").loc["其他", "count"] == 4  # P3, P5, P7, P8
+    orig = projects.by_origin(con)
+    assert orig["origin"].tolist() == ["浙江", "江苏", "未注明"]
+    assert orig["count"].tolist() == [1, 1, 6]
+    m = projects.by_signing_month(con, D)
+    assert m["month"].tolist() == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
+    assert m["count"].tolist() == [1, 0, 1, 0, 0, 1]
+    assert m["cumulative_investment_wan"].tolist()[-1] == 245000.0
+
+
+def test_funnel(con):
+    f = projects.funnel(con)
+    assert f["stage"].tolist() == ["洽谈", "签约", "开工", "投产"]
+    # reached: all 8; 签约: every project with a signing date or a later stage (all but P3) = 7;
+    # 开工: P2, P4 = 2; 投产: P4 = 1
+    assert f["reached"].tolist() == [8, 7, 2, 1]
+    assert f["conversion_pct"].iloc[1:].tolist() == [pytest.approx(87.5), pytest.approx(200 / 7), 50.0]
+    # 签约->开工: P2 31 days, P4 10 days -> median 20.5; 开工->投产: P4 2025-01-10 -> 2025-05-10 = 120
+    assert f["median_days_from_previous"].iloc[2:].tolist() == [20.5, 120.0]
+    assert math.isnan(f["median_days_from_previous"].iloc[1])
+
+
+def test_traffic_lights(con):
+    df = projects.traffic_lights(con, D)
+    assert df["project_key"].tolist() == ["P1", "P5", "P2", "P3", "P8", "P4", "P6", "P7"]
+    got = dict(zip(df["project_key"], zip(df["light"], df["reason"])))
+    assert got["P1"] == ("红", "节点时限已超期45天")
+    assert got["P5"] == ("红", "项目停滞")
+    assert got["P2"] == ("黄", "节点时限将在5天内到期")
+    assert got["P3"] == ("黄", "无最新进展记录")
+    assert got["P8"] == ("黄", "处于签约阶段已257天（超过180天）")
+    assert got["P4"] == ("绿", "已投产")
+    assert got["P6"] == ("绿", "按计划推进")
+    days = dict(zip(df["project_key"], df["days_in_stage"]))
+    assert days["P1"] == 106 and days["P2"] == 134 and days["P6"] == 0
+    assert pd.isna(days["P3"]) and pd.isna(days["P7"])  # no date / signed after D
+    assert projects.traffic_lights(con, D, light="红")["project_key"].tolist() == ["P1", "P5"]
+    assert projects.traffic_lights(con, D, leader="王", stage="签约")["project_key"].tolist() == ["P1", "P8"]
+    with pytest.raises(ValueError, match="未知灯色 “蓝”；可用：红、黄、绿"):
+        projects.traffic_lights(con, D, light="蓝")
+    assert "红灯" in projects.TRAFFIC_LIGHT_RULE_TEXT and "180天" in projects.TRAFFIC_LIGHT_RULE_TEXT
+
+
+def test_by_leader_and_detail(con):
+    df = projects.by_leader(con, D)
+    assert df["leader"].tolist() == ["李", "王", "未明确"]  # 3, 3 (李 has more investment), 2
+    assert df.set_index("leader").loc["王"].tolist() == [3, 101000.0, 1, 2, 0]
+    assert df.set_index("leader").loc["未明确"].tolist() == [2, 5000.0, 1, 0, 1]
+    d = projects.project_detail(con, "P3", D)
+    assert (d["light"], d["days_in_stage"], d["signed_on"]) == ("黄", None, None)
+    assert projects.project_detail(con, "P1", D)["due_on"] == date(2025, 5, 1)
+    assert projects.project_detail(con, "nope", D) == {}
