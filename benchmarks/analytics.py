@@ -1,0 +1,108 @@
+"""Time every analytics function a page calls on the province-scale store (median of repeated runs).
+
+    .venv/bin/python benchmarks/build_store.py        # once
+    .venv/bin/python benchmarks/analytics.py [--db PATH] [--runs 7]
+
+Targets: each function < 200 ms; the whole overview (summary.headline) < 500 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analytics import store, summary, text  # noqa: E402
+from analytics.metrics import entities, growth, projects, quality, sales, service, structure  # noqa: E402
+
+DEFAULT_DB = Path(__file__).resolve().parent / "out" / "province.duckdb"
+D = date(2025, 6, 15)
+P = date(2025, 5, 1)
+
+CASES = {
+    "growth.growth_series": lambda c: growth.growth_series(c, 2025),
+    "growth.growth_series(comparable)": lambda c: growth.growth_series(c, 2025, basis="comparable"),
+    "growth.growth_series(revenue)": lambda c: growth.growth_series(c, 2025, measure="revenue"),
+    "growth.official_growth": lambda c: growth.official_growth(c),
+    "growth.headline_growth": lambda c: growth.headline_growth(c, D),
+    "growth.reconciliation": lambda c: growth.reconciliation(c, D),
+    "growth.sector_contribution": lambda c: growth.sector_contribution(c, P),
+    "growth.enterprise_contribution": lambda c: growth.enterprise_contribution(c, P),
+    "growth.movers": lambda c: growth.movers(c, P),
+    "entities.stock_at": lambda c: entities.stock_at(c, D),
+    "entities.new_12m": lambda c: entities.new_12m(c, D),
+    "entities.stock_series(month, 5y)": lambda c: entities.stock_series(c, date(2020, 7, 1), D),
+    "entities.stock_series(quarter, sector)": lambda c: entities.stock_series(c, date(2015, 1, 1), D, "quarter", "医药"),
+    "entities.type_mix": lambda c: entities.type_mix(c, D),
+    "entities.sector_mix": lambda c: entities.sector_mix(c, D),
+    "entities.new_by_month": lambda c: entities.new_by_month(c, D),
+    "entities.search_entities('主体12')": lambda c: entities.search_entities(c, D, query="主体12"),
+    "structure.sector_shares": lambda c: structure.sector_shares(c, D),
+    "structure.share_shift": lambda c: structure.share_shift(c, D),
+    "projects.signed_summary": lambda c: projects.signed_summary(c, D),
+    "projects.by_stage": lambda c: projects.by_stage(c),
+    "projects.by_sector": lambda c: projects.by_sector(c, D),
+    "projects.by_origin": lambda c: projects.by_origin(c),
+    "projects.by_signing_month": lambda c: projects.by_signing_month(c, D),
+    "projects.funnel": lambda c: projects.funnel(c),
+    "projects.traffic_lights": lambda c: projects.traffic_lights(c, D),
+    "projects.by_leader": lambda c: projects.by_leader(c, D),
+    "projects.project_detail": lambda c: projects.project_detail(c, "XM00042", D),
+    "sales.total": lambda c: sales.total(c, D),
+    "sales.monthly": lambda c: sales.monthly(c, D),
+    "sales.by_dimension(product, top 20)": lambda c: sales.by_dimension(c, D, "product", top=20),
+    "sales.milestone_effects": lambda c: sales.milestone_effects(c, D),
+    "service.accounts_per_leader": lambda c: service.accounts_per_leader(c),
+    "service.visits_by_month": lambda c: service.visits_by_month(c, D),
+    "service.demands": lambda c: service.demands(c, D),
+    "service.resolution": lambda c: service.resolution(c, D),
+    "service.open_demands": lambda c: service.open_demands(c, D),
+    "service.leaders_without_visit": lambda c: service.leaders_without_visit(c, D),
+    "quality.latest_periods": lambda c: quality.latest_periods(c),
+    "quality.gaps": lambda c: quality.gaps(c),
+    "quality.entities_without_code": lambda c: quality.entities_without_code(c, limit=500),
+    "quality.summary": lambda c: quality.summary(c),
+    "summary.default_as_of": lambda c: summary.default_as_of(c, today=D),
+    "OVERVIEW summary.headline + text": lambda c: text.overview_paragraph(summary.headline(c, D)),
+}
+
+
+def median_ms(fn, con, runs: int) -> float:
+    fn(con)  # warm-up
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn(con)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="分析函数基准测试")
+    ap.add_argument("--db", default=str(DEFAULT_DB))
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args(argv)
+    if not Path(args.db).exists():
+        print(f"找不到基准数据库 {args.db}；请先运行 benchmarks/build_store.py")
+        return 2
+    con = store.connect(args.db, read_only=True).cursor()
+    worst = 0.0
+    failed = []
+    for name, fn in CASES.items():
+        ms = median_ms(fn, con, args.runs)
+        target = 500 if name.startswith("OVERVIEW") else 200
+        flag = "ok" if ms < target else "SLOW"
+        if ms >= target:
+            failed.append(name)
+        worst = max(worst, ms) if target == 200 else worst
+        print(f"{ms:8.1f} ms  {flag:4}  {name}")
+    print(f"slowest function: {worst:.1f} ms; over target: {', '.join(failed) or 'none'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,122 @@
+"""Build a province-scale benchmark store directly in DuckDB SQL (no workbooks).
+
+1,000,000 entities; 2,000 enterprises x 60 monthly cumulative periods (2021-2025, January
+never reported); 5,000 projects; 200,000 sales rows; 2,000 key accounts and 20,000 visits;
+an indicator table and a price index. Deterministic (hash-based, no random state).
+
+    .venv/bin/python benchmarks/build_store.py [--out benchmarks/out/province.duckdb]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analytics import store  # noqa: E402
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "out" / "province.duckdb"
+SECTORS_SQL = "['医疗器械', '医药', '食品保健品', '生产性服务业', '绿色算力', '其他']"
+CODES_SQL = "['C3581', 'C2720', 'C1491', 'L7212', 'I6450', 'F5191']"
+
+
+def build(path: Path) -> dict:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for p in (path, Path(str(path) + ".wal")):
+        if p.exists():
+            p.unlink()
+    con = store.connect(path)
+    t0 = time.perf_counter()
+    con.execute(f"""
+        INSERT INTO entities BY NAME
+        SELECT lpad(CAST(i AS VARCHAR), 18, CASE WHEN i % 10 < 7 THEN '9' ELSE '2' END) AS uscc,
+               '主体' || i AS name,
+               CASE WHEN i % 10 < 6 THEN '企业' WHEN i % 10 < 9 THEN '个体工商户' ELSE '农民专业合作社' END AS entity_type,
+               DATE '2000-01-01' + CAST(hash(i) % 9300 AS INTEGER) AS established_on,
+               CASE WHEN hash(i, 1) % 5 = 0 THEN '注销' ELSE '存续' END AS status,
+               CASE WHEN hash(i, 1) % 5 = 0
+                    THEN DATE '2000-01-01' + CAST(hash(i) % 9300 AS INTEGER) + CAST(30 + hash(i, 2) % 3000 AS INTEGER)
+               END AS closed_on,
+               {CODES_SQL}[1 + i % 6] AS industry_code,
+               {SECTORS_SQL}[1 + i % 6] AS sector,
+               CAST(hash(i, 3) % 5000 AS DOUBLE) AS registered_capital
+        FROM range(1000000) t(i)""")
+    con.execute(f"""
+        INSERT INTO industrial BY NAME
+        SELECT make_date(2021 + m // 12, m % 12 + 1, 1) AS period,
+               '91' || lpad(CAST(e AS VARCHAR), 16, '0') AS uscc, '企业' || e AS name,
+               (100 + e % 300) * (m % 12 + 1) * (1 + (hash(e, m) % 30) / 100.0) AS value_added_ytd,
+               CASE WHEN hash(e, m, 7) % 50 = 0 THEN NULL
+                    ELSE (100 + e % 300) * (m % 12 + 1) * (1 + (hash(e, m, 1) % 25) / 100.0) END AS value_added_prev_ytd,
+               (400 + e % 900) * (m % 12 + 1) AS output_ytd, (380 + e % 900) * (m % 12 + 1) AS output_prev_ytd,
+               (500 + e % 1000) * (m % 12 + 1) AS revenue_ytd,
+               {CODES_SQL}[1 + e % 6] AS industry_code, {SECTORS_SQL}[1 + e % 6] AS sector
+        FROM range(2000) a(e), range(60) b(m)
+        WHERE m % 12 <> 0 OR hash(e) % 10 = 0""")  # January: only a few stray rows (ignored by growth)
+    con.execute("""
+        INSERT INTO price_index BY NAME
+        SELECT make_date(2021 + m // 12, m % 12 + 1, 1) AS period, 98 + (m % 7) AS price_index
+        FROM range(60) t(m) WHERE m % 12 <> 0""")
+    con.execute("""
+        INSERT INTO indicators BY NAME
+        SELECT ind AS indicator, '亿元' AS unit, make_date(2021 + m // 12, m % 12 + 1, 1) AS period,
+               10.0 * (m % 12 + 1) AS value_ytd, 3 + (m % 9) AS growth_pct
+        FROM range(60) t(m), (VALUES ('规上工业增加值'), ('固定资产投资'), ('社会消费品零售总额')) v(ind)
+        WHERE m % 12 <> 0""")
+    con.execute(f"""
+        INSERT INTO projects BY NAME
+        SELECT 'XM' || lpad(CAST(i AS VARCHAR), 5, '0') AS project_key, 'XM' || i AS project_id, '项目' || i AS name,
+               '投资方' || i AS investor, {SECTORS_SQL}[1 + i % 6] AS sector,
+               CAST(500 + hash(i) % 200000 AS DOUBLE) AS investment,
+               ['青海', '北京', '上海', '广东', '浙江', '江苏', '四川', '山东'][1 + i % 8] AS origin,
+               CASE WHEN i % 7 <> 0 THEN DATE '2020-01-01' + CAST(hash(i, 1) % 2000 AS INTEGER) END AS signed_on,
+               ['洽谈', '签约', '开工', '投产', '停滞'][1 + i % 5] AS stage,
+               CASE WHEN i % 5 IN (2, 3) THEN DATE '2020-06-01' + CAST(hash(i, 1) % 2000 AS INTEGER) END AS started_on,
+               CASE WHEN i % 5 = 3 THEN DATE '2021-06-01' + CAST(hash(i, 1) % 2000 AS INTEGER) END AS producing_on,
+               '领导' || (i % 40) AS leader, '部门' || (i % 12) AS department, '下一步' AS next_step,
+               DATE '2024-01-01' + CAST(hash(i, 2) % 900 AS INTEGER) AS due_on,
+               CASE WHEN i % 9 <> 0 THEN '进展' || i END AS progress
+        FROM range(5000) t(i)""")
+    con.execute("""
+        INSERT INTO sales BY NAME
+        SELECT DATE '2024-07-01' + CAST(hash(i) % 350 AS INTEGER) AS sold_on,
+               ['特色产品展销中心', '大通店', '展销会', '线上', '机关采购'][1 + i % 5] AS channel,
+               '活动' || (i % 30) AS event, '企业' || (i % 800) AS enterprise, '产品' || (i % 2500) AS product,
+               CAST(hash(i, 1) % 1000 AS DOUBLE) / 100.0 AS amount, 'k' || i AS row_key
+        FROM range(200000) t(i)""")
+    con.execute("""
+        INSERT INTO service_accounts BY NAME
+        SELECT '对象' || i AS account, CASE WHEN i % 3 = 0 THEN '项目' ELSE '企业' END AS account_type,
+               '领导' || (i % 60) AS leader, '部门' || (i % 12) AS department
+        FROM range(2000) t(i)""")
+    con.execute("""
+        INSERT INTO service_visits BY NAME
+        SELECT DATE '2023-01-01' + CAST(hash(i) % 900 AS INTEGER) AS visited_on, '对象' || (hash(i, 1) % 2000) AS account,
+               '领导' || (i % 60) AS leader, ['政策走访', '问题访谈', '跟踪回访'][1 + i % 3] AS visit_type,
+               CASE WHEN i % 2 = 0 THEN ['融资', '用地', '用工', '审批', '市场', '政策', '其他'][1 + i % 7] END AS demand_category,
+               CASE WHEN i % 2 = 0 THEN '诉求' || i END AS demand,
+               CASE WHEN i % 2 = 0 THEN ['已办结', '办理中', '未办理'][1 + i % 3] END AS demand_status,
+               CASE WHEN i % 2 = 0 AND i % 3 = 0 THEN DATE '2023-01-01' + CAST(hash(i) % 900 + hash(i, 2) % 90 AS INTEGER)
+               END AS resolved_on,
+               'v' || i AS row_key
+        FROM range(20000) t(i)""")
+    con.execute("CHECKPOINT")
+    counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+              for t in ("entities", "industrial", "projects", "sales", "service_accounts", "service_visits")}
+    con.close()
+    counts["seconds"] = round(time.perf_counter() - t0, 1)
+    return counts
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="生成省级规模的基准测试数据库")
+    ap.add_argument("--out", default=str(DEFAULT_OUT))
+    args = ap.parse_args(argv)
+    print(build(Path(args.out)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
