@@ -15,8 +15,9 @@ give exactly the park's June 2025 headline figures:
 - about 9200 万元 of sales help since July 2024;
 - 67 key accounts (包保对象).
 
-The latest date anywhere in the sample is 2025-06-15 (an entity established
-that day); nothing is later. Output is byte-stable for a given seed: every
+The latest recorded date in the sample is 2025-06-15 (an entity established
+that day); the only later dates are planned deadlines (项目台账 节点时限), which
+the dashboard's default as-of ignores. Output is byte-stable for a given seed: every
 random draw comes from `random.Random` seeded with the seed and the
 workbook's name, and the workbook's document times and zip entry times are
 fixed.
@@ -860,8 +861,10 @@ def _build_projects(seed: int, names: _Names) -> list[_Project]:
         if stage == "投产" and rng.random() < 0.5:
             next_step, due = None, None
         else:
-            # every deadline is on or before AS_OF (nothing in the sample is later); those on AS_OF are not overdue
-            due = AS_OF if rng.random() < 0.35 else _day(rng, date(2025, 4, 1), AS_OF - timedelta(days=1))
+            # about 40 % overdue at AS_OF; the rest due in the coming months. Deadlines are plans: they are
+            # the only dates after AS_OF in the sample, and summary.default_as_of ignores them.
+            due = _day(rng, date(2025, 4, 1), AS_OF - timedelta(days=1)) if rng.random() < 0.4 \
+                else _day(rng, AS_OF, date(2025, 9, 30))
         projects.append(_Project(
             project_id=f"SWYQ-{(signed or date(2025, 6, 1)).year}-{k:03d}", name=name, investor=investor,
             sector=sector, investment_wan=amount, origin=org, signed_on=signed, stage=stage,

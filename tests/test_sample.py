@@ -256,19 +256,29 @@ def test_service_has_67_key_accounts_and_about_250_visits():
         assert resolved is None or _date(r["走访日期"]) <= resolved <= AS_OF
 
 
-def test_latest_date_anywhere_is_the_as_of_date():
-    latest = date.min
+def test_latest_recorded_date_is_the_as_of_date_only_deadlines_are_later():
+    # the dashboard's default as-of is the latest date the data records; planned deadlines
+    # (节点时限) are not records, and they are the only dates after AS_OF
+    latest, later = date.min, set()
     for path in sorted(SAMPLE_DIR.glob("*.xlsx")):
         wb = openpyxl.load_workbook(path)
         for ws in wb.worksheets:
-            for row in ws.iter_rows(values_only=True):
+            deadline_cols = {c.column for row in ws.iter_rows(max_row=6) for c in row if c.value == "节点时限"}
+            for row in ws.iter_rows():
                 for c in row:
-                    if isinstance(c, (date, datetime)):
-                        latest = max(latest, _date(c))
-                    elif isinstance(c, str):
-                        for m in re.finditer(r"(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})", c):
-                            latest = max(latest, date(int(m[1]), int(m[2]), int(m[3])))
+                    found = []
+                    if isinstance(c.value, (date, datetime)):
+                        found.append(_date(c.value))
+                    elif isinstance(c.value, str):
+                        found += [date(int(m[1]), int(m[2]), int(m[3])) for m in
+                                  re.finditer(r"(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})", c.value)]
+                    for d in found:
+                        if c.column in deadline_cols:
+                            later.add(d > AS_OF)
+                        else:
+                            latest = max(latest, d)
     assert latest == AS_OF
+    assert later == {True, False}  # some deadlines are past due at AS_OF, some are not
 
 
 # ---------------------------------------------------------------------------
