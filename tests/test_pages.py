@@ -1,0 +1,171 @@
+"""Every dashboard page under AppTest on the sample store (or the synthetic store until the
+sample lands): no exception, and the shown headline values equal the library's figures."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import fmt, store, summary, text
+from analytics.metrics import entities, growth, projects, sales, service
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT_S = 60
+PAGES = ["pages/overview.py", "pages/economy.py", "pages/entities.py", "pages/structure.py", "pages/projects.py",
+         "pages/sales.py", "pages/service.py", "pages/quality.py"]
+PUBLISHED_AS_OF = dt.date(2025, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _navigation_mode(monkeypatch):
+    """AppTest resets PagesManager.uses_pages_directory before every run; with a pages/ folder next to
+    app.py that makes each rerun after the first take Streamlit's old pages-folder mode, which runs the
+    page script alone (no app.py, no sidebar). A real server sets the flag once, when app.py calls
+    st.navigation; keep it that way here."""
+    from streamlit.runtime.pages_manager import PagesManager
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def _open(db: Path, monkeypatch, page: str | None = None, as_of: dt.date | None = None,
+          sector: str | None = None) -> AppTest:
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.run()
+    if as_of is not None:
+        at.date_input(key="as_of").set_value(as_of)
+    if sector is not None:
+        at.selectbox(key="sector").set_value(sector)
+    if page is not None:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _library(db: Path):
+    return store.connect(db, read_only=True)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(store_copy, monkeypatch, page):
+    db, _ = store_copy
+    at = _open(db, monkeypatch, page)
+    assert at.title[0].value           # a page title is shown
+    assert not at.error
+
+
+def test_overview_cards_and_paragraph_equal_the_library(store_copy, monkeypatch):
+    db, _ = store_copy
+    con = _library(db)
+    as_of = summary.default_as_of(con)
+    h = summary.headline(con, as_of)
+    con.close()
+    at = _open(db, monkeypatch)
+    assert at.date_input(key="as_of").value == as_of        # default: the latest date the data supports
+    shown = _metrics(at)
+    assert shown[f"规上工业增加值增速（{h['industrial_growth_label']}）"] == fmt.pct(h["industrial_growth_ytd"])
+    assert shown["市场主体总数"] == fmt.count(h["entities_total"], "户")
+    assert shown["近一年新设市场主体"] == fmt.count(h["entities_new_12m"], "户")
+    assert shown[f"{as_of.year}年签约项目"] == fmt.count(h["projects_signed_ytd"], "个")
+    assert shown["助企帮销累计"] == fmt.wan_to_text(h["sales_assistance_total_wan"])
+    assert shown["包保重点企业和项目"] == fmt.count(h["key_accounts"], "个")
+    assert any(text.overview_paragraph(h) in m.value for m in at.markdown)
+
+
+def test_overview_shows_the_parks_published_figures(store_copy, monkeypatch):
+    db, kind = store_copy
+    if kind != "sample":
+        pytest.skip("示例工作簿或 load 命令尚不可用：已用合成数据库检查页面，发布数字待示例数据到位后检查")
+    at = _open(db, monkeypatch, as_of=PUBLISHED_AS_OF)
+    shown = _metrics(at)
+    assert shown["规上工业增加值增速（1-5月）"] == "9.9%"
+    assert shown["市场主体总数"] == "6879户"
+    assert shown["近一年新设市场主体"] == "1163户"
+    assert shown["2025年签约项目"] == "39个"
+    assert shown["包保重点企业和项目"] == "67个"
+    assert shown["助企帮销累计"].startswith("9000余万元")
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["规上工业增加值增速（1-5月）"] == "+6.9个百分点"     # 9.9 - 3.0
+    assert deltas["2025年签约项目"] == "总投资23.5亿元"
+    paragraph = next(m.value for m in at.markdown if "截至2025年6月15日" in m.value)
+    assert "园区各类市场主体总数6879户，近一年新设立市场主体1163户" in paragraph
+
+
+def test_economy_headline_equals_growth_library(store_copy, monkeypatch):
+    db, _ = store_copy
+    con = _library(db)
+    as_of = summary.default_as_of(con)
+    g = growth.headline_growth(con, as_of)
+    con.close()
+    shown = _metrics(_open(db, monkeypatch, "pages/economy.py"))
+    assert shown[f"规上工业增加值增速（{g.label}）"] == fmt.pct(g.pct)
+    assert shown["上年全年增速（1-12月）"] == fmt.pct(g.last_year_pct)
+    assert shown["企业汇总增速（现价）"] == fmt.pct(g.enterprise_pct)
+
+
+def test_sector_filter_and_as_of_drive_the_entities_page(store_copy, monkeypatch):
+    db, _ = store_copy
+    as_of = dt.date(2024, 12, 31)
+    con = _library(db)
+    total = entities.stock_at(con, as_of, "医疗器械")
+    new = entities.new_12m(con, as_of, "医疗器械")
+    con.close()
+    at = _open(db, monkeypatch, "pages/entities.py", as_of=as_of, sector="医疗器械")
+    shown = _metrics(at)
+    assert shown["市场主体总数"] == fmt.count(total, "户")
+    assert shown["近一年新设"] == fmt.count(new, "户")
+    assert "产业：医疗器械" in at.caption[0].value
+
+
+def test_projects_sales_service_headlines_equal_the_library(store_copy, monkeypatch):
+    db, _ = store_copy
+    con = _library(db)
+    as_of = summary.default_as_of(con)
+    n, inv, by_sector = projects.signed_summary(con, as_of)
+    sales_total = sales.total(con, as_of)
+    accounts = service.key_accounts(con)
+    con.close()
+    shown = _metrics(_open(db, monkeypatch, "pages/projects.py"))
+    assert shown[f"{as_of.year}年签约项目"] == fmt.count(n, "个")
+    assert shown["其中医疗器械项目"] == fmt.count(by_sector.get("医疗器械", 0), "个")
+    shown = _metrics(_open(db, monkeypatch, "pages/sales.py"))
+    assert shown["帮销累计"] == fmt.wan_to_text(sales_total)
+    shown = _metrics(_open(db, monkeypatch, "pages/service.py"))
+    assert shown["包保企业和项目"] == fmt.count(accounts, "个")
+
+
+def test_traffic_light_filter_narrows_the_table(store_copy, monkeypatch):
+    db, _ = store_copy
+    con = _library(db)
+    as_of = summary.default_as_of(con)
+    red = projects.traffic_lights(con, as_of, light="红")
+    con.close()
+    at = _open(db, monkeypatch, "pages/projects.py")
+    at.selectbox(key="prj_light").set_value("红").run()
+    assert not at.exception
+    table = next(df for df in (d.value for d in at.dataframe) if "亮灯原因" in df.columns)
+    if len(red):
+        assert len(table) == len(red)
+        assert set(table["灯色"]) == {"🔴 红"}
+    else:
+        assert any("没有符合筛选条件的项目" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_empty_store_shows_an_explicit_empty_state(tmp_path, monkeypatch, page):
+    db = tmp_path / "empty.duckdb"
+    store.connect(db).close()
+    at = _open(db, monkeypatch, page)
+    assert at.info, "an empty store must say so with st.info"
