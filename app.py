@@ -36,6 +36,7 @@ EXTRA_PAGES = [
     if (HERE / p).exists()
 ]
 
+page = st.navigation({"看板": PAGES, "数据管理": EXTRA_PAGES} if EXTRA_PAGES else PAGES, position="sidebar")
 auth.gate()
 default_as_of = ui.default_as_of()
 
@@ -50,4 +51,4 @@ with st.sidebar:
     st.selectbox("产业", (ui.ALL_SECTORS,) + tuple(SECTORS), key=ui.SECTOR_KEY)
     st.caption(f"当前身份：{auth.ROLE_LABELS[auth.role()]}")
 
-st.navigation({"看板": PAGES, "数据管理": EXTRA_PAGES} if EXTRA_PAGES else PAGES, position="sidebar").run()
+page.run()
