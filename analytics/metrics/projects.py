@@ -164,38 +164,45 @@ def _lights_frame(con, as_of, sector=None, project_key=None) -> pd.DataFrame:
         FROM p ORDER BY project_key""", [sector, sector, project_key, project_key, d, d, d, d, d, d])
     if df.empty:
         return df.assign(light=pd.Series(dtype=str), reason=pd.Series(dtype=str))
-    red_reasons: list[list[str]] = [[] for _ in range(len(df))]
-    yellow_reasons: list[list[str]] = [[] for _ in range(len(df))]
-    limits = R["max_days_in_stage"]
-    for i, row in enumerate(df.itertuples(index=False)):
-        stage, overdue = row.stage, int(none_if_nan(row.overdue_days) or 0)
-        if stage in R["green_stages"]:
-            continue
-        if stage in R["red_stages"]:
-            red_reasons[i].append("项目停滞")
-        if overdue > R["red_overdue_days"]:
-            red_reasons[i].append(f"节点时限已超期{overdue}天")
-        elif overdue > R["yellow_overdue_days"]:
-            yellow_reasons[i].append(f"节点时限已超期{overdue}天")
-        due = none_if_nan(row.days_to_due)
-        if due is not None and due <= R["yellow_due_within_days"]:
-            yellow_reasons[i].append(f"节点时限将在{int(due)}天内到期")
-        days = none_if_nan(row.days_in_stage)
-        if stage in limits and days is not None and days > limits[stage]:
-            yellow_reasons[i].append(f"处于{stage}阶段已{int(days)}天（超过{limits[stage]}天）")
-        if R["yellow_no_progress"] and not (isinstance(row.progress, str) and row.progress.strip()):
-            yellow_reasons[i].append("无最新进展记录")
-    lights, reasons = [], []
-    for i, row in enumerate(df.itertuples(index=False)):
-        if red_reasons[i]:
-            lights.append("红")
-            reasons.append("；".join(red_reasons[i] + yellow_reasons[i]))
-        elif yellow_reasons[i]:
-            lights.append("黄")
-            reasons.append("；".join(yellow_reasons[i]))
-        else:
-            lights.append("绿")
-            reasons.append("已投产" if row.stage in R["green_stages"] else "按计划推进")
+    # the rule, vectorised: one boolean column and one reason text per condition
+    stage = df["stage"]
+    overdue = df["overdue_days"].fillna(0).astype("int64")
+    days = df["days_in_stage"]
+    to_due = df["days_to_due"]
+    green_stage = stage.isin(R["green_stages"]).to_numpy()
+    limit = stage.map(R["max_days_in_stage"])
+    progress = df["progress"].astype("string").str.strip().fillna("")
+    over_txt = "节点时限已超期" + overdue.astype(str) + "天"
+    red = [
+        (stage.isin(R["red_stages"]), pd.Series("项目停滞", index=df.index)),
+        (overdue > R["red_overdue_days"], over_txt),
+    ]
+    yellow = [
+        ((overdue > R["yellow_overdue_days"]) & (overdue <= R["red_overdue_days"]), over_txt),
+        (to_due.notna() & (to_due <= R["yellow_due_within_days"]),
+         "节点时限将在" + to_due.fillna(0).astype("int64").astype(str) + "天内到期"),
+        (limit.notna() & days.notna() & (days > limit),
+         "处于" + stage + "阶段已" + days.fillna(0).astype("int64").astype(str) + "天（超过"
+         + limit.fillna(0).astype("int64").astype(str) + "天）"),
+        ((progress == "") if R["yellow_no_progress"] else pd.Series(False, index=df.index),
+         pd.Series("无最新进展记录", index=df.index)),
+    ]
+
+    def joined(conds) -> tuple[np.ndarray, pd.Series]:
+        hit = np.zeros(len(df), dtype=bool)
+        text = pd.Series("", index=df.index)
+        for cond, reason in conds:
+            c = cond.fillna(False).to_numpy(dtype=bool) & ~green_stage
+            text = text.where(~c, text + np.where(text == "", "", "；") + reason)
+            hit |= c
+        return hit, text
+
+    is_red, red_text = joined(red)
+    is_yellow, yellow_text = joined(yellow)
+    lights = np.where(is_red, "红", np.where(is_yellow, "黄", "绿"))
+    both = red_text + np.where((red_text != "") & (yellow_text != ""), "；", "") + yellow_text
+    reasons = np.where(is_red, both, np.where(is_yellow, yellow_text,
+                                              np.where(green_stage, "已投产", "按计划推进")))
     df = df.assign(light=lights, reason=reasons)
     df["days_in_stage"] = df["days_in_stage"].astype("Int64")
     df["overdue_days"] = df["overdue_days"].astype("Int64")
@@ -231,12 +238,13 @@ def by_leader(con: duckdb.DuckDBPyConnection, as_of: date, sector: str | None = 
     cols = ["leader", "projects", "investment_wan", "red", "yellow", "green"]
     if df.empty:
         return pd.DataFrame(columns=cols)
-    df = df.assign(leader=df["leader"].fillna("未明确").replace("", "未明确"),
-                   investment=df["investment"].fillna(0.0))
+    df = pd.DataFrame({"leader": df["leader"].fillna("未明确").replace("", "未明确"),
+                       "investment": df["investment"].fillna(0.0), "one": 1,
+                       "red": (df["light"] == "红").astype("int64"), "yellow": (df["light"] == "黄").astype("int64"),
+                       "green": (df["light"] == "绿").astype("int64")})
     out = df.groupby("leader", as_index=False).agg(
-        projects=("project_key", "count"), investment_wan=("investment", "sum"),
-        red=("light", lambda s: int((s == "红").sum())), yellow=("light", lambda s: int((s == "黄").sum())),
-        green=("light", lambda s: int((s == "绿").sum())))
+        projects=("one", "sum"), investment_wan=("investment", "sum"), red=("red", "sum"),
+        yellow=("yellow", "sum"), green=("green", "sum"))
     return out.sort_values(["projects", "investment_wan", "leader"], ascending=[False, False, True])[cols] \
         .reset_index(drop=True)
 
