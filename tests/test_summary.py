@@ -1,0 +1,141 @@
+"""analytics.summary (headline figures, default as-of date) and analytics.text (the overview paragraph)."""
+from datetime import date
+
+import json
+
+import pandas as pd
+import pytest
+
+from analytics import store, summary, text
+from analytics.metrics import entities, growth, projects, sales, service
+
+D = date(2025, 6, 15)
+REQUIRED_KEYS = {  # issue 2, item 6, summary --json
+    "as_of", "entities_total", "entities_new_12m", "entities_by_type", "entities_new_by_month",
+    "industrial_growth_ytd", "industrial_growth_period", "industrial_growth_basis", "industrial_growth_series",
+    "industrial_growth_last_year", "projects_signed_ytd", "projects_investment_ytd_yi",
+    "projects_signed_ytd_by_sector", "projects_by_stage", "sales_assistance_total_wan",
+    "sales_assistance_by_channel_wan", "key_accounts",
+}
+
+
+def insert(con, table, rows):
+    df = pd.DataFrame(rows)
+    con.register("_rows", df)
+    con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
+    con.unregister("_rows")
+
+
+@pytest.fixture()
+def con():
+    c = store.connect(":memory:")
+    insert(c, "entities", [
+        {"uscc": "91A", "name": "甲", "entity_type": "企业", "established_on": date(2024, 6, 15), "sector": "医药"},
+        {"uscc": "92B", "name": "乙", "entity_type": "个体工商户", "established_on": date(2025, 3, 2), "sector": "其他"},
+        {"uscc": "91C", "name": "丙", "entity_type": "企业", "established_on": date(2020, 1, 1),
+         "closed_on": date(2025, 1, 9), "sector": "其他"},
+    ])
+    insert(c, "industrial", [
+        {"period": date(2024, 12, 1), "uscc": "91A", "value_added_ytd": 1030.0, "value_added_prev_ytd": 1000.0,
+         "sector": "医药"},
+        {"period": date(2025, 2, 1), "uscc": "91A", "value_added_ytd": 120.0, "value_added_prev_ytd": 100.0,
+         "sector": "医药"},
+        {"period": date(2025, 5, 1), "uscc": "91A", "value_added_ytd": 330.0, "value_added_prev_ytd": 300.0,
+         "sector": "医药"},
+    ])
+    insert(c, "indicators", [{"indicator": "规上工业增加值", "period": date(2025, 5, 1), "growth_pct": 9.9}])
+    insert(c, "projects", [
+        {"project_key": "P1", "name": "一", "stage": "签约", "sector": "医疗器械", "investment": 150000.0,
+         "signed_on": date(2025, 2, 1), "due_on": date(2025, 12, 31)},
+        {"project_key": "P2", "name": "二", "stage": "开工", "sector": "医药", "investment": 85000.0,
+         "signed_on": D, "started_on": D},
+        {"project_key": "P3", "name": "三", "stage": "洽谈", "sector": "其他"},
+    ])
+    insert(c, "sales", [
+        {"sold_on": date(2024, 7, 20), "channel": "展销中心", "amount": 4000.25},
+        {"sold_on": date(2025, 5, 24), "channel": "展销会", "amount": 5100.0},
+        {"sold_on": date(2025, 6, 30), "channel": "展销会", "amount": 77.0},  # after D
+    ])
+    insert(c, "service_accounts", [{"account": "甲", "leader": "王"}, {"account": "甲", "leader": "李"},
+                                   {"account": "乙", "leader": "李"}])
+    return c
+
+
+def test_headline_keys_and_figures(con):
+    h = summary.headline(con, D)
+    assert REQUIRED_KEYS <= set(h)
+    json.dumps(h, ensure_ascii=False)  # JSON-serialisable
+    assert h["as_of"] == "2025-06-15"
+    # alive at D: A, B (C closed 2025-01-09); new in (2024-06-15, D]: B (A is on the open boundary)
+    assert (h["entities_total"], h["entities_new_12m"], h["entities_closed_12m"]) == (2, 1, 1)
+    assert h["entities_by_type"] == {"企业": 1, "个体工商户": 1, "农民专业合作社": 0}
+    assert list(h["entities_new_by_month"])[0] == "2024-07" and h["entities_new_by_month"]["2025-03"] == 1
+    # growth: official 9.9 for 1-5月; last year 1030/1000 -> 3.0 (enterprise); 1-2月 120/100 -> 20.0
+    assert (h["industrial_growth_ytd"], h["industrial_growth_period"], h["industrial_growth_basis"]) == \
+        (9.9, "2025-05", "official")
+    assert h["industrial_growth_series"] == {"2025-02": 20.0, "2025-05": 9.9}
+    assert (h["industrial_growth_last_year"], h["industrial_growth_change_pp"]) == (3.0, 6.9)
+    assert h["industrial_growth_enterprise"] == 10.0  # 330 / 300 - 1
+    # projects: P1 + P2 signed this year: 150000 + 85000 = 235000 万元 = 23.50 亿元
+    assert (h["projects_signed_ytd"], h["projects_investment_ytd_yi"]) == (2, 23.5)
+    assert h["projects_signed_ytd_by_sector"] == {"医疗器械": 1, "医药": 1}
+    assert h["projects_signed_ytd_medical"] == 1
+    assert h["projects_by_stage"] == {"洽谈": 1, "签约": 1, "开工": 1, "投产": 0, "停滞": 0}
+    # sales to D: 4000.25 + 5100 = 9100.25 万元
+    assert h["sales_assistance_total_wan"] == 9100.25
+    assert h["sales_assistance_by_channel_wan"] == {"展销会": 5100.0, "展销中心": 4000.25}
+    assert h["key_accounts"] == 2
+
+
+def test_headline_equals_the_library(con):
+    h = summary.headline(con, D)
+    assert h["entities_total"] == entities.stock_at(con, D)
+    assert h["entities_new_12m"] == entities.new_12m(con, D)
+    assert h["industrial_growth_ytd"] == growth.headline_growth(con, D).pct
+    n, inv, by_sector = projects.signed_summary(con, D)
+    assert (h["projects_signed_ytd"], h["projects_signed_ytd_by_sector"]) == (n, by_sector)
+    assert h["sales_assistance_total_wan"] == round(sales.total(con, D), 2)
+    assert h["key_accounts"] == service.key_accounts(con)
+
+
+def test_headline_does_not_change_the_store(con):
+    def snapshot():
+        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()
+                for t in ("entities", "industrial", "indicators", "projects", "sales", "service_accounts")}
+    before = snapshot()
+    summary.headline(con, D)
+    summary.default_as_of(con, today=D)
+    assert snapshot() == before
+
+
+def test_headline_empty_store_is_none():
+    h = summary.headline(store.connect(":memory:"), D)
+    assert REQUIRED_KEYS <= set(h)
+    assert all(h[k] is None for k in REQUIRED_KEYS - {"as_of"})
+
+
+def test_default_as_of(con):
+    # latest recorded date: the sale on 2025-06-30 (the due date 2025-12-31 is a plan and never counts)
+    assert summary.default_as_of(con, today=date(2026, 1, 1)) == date(2025, 6, 30)
+    # on 20 June the sale is in the future: P2 signed/started on D is the latest
+    assert summary.default_as_of(con, today=date(2025, 6, 20)) == D
+    # capped at today: dates after it are ignored, the latest one before it wins
+    assert summary.default_as_of(con, today=date(2025, 6, 1)) == date(2025, 5, 31)  # 1-5月 ends 31 May
+    assert summary.default_as_of(store.connect(":memory:"), today=date(2025, 3, 3)) == date(2025, 3, 3)
+
+
+def test_overview_paragraph(con):
+    p = text.overview_paragraph(summary.headline(con, D))
+    assert p == ("截至2025年6月15日，园区各类市场主体总数2户，近一年新设立市场主体1户；"
+                 "1-5月，规上工业增加值增速9.9%，较2024年全年（3.0%）提高6.9个百分点；"
+                 "2025年以来签约项目2个，总投资23.5亿元，其中医疗器械项目1个；"
+                 "2024年7月以来累计助企帮销9000余万元；园区党委班子成员包保重点企业和项目2个。")
+
+
+def test_overview_paragraph_drops_missing_sentences():
+    h = {"as_of": "2025-06-15", "entities_total": None, "industrial_growth_ytd": 5.0,
+         "industrial_growth_period": "2025-02", "industrial_growth_basis": "enterprise",
+         "industrial_growth_last_year": None, "industrial_growth_change_pp": None, "projects_signed_ytd": None,
+         "sales_assistance_total_wan": None, "key_accounts": None}
+    assert text.overview_paragraph(h) == "截至2025年6月15日，1-2月，规上工业增加值增速5.0%（企业数据测算，现价）。"
+    assert text.overview_paragraph(summary.headline(store.connect(":memory:"), D)) == "截至2025年6月15日，暂无数据。"
