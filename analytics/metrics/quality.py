@@ -92,9 +92,12 @@ def import_warnings(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.Data
 
 
 def summary(con: duckdb.DuckDBPyConnection) -> dict:
-    """{dataset: rows} for every dataset, plus 'entities_without_code' and 'warnings' counts."""
+    """{dataset: rows} for every dataset, plus 'entities_without_code' and 'warnings' (problems of
+    imports not rolled back) counts."""
     out = {r["dataset"]: r["rows"] for r in dataset_counts(con).to_dict("records")}
     out["entities_without_code"] = int(con.execute(
         "SELECT count(*) FROM entities WHERE industry_code IS NULL OR trim(industry_code) = ''").fetchone()[0])
-    out["warnings"] = int(con.execute("SELECT count(*) FROM import_problems").fetchone()[0])
+    out["warnings"] = int(con.execute(
+        "SELECT count(*) FROM import_problems WHERE batch_id NOT IN "
+        "(SELECT batch_id FROM import_log WHERE rolled_back_by IS NOT NULL AND batch_id IS NOT NULL)").fetchone()[0])
     return out
