@@ -14,6 +14,7 @@ that says 暂无数据 (the dashboard shows st.info before getting that far).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -59,8 +60,9 @@ FIXED_COLORS: dict[str, str] = {**SECTOR_COLORS, **STAGE_COLORS, **LIGHT_COLORS,
 HEIGHT_PX = 380
 SPARK_HEIGHT_PX = 60
 FOOTNOTE_SHIFT_PX = -58
-BASIS_LABELS = {"current": "现价", "comparable": "可比价", "official": "可比价（统计部门公布）",
-                "enterprise": "现价（企业数据汇总）"}
+BASIS_LABELS = {"current": "现价", "comparable": "可比价", "official": "可比价", "enterprise": "现价"}
+MONTH_TICK_FORMAT = "%Y年%-m月"
+_MONTH_KEY = re.compile(r"^\d{4}-\d{2}(-01)?$")
 
 
 def color_map(values: Sequence[str]) -> dict[str, str]:
@@ -101,17 +103,18 @@ def _style(fig: go.Figure, title: str, foot: str, x_title: str | None = None, y_
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 17, "color": TEXT}},
         font={"family": FONT_FAMILY, "size": 13, "color": TEXT},
         height=height,
-        margin={"l": 60, "r": 24, "t": 56, "b": 92},
+        margin={"l": 60, "r": 24, "t": 84 if legend else 56, "b": 92},
         paper_bgcolor="white",
         plot_bgcolor="white",
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0,
                 "title": {"text": ""}},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         separators=".,",
     )
     fig.update_xaxes(title_text=x_title, gridcolor=GRID, zerolinecolor=GRID, automargin=True)
-    fig.update_yaxes(title_text=y_title, gridcolor=GRID, zerolinecolor="#cbd2d9", automargin=True)
+    fig.update_yaxes(title_text=y_title, gridcolor=GRID, zerolinecolor="#cbd2d9", automargin=True,
+                     exponentformat="none", separatethousands=True)
     fig.add_annotation(text=foot, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                        yshift=FOOTNOTE_SHIFT_PX, showarrow=False, align="left",
                        font={"size": 11, "color": "#616e7c"})
@@ -173,7 +176,16 @@ def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, foot: str, x_title: 
                       legend=color is not None)
     if category_order:
         fig.update_xaxes(categoryorder="array", categoryarray=list(category_order))
+    if _is_month_keys(data[x]):
+        fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT, dtick="M1" if len(data) <= 14
+                         else None)
     return _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height, legend=color is not None)
+
+
+def _is_month_keys(values: pd.Series) -> bool:
+    """True when every value is a 'YYYY-MM' (or 'YYYY-MM-01') text, which plotly draws on a date axis."""
+    texts = values.dropna().astype(str)
+    return len(texts) > 0 and bool(texts.map(lambda t: bool(_MONTH_KEY.match(t))).all())
 
 
 def line(frame: pd.DataFrame, x: str, y: str | Sequence[str], *, title: str, foot: str,
@@ -204,9 +216,11 @@ def line(frame: pd.DataFrame, x: str, y: str | Sequence[str], *, title: str, foo
             line={"color": colors[label], "width": 2.5}, marker={"size": 7},
             text=_number_text(part[col], digits) if text else None, textposition="top center",
             hovertemplate=label + "：%{y:,." + str(digits) + "f}<extra></extra>", cliponaxis=False,
-            connectgaps=False))
+            connectgaps=True))
     if x_is_month:
-        fig.update_xaxes(tickformat="%Y年%-m月", hoverformat="%Y年%-m月")
+        fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT)
+    else:
+        fig.update_xaxes(type="category")
     if zero_line:
         fig.add_hline(y=0, line={"color": "#cbd2d9", "width": 1})
     return _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height, legend=len(traces) > 1)
@@ -230,7 +244,7 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
                              hovertemplate=line_name + "：%{y:,." + str(digits) + "f}<extra></extra>"))
     fig.update_layout(yaxis2={"title": {"text": y2_title}, "overlaying": "y", "side": "right",
                               "showgrid": False, "rangemode": "tozero"})
-    fig.update_xaxes(tickformat="%Y年%-m月", hoverformat="%Y年%-m月")
+    fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT)
     for when, label in markers:
         fig.add_vline(x=pd.Timestamp(when).timestamp() * 1000, line={"color": MUTED, "dash": "dot", "width": 1})
         fig.add_annotation(x=pd.Timestamp(when), y=1, yref="paper", text=label, showarrow=False,
@@ -245,7 +259,7 @@ def donut(frame: pd.DataFrame, names: str, values: str, *, title: str, foot: str
     """Shares of `values` by `names` as a ring; the legend carries the names, slices the percentages."""
     if frame.empty or frame[values].fillna(0).sum() == 0:
         return _empty(title, foot, height)
-    data = frame.copy()
+    data = frame[frame[values].fillna(0) > 0].copy()   # a 0 slice only clutters the ring with "0.0%"
     colors = color_map([str(n) for n in data[names]])
     fig = go.Figure(go.Pie(labels=data[names].astype(str), values=data[values], hole=0.55, sort=False,
                            marker={"colors": [colors[str(n)] for n in data[names]]},

@@ -185,8 +185,11 @@ def sync_selection(state, field: str, widget_key: str, options) -> None:
 
 def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: str, title: str | None = None,
           empty_message: str = "暂无符合条件的记录。", height: int | str = "auto",
-          column_config: dict | None = None) -> None:
-    """A table with Chinese headers (only the columns in `labels`, in that order) and an xlsx download."""
+          column_config: dict | None = None, colors: dict[str, dict[str, str]] | None = None) -> None:
+    """A table with Chinese headers (only the columns in `labels`, in that order) and an xlsx download.
+
+    `colors` {column: {cell value: CSS colour}} colours the text of those cells (e.g. traffic lights).
+    """
     if title:
         st.markdown(f"**{title}**")
     if is_empty(frame):
@@ -195,6 +198,13 @@ def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: st
     cols = [c for c in labels if c in frame.columns]
     shown = frame[cols].rename(columns=labels)
     config = {labels[k]: v for k, v in (column_config or {}).items() if k in labels}
+    if colors:
+        styler = shown.style
+        for col, mapping in colors.items():
+            if col in labels:
+                styler = styler.map(lambda v, m=mapping: f"color: {m[v]}; font-weight: 600" if v in m else "",
+                                    subset=[labels[col]])
+        shown = styler
     st.dataframe(shown, hide_index=True, height=height, column_config=config or None, key=f"tbl_{key}")
     download_xlsx(frame[cols], labels, filename, key, title=title)
 

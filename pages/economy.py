@@ -19,7 +19,7 @@ period_text = fmt.period_label(period, with_year=True)
 data_date = fmt.month_label(period)
 basis_text = "可比价" if head.basis == "official" else "现价"
 
-cols = st.columns(5)
+cols = st.columns([1.25, 1, 1, 1, 1])
 with cols[0]:
     ui.metric(f"规上工业增加值增速（{head.label}）", fmt.pct(head.pct),
               None if head.change_pp is None else f"{head.change_pp:+.1f}个百分点",
@@ -43,14 +43,14 @@ with left:
     if sector:
         series = ui.run(growth.growth_series, period.year, "current", sector)
         series = series[series["period"] <= period]
-        fig = charts.line(series, "period", "growth_pct", title=f"{sector}规上工业增加值累计增速（{period.year}年）",
+        fig = charts.line(series, "label", "growth_pct", x_is_month=False, title=f"{sector}规上工业增加值累计增速（{period.year}年）",
                           foot=charts.footnote(INDUSTRIAL.source, data_date, "current"), y_title="增速（%）",
                           text=True, zero_line=True, names={"growth_pct": "企业汇总（现价）"})
         ui.chart(fig, series, key="eco_series", filename=f"{sector}规上工业增加值增速_{period_text}",
                  labels=pick("label", "ytd", "prev_ytd", "growth_pct", "n_enterprises"))
     else:
         rec = ui.run(growth.reconciliation, month_end(period))
-        fig = charts.line(rec, "period", ["official_pct", "enterprise_pct", "comparable_pct"],
+        fig = charts.line(rec, "label", ["official_pct", "enterprise_pct", "comparable_pct"], x_is_month=False,
                           title=f"规上工业增加值累计增速：公布数与企业汇总（{period.year}年）",
                           foot=charts.footnote(f"{INDICATORS.source}、{INDUSTRIAL.source}", data_date,
                                                note="公布数为可比价，企业汇总为现价及可比价"),

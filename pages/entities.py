@@ -83,4 +83,7 @@ found = ui.run(entities.search_entities, as_of, text, table_sector,
                None if chosen_type == "全部类型" else chosen_type, alive_only, 500)
 st.caption(f"最多显示500条，按成立日期从新到旧{f'；产业：{table_sector}' if table_sector else ''}")
 ui.table(found, {c: c for c in found.columns}, key="ent_table", filename=f"市场主体名录_{date_text}",
-         empty_message="没有符合条件的市场主体。", height=420)
+         empty_message="没有符合条件的市场主体。", height=420,
+         column_config={"成立日期": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                        "注销日期": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                        "注册资本（万元）": st.column_config.NumberColumn(format="%.1f")})

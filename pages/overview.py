@@ -25,7 +25,7 @@ stock_trend = (ui.run(entities.stock_series, one_year_before(as_of), as_of, "mon
 signing = ui.run(projects.by_signing_month, as_of) if h["projects_signed_ytd"] is not None else None
 sales_monthly = ui.run(sales.monthly, as_of) if h["sales_assistance_total_wan"] is not None else None
 
-cards = st.columns(6)
+cards = st.columns([1.25, 1, 1, 1, 1, 1])
 with cards[0]:
     label = h.get("industrial_growth_label") or ""
     basis = "统计部门公布，可比价" if h.get("industrial_growth_basis") == "official" else "企业数据测算，现价"
@@ -63,16 +63,16 @@ with st.container(border=True):
 c1, c2, c3 = st.columns(3)
 with c1:
     series = h.get("industrial_growth_series") or {}
-    frame = pd.DataFrame({"period": pd.to_datetime([f"{k}-01" for k in series]), "growth_pct": list(series.values())})
+    frame = pd.DataFrame({"period": [fmt.period_label(f"{k}-01") for k in series], "growth_pct": list(series.values())})
     period_text = fmt.period_label(f"{h['industrial_growth_period']}-01", with_year=True) if series else ""
     basis_key = "official" if h.get("industrial_growth_basis") == "official" else "enterprise"
     source = INDICATORS.source if basis_key == "official" else INDUSTRIAL.source
     fig = charts.line(frame, "period", "growth_pct", title=f"规上工业增加值累计增速（{period_text}）",
                       foot=charts.footnote(source, fmt.month_label(f"{h['industrial_growth_period']}-01")
                                            if series else None, basis_key),
-                      y_title="增速（%）", text=True, zero_line=True)
+                      y_title="增速（%）", text=True, zero_line=True, x_is_month=False)
     ui.chart(fig, frame, key="ov_growth", filename=f"规上工业增加值增速_{period_text}",
-             labels={"period": "报告期（累计截至月份）", "growth_pct": "增速（%）"})
+             labels={"period": "累计期别", "growth_pct": "增速（%）"})
 with c2:
     by_sector = h.get("projects_signed_ytd_by_sector") or {}
     frame = pd.DataFrame({"sector": [s for s in SECTORS if by_sector.get(s)],

@@ -93,13 +93,14 @@ stage = f2.selectbox("项目阶段", stage_options, key="prj_stage")
 light = f3.selectbox("灯色", light_options, key="prj_light")
 lights = ui.run(projects.traffic_lights, as_of, sector, None if leader == leaders[0] else leader,
                 None if stage == stage_options[0] else stage, None if light == light_options[0] else light)
-LIGHT_ICONS = {"红": "🔴 红", "黄": "🟡 黄", "绿": "🟢 绿"}
+LIGHT_ICONS = {"红": "● 红灯", "黄": "● 黄灯", "绿": "● 绿灯"}
 shown = lights.assign(light_text=lights["light"].map(LIGHT_ICONS)) if len(lights) else lights
 ui.table(shown, {"light_text": "灯色", "name": "项目名称", "sector": "产业类别", "stage": "项目阶段",
                  "investment": "计划总投资（万元）", "leader": "包保领导", "department": "责任部门",
                  "next_step": "下一节点", "due_on": "节点时限", "overdue_days": "超期天数",
                  "days_in_stage": "本阶段天数", "reason": "亮灯原因", "progress": "最新进展"},
          key="prj_lights", filename=f"项目红黄绿灯_{date_text}", height=380,
+         colors={"light_text": {v: charts.LIGHT_COLORS[k] for k, v in LIGHT_ICONS.items()}},
          empty_message="没有符合筛选条件的项目。",
          column_config={"investment": st.column_config.NumberColumn(format="%.0f"),
                         "due_on": st.column_config.DateColumn(format="YYYY-MM-DD")})
@@ -119,7 +120,10 @@ with c2:
         chosen = st.selectbox("选择项目", keys, format_func=lambda k: names.get(k, k), key="prj_detail")
         detail = ui.run(projects.project_detail, chosen, as_of)
         with st.container(border=True):
-            st.markdown(f"#### {LIGHT_ICONS.get(detail.get('light'), '')}　{detail.get('name', '')}")
+            light_color = charts.LIGHT_COLORS.get(detail.get("light"), charts.MUTED)
+            st.markdown(f"#### {detail.get('name', '')}")
+            st.markdown(f"<span style='color:{light_color};font-weight:700'>{LIGHT_ICONS.get(detail.get('light'), '')}"
+                        f"</span>", unsafe_allow_html=True)
             fields = [("投资主体", "investor"), ("产业类别", "sector"), ("来源地", "origin"), ("项目阶段", "stage"),
                       ("签约时间", "signed_on"), ("开工时间", "started_on"), ("投产时间", "producing_on"),
                       ("包保领导", "leader"), ("责任部门", "department"), ("下一节点", "next_step"),

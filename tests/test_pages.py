@@ -158,7 +158,7 @@ def test_traffic_light_filter_narrows_the_table(store_copy, monkeypatch):
     table = next(df for df in (d.value for d in at.dataframe) if "亮灯原因" in df.columns)
     if len(red):
         assert len(table) == len(red)
-        assert set(table["灯色"]) == {"🔴 红"}
+        assert set(table["灯色"]) == {"● 红灯"}
     else:
         assert any("没有符合筛选条件的项目" in i.value for i in at.info)
 

@@ -1,0 +1,125 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright.
+
+Starts `streamlit run app.py` on a free port against a copy of the sample store, opens every
+page from the navigation, waits until the script is idle and every chart is drawn, fails on any
+exception box, and saves a full-page screenshot of each page to artifacts/ (git-ignored).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--no-first-run"]
+VIEWPORT = {"width": 1920, "height": 1080}
+# navigation label -> screenshot file name
+PAGES = {"总览": "overview", "经济运行": "economy", "市场主体": "entities", "产业结构": "structure",
+         "招商项目": "projects", "助企帮销": "sales", "企业服务": "service", "数据质量": "quality"}
+PAGE_TIMEOUT_MS = 60_000
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="未找到 Debian 的 chromium（apt-get install chromium fonts-noto-cjk），跳过浏览器测试")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(store_db, tmp_path_factory):
+    src, kind = store_db
+    db = tmp_path_factory.mktemp("browser") / src.name
+    shutil.copy(src, db)
+    port = _free_port()
+    env = {**os.environ, "PARK_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read().decode(errors="replace"))
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("streamlit 未在60秒内启动")
+    yield url, kind
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _wait_idle(page) -> None:
+    """Script idle, no status widget or skeleton, and every plotly chart has drawn its traces."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function("""() => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+        if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+        if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+        const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+        return charts.every(c => c.querySelector('.main-svg g.trace'));
+    }""", timeout=PAGE_TIMEOUT_MS, polling=250)
+    page.wait_for_timeout(500)  # let the last chart finish its transition
+
+
+def _full_page_screenshot(page, path: Path) -> None:
+    """Streamlit scrolls inside stMain: grow the viewport to its scroll height first."""
+    height = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        return main ? main.scrollHeight : document.body.scrollHeight;
+    }""")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], int(height) + 10)})
+    page.wait_for_timeout(800)
+    _wait_idle(page)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
+def test_every_page_renders_in_chromium(server):
+    from playwright.sync_api import sync_playwright
+    url, kind = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    failures = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+        page.goto(url, wait_until="domcontentloaded")
+        _wait_idle(page)
+        for label, name in PAGES.items():
+            page.locator('[data-testid="stSidebarNav"] a', has_text=label).first.click()
+            page.wait_for_function("(t) => document.querySelector('h1') && "
+                                   "[...document.querySelectorAll('[data-testid=\"stSidebarNav\"] a[aria-current=\"page\"]')]"
+                                   ".some(a => a.textContent.includes(t))", arg=label, timeout=PAGE_TIMEOUT_MS)
+            _wait_idle(page)
+            exceptions = page.locator('[data-testid="stException"]')
+            if exceptions.count():
+                failures.append(f"{label}: {exceptions.first.inner_text()[:300]}")
+            n_charts = page.locator('[data-testid="stPlotlyChart"]').count()
+            if label != "数据质量" and n_charts == 0:
+                failures.append(f"{label}: 没有图表")
+            _full_page_screenshot(page, ARTIFACTS / f"page_{name}.png")
+        browser.close()
+    assert not failures, failures
