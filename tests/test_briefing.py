@@ -1,0 +1,240 @@
+"""analytics.briefing: the text (exact sentences on a tiny store built with SQL, the published figures
+on the sample store), missing datasets, the Markdown, the .docx and the chart PNGs."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analytics import briefing, images, store
+
+AS_OF = dt.date(2025, 6, 15)
+HAS_CHROMIUM = shutil.which("chromium") is not None or Path("/usr/bin/chromium").exists()
+needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="未安装 chromium：无法导出图表图片")
+
+
+def _tiny(path) -> None:
+    """A store whose figures are worked by hand (see each block)."""
+    con = store.connect(str(path))
+    # entities: 5716 old (2000 医疗器械, rest 其他, all 企业), 1163 new on 2025-01-10 (1000 企业, 163 个体工商户),
+    # 10 closed on 2025-03-01 (alive a year before), 5 established after as_of.
+    # alive at 2025-06-15 = 5716 + 1163 = 6879; new in (2024-06-15, 2025-06-15] = 1163; closed = 10;
+    # alive at 2024-06-15 = 5716 + 10 = 5726 -> +1153; 医疗器械 2000 / 6879 = 29.07% -> 29.1%
+    con.execute("""INSERT INTO entities (uscc, name, entity_type, established_on, closed_on, sector)
+        SELECT '91' || lpad(i::VARCHAR, 16, '0'), 'E' || i,
+               CASE WHEN i >= 5716 + 1000 AND i < 5716 + 1163 THEN '个体工商户' ELSE '企业' END,
+               CASE WHEN i < 5716 THEN DATE '2020-01-01' WHEN i < 6879 THEN DATE '2025-01-10'
+                    WHEN i < 6889 THEN DATE '2019-01-01' ELSE DATE '2025-07-01' END,
+               CASE WHEN i >= 6879 AND i < 6889 THEN DATE '2025-03-01' END,
+               CASE WHEN i < 2000 THEN '医疗器械' ELSE '其他' END
+        FROM range(6894) t(i)""")
+    # industry: official 9.9 (1-5月 2025) and 3.0 (1-12月 2024): change 6.9 个百分点.
+    # enterprises 1-5月: A 110/100 (医疗器械), B 95/100 (其他): 205/200 - 1 = 2.5%;
+    # 拉动: 医疗器械 (110-100)/200 = +5.0, 其他 (95-100)/200 = -2.5 个百分点
+    con.execute("""INSERT INTO indicators (indicator, unit, period, growth_pct) VALUES
+        ('规上工业增加值', '%', DATE '2025-05-01', 9.9), ('规上工业增加值', '%', DATE '2024-12-01', 3.0)""")
+    con.execute("""INSERT INTO industrial (period, uscc, name, value_added_ytd, value_added_prev_ytd, sector) VALUES
+        (DATE '2025-05-01', '91000000000000000A', 'A', 110, 100, '医疗器械'),
+        (DATE '2025-05-01', '91000000000000000B', 'B', 95, 100, '其他')""")
+    # projects signed 2025-03-01: 12 医疗器械 x 10000 + 20 医药 x 5000 + 5 绿色算力 x 2000 + 2 生产性服务业 x 2500
+    # = 39 projects, 235000 万元 = 23.5亿元; one of them 停滞 (red), one due 2025-06-20 (yellow: 5 days).
+    # plus P40 (2024, 开工 since 2024-09-01: 287 days, green) and P41 (洽谈): 41 in the ledger.
+    con.execute("""INSERT INTO projects (project_key, name, sector, investment, signed_on, stage, due_on, progress,
+                                         leader, next_step)
+        SELECT 'P' || lpad(i::VARCHAR, 2, '0'), '项目' || i,
+               CASE WHEN i < 12 THEN '医疗器械' WHEN i < 32 THEN '医药' WHEN i < 37 THEN '绿色算力' ELSE '生产性服务业' END,
+               CASE WHEN i < 12 THEN 10000 WHEN i < 32 THEN 5000 WHEN i < 37 THEN 2000 ELSE 2500 END,
+               DATE '2025-03-01', CASE WHEN i = 0 THEN '停滞' ELSE '签约' END,
+               CASE WHEN i = 12 THEN DATE '2025-06-20' END, '推进中', '王建国', '办理施工许可'
+        FROM range(39) t(i)""")
+    con.execute("""INSERT INTO projects (project_key, name, sector, investment, signed_on, stage, started_on, progress)
+        VALUES ('P40', '项目40', '医药', 8000, DATE '2024-08-01', '开工', DATE '2024-09-01', '建设中'),
+               ('P41', '项目41', '其他', 1000, NULL, '洽谈', NULL, '洽谈中')""")
+    # sales: 4000 + 3000 + 2234.5 = 9234.5 万元 up to as_of -> 9000余万元; 2025: 2234.5 -> 2000余万元;
+    # 展销中心 7000 (75.8%), 大通店 2234.5 (24.2%); 500 on 2025-07-01 is after as_of
+    con.execute("""INSERT INTO sales (sold_on, channel, enterprise, amount, row_key) VALUES
+        (DATE '2024-07-05', '展销中心', '甲', 4000, 'a'), (DATE '2024-12-09', '展销中心', '乙', 3000, 'b'),
+        (DATE '2025-05-10', '大通店', '甲', 2234.5, 'c'), (DATE '2025-07-01', '大通店', '甲', 500, 'd')""")
+    # service: 67 accounts; 4 visits, 3 with a demand: 1 已办结 in 20 days (33.3%), 办理中 since 2025-01-10
+    # (156 days > 90), 未办理 since 2025-06-01 (14 days)
+    con.execute("""INSERT INTO service_accounts (account, account_type, leader)
+        SELECT '包保对象' || lpad(i::VARCHAR, 2, '0'), '企业', '王建国' FROM range(67) t(i)""")
+    con.execute("""INSERT INTO service_visits (visited_on, account, leader, visit_type, demand_category, demand,
+                                               demand_status, resolved_on, row_key) VALUES
+        (DATE '2025-02-01', '包保对象01', '王建国', '问题访谈', '融资', '贷款贴息', '已办结', DATE '2025-02-21', 'v1'),
+        (DATE '2025-01-10', '包保对象02', '王建国', '问题访谈', '用地', '扩建用地', '办理中', NULL, 'v2'),
+        (DATE '2025-06-01', '包保对象03', '王建国', '政策走访', '用工', '招聘技工', '未办理', NULL, 'v3'),
+        (DATE '2025-03-01', '包保对象04', '王建国', '跟踪回访', NULL, NULL, NULL, NULL, 'v4')""")
+    con.close()
+
+
+@pytest.fixture()
+def tiny(tmp_path):
+    path = tmp_path / "tiny.duckdb"
+    _tiny(path)
+    con = store.connect(str(path))
+    yield con
+    con.close()
+
+
+INDUSTRY = ("1-5月，园区规上工业增加值增速9.9%，较2024年全年（3.0%）提高6.9个百分点；"
+            "按2家规上工业企业数据汇总测算，现价增速2.5%；"
+            "分产业看，医疗器械产业拉动增长5.0个百分点，其他产业下拉2.5个百分点（企业数据，现价）。")
+ENTITIES = ("截至6月15日，园区各类市场主体总数6879户，其中企业6716户、个体工商户163户，较上年同日增加1153户；"
+            "近一年新设立市场主体1163户，注销（吊销）10户；医疗器械产业市场主体2000户，占29.1%。")
+PROJECTS = ("2025年以来，园区新签约项目39个，总投资23.5亿元，涉及医疗器械、医药、生产性服务业、绿色算力等产业，"
+            "其中医疗器械项目12个；项目台账在库项目41个，其中在谈1个、已签约38个、在建1个、停滞1个；"
+            "按项目推进节点研判，红灯项目1个、黄灯项目1个，详见附表1。")
+SALES = ("2024年下半年以来，园区累计助企帮销9000余万元，其中2025年以来2000余万元；"
+         "分渠道看，展销中心7000万元（占75.8%）、大通店2000余万元（占24.2%）。")
+SERVICE = ("园区党委班子成员包保重点企业和项目67个；累计开展“三访三促”走访4次，收集企业诉求3件，已办结1件，"
+           "办结率33.3%，办结用时中位数20天；截至6月15日，尚有2件诉求未办结，其中超过90天的1件，详见附表2。")
+
+
+def test_paragraphs_are_built_from_the_figures(tiny):
+    b = briefing.build_briefing(tiny, AS_OF)
+    assert b.title == "生物科技产业园区经济运行月度简报（2025年6月）"
+    assert b.subtitle == "数据截至2025年6月15日"
+    got = {s.subject: s.paragraph for s in b.sections}
+    assert got == {"industry": INDUSTRY, "entities": ENTITIES, "projects": PROJECTS, "sales": SALES,
+                   "service": SERVICE}
+    assert [s.heading for s in b.sections] == ["一、工业经济运行", "二、市场主体发展", "三、招商引资", "四、助企帮销",
+                                               "五、包保服务与企业诉求"]
+    assert b.omitted == []
+
+
+def test_metric_row(tiny):
+    b = briefing.build_briefing(tiny, AS_OF)
+    assert [(m.label, m.value, m.note) for m in b.metrics] == [
+        ("规上工业增加值增速（1-5月）", "9.9%", "较上年全年提高6.9个百分点"),
+        ("市场主体总数", "6879户", "近一年新设1163户"),
+        ("2025年签约项目", "39个", "总投资23.5亿元"),
+        ("助企帮销累计", "9000余万元", "2024年下半年以来"),
+        ("包保重点企业和项目", "67个", "未办结诉求2件"),
+    ]
+
+
+def test_tables_hold_red_yellow_projects_and_open_demands(tiny):
+    b = briefing.build_briefing(tiny, AS_OF)
+    assert list(b.red_yellow["project_key"]) == ["P00", "P12"]          # red first, then yellow
+    assert list(b.red_yellow["light"]) == ["红", "黄"]
+    assert list(b.open_demands["account"]) == ["包保对象02", "包保对象03"]  # oldest first
+    shown = briefing.red_yellow_table(b)
+    assert list(shown.columns) == list(briefing.LIGHT_COLUMNS.values())
+    assert shown.iloc[1]["节点时限"] == "2025年6月20日"
+    assert briefing.table_caption("open", b) == "附表2 未办结企业诉求（共2件，截至2025年6月15日）"
+    assert briefing.table_caption("red_yellow", b, max_rows=1) == \
+        "附表1 红灯、黄灯项目（共2个，列出前1个，截至2025年6月15日）"
+
+
+def test_charts_are_titled_with_period_and_source(tiny):
+    b = briefing.build_briefing(tiny, AS_OF)
+    assert [c.stem for c in b.charts] == ["图1_园区规上工业增加值累计增速", "图2_各产业拉动规上工业增加值增长",
+                                          "图3_园区市场主体总数与每月新设", "图4_2025年签约项目产业分布",
+                                          "图5_助企帮销逐月与累计", "图6_企业诉求分类及办理情况"]
+    assert b.charts[0].title == "园区规上工业增加值累计增速（2025年1-5月）"
+    foots = [a.text for c in b.charts for a in c.figure.layout.annotations if a.text.startswith("数据来源")]
+    assert len(foots) == 6
+    assert "可比价" in foots[0] and "现价" in foots[0]   # official (可比价) and enterprise (现价) lines
+    assert foots[1].endswith("现价")
+
+
+def test_missing_dataset_drops_its_paragraph_and_says_so(tiny):
+    tiny.execute("DELETE FROM projects")
+    b = briefing.build_briefing(tiny, AS_OF)
+    sec = b.section("projects")
+    assert sec.paragraph is None
+    assert sec.omitted == "（本期未导入招商项目台账，略）"
+    assert b.omitted == ["（本期未导入招商项目台账，略）"]
+    assert "签约项目" not in b.text and "红灯" not in b.text
+    assert b.red_yellow.empty and not any(c.subject == "projects" for c in b.charts)
+    assert b.section("entities").paragraph == ENTITIES      # the others are untouched
+    assert [m.label for m in b.metrics] == ["规上工业增加值增速（1-5月）", "市场主体总数", "助企帮销累计",
+                                            "包保重点企业和项目"]
+    md = briefing.to_markdown(b)
+    assert "## 三、招商引资\n\n（本期未导入招商项目台账，略）" in md
+
+
+def test_data_after_as_of_only_says_no_data_yet(tiny):
+    # the first sale is on 2024-07-05: on 2024-06-30 the ledger is loaded but has nothing yet
+    b = briefing.build_briefing(tiny, dt.date(2024, 6, 30))
+    assert b.section("sales").omitted == "（截至2024年6月30日暂无助企帮销数据，略）"
+
+
+def test_default_as_of_is_the_latest_data_date(tiny):
+    # latest recorded date not after today: the 2025-07-01 entities and sale
+    assert briefing.build_briefing(tiny).as_of == dt.date(2025, 7, 1)
+
+
+def test_markdown_lists_charts_and_tables(tiny):
+    b = briefing.build_briefing(tiny, AS_OF)
+    md = briefing.to_markdown(b)
+    assert md.startswith("# 生物科技产业园区经济运行月度简报（2025年6月）\n\n数据截至2025年6月15日\n")
+    assert "| 规上工业增加值增速（1-5月） | 9.9% | 较上年全年提高6.9个百分点 |" in md
+    assert "![园区规上工业增加值累计增速（2025年1-5月）](charts/图1_园区规上工业增加值累计增速.png)" in md
+    assert "## 附表1 红灯、黄灯项目（共2个，截至2025年6月15日）" in md
+    assert "| 红 | 项目0 | 医疗器械 | 停滞 | 王建国 |" in md
+
+
+def test_docx_without_images_sets_chinese_font(tiny):
+    from docx import Document
+    from docx.oxml.ns import qn
+    b = briefing.build_briefing(tiny, AS_OF)
+    doc = Document(io.BytesIO(briefing.to_docx(b)))
+    rfonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert rfonts.get(qn("w:eastAsia")) == "Noto Sans CJK SC"
+    texts = [p.text for p in doc.paragraphs]
+    assert INDUSTRY in texts and SERVICE in texts
+    assert len(doc.inline_shapes) == 0
+
+
+@needs_chromium
+def test_write_briefing_files(tiny, tmp_path):
+    from docx import Document
+    out = tmp_path / "out"
+    paths = briefing.write_briefing(tiny, AS_OF, out)
+    names = [p.relative_to(out).as_posix() for p in paths]
+    assert names[:2] == ["月度简报_2025-06-15.docx", "月度简报_2025-06-15.md"]
+    pngs = [p for p in paths if p.suffix == ".png"]
+    assert [p.name for p in pngs] == [f"{c}.png" for c in (
+        "图1_园区规上工业增加值累计增速", "图2_各产业拉动规上工业增加值增长", "图3_园区市场主体总数与每月新设",
+        "图4_2025年签约项目产业分布", "图5_助企帮销逐月与累计", "图6_企业诉求分类及办理情况")]
+    b = briefing.build_briefing(tiny, AS_OF)
+    for p, c in zip(pngs, b.charts):
+        w, h = images.figure_size(c.figure)
+        assert images.png_size(p.read_bytes()) == (2 * w, 2 * h) == (1920, 2 * (c.figure.layout.height or 380))
+        assert p.stat().st_size > 20_000      # a drawn chart, not an empty canvas
+    doc = Document(str(paths[0]))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings == ["生物科技产业园区经济运行月度简报（2025年6月）", "主要指标", "一、工业经济运行", "二、市场主体发展",
+                        "三、招商引资", "四、助企帮销", "五、包保服务与企业诉求",
+                        "附表1 红灯、黄灯项目（共2个，截至2025年6月15日）",
+                        "附表2 未办结企业诉求（共2件，截至2025年6月15日）"]
+    body = "\n".join(p.text for p in doc.paragraphs)
+    for figure in ("6879户", "1163户", "9.9%", "3.0%", "39个", "23.5亿元", "9000余万元", "67个"):
+        assert figure in body
+    assert len(doc.inline_shapes) == 6
+    assert [len(t.rows) for t in doc.tables] == [6, 3, 3]   # metrics + header; 2 projects; 2 demands
+    assert doc.tables[1].rows[1].cells[1].text == "项目0"
+
+
+def test_sample_store_reproduces_the_published_figures(store_db):
+    path, kind = store_db
+    if kind != "sample":
+        pytest.skip("示例工作簿尚不能载入（读取器未就绪），改用合成库：不含公布数字")
+    con = store.connect(str(path), read_only=True)
+    try:
+        b = briefing.build_briefing(con, AS_OF)
+    finally:
+        con.close()
+    assert b.section("industry").paragraph.startswith(
+        "1-5月，园区规上工业增加值增速9.9%，较2024年全年（3.0%）提高6.9个百分点；")
+    assert b.section("entities").paragraph.startswith("截至6月15日，园区各类市场主体总数6879户，")
+    assert "；近一年新设立市场主体1163户" in b.section("entities").paragraph
+    assert b.section("projects").paragraph.startswith("2025年以来，园区新签约项目39个，总投资23.5亿元，")
+    assert "累计助企帮销9000余万元" in b.section("sales").paragraph
+    assert b.section("service").paragraph.startswith("园区党委班子成员包保重点企业和项目67个")
+    assert b.omitted == []
