@@ -19,6 +19,7 @@ from app_lib.export import to_xlsx_bytes
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL_SECTORS = "全部产业"
 AS_OF_KEY = "as_of"
+STYLED_ROWS_MAX = 1000   # pandas Styler costs ~0.1 ms a row on every rerun: plain text beyond this
 SECTOR_KEY = "sector"
 
 
@@ -124,9 +125,13 @@ def is_empty(frame) -> bool:
 def download_xlsx(frame: pd.DataFrame, labels: dict[str, str] | None, filename: str, key: str,
                   title: str | None = None, label: str = "下载数据（Excel）") -> None:
     """A download button for `frame` as .xlsx with Chinese headers (`labels`: column -> header)."""
-    cols = [c for c in frame.columns if labels is None or c in labels] if labels else list(frame.columns)
-    data = to_xlsx_bytes(frame[cols], labels, title=title)
-    st.download_button(label, data=data, file_name=f"{filename}.xlsx", mime=XLSX_MIME, key=f"dl_{key}",
+    cols = [c for c in frame.columns if c in labels] if labels else list(frame.columns)
+    part = frame[cols]
+
+    def build() -> bytes:       # deferred: the workbook is written only when the button is clicked
+        return to_xlsx_bytes(part, labels, title=title)
+
+    st.download_button(label, data=build, file_name=f"{filename}.xlsx", mime=XLSX_MIME, key=f"dl_{key}",
                        icon=":material/download:", type="tertiary", on_click="ignore")
 
 
@@ -188,7 +193,8 @@ def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: st
           column_config: dict | None = None, colors: dict[str, dict[str, str]] | None = None) -> None:
     """A table with Chinese headers (only the columns in `labels`, in that order) and an xlsx download.
 
-    `colors` {column: {cell value: CSS colour}} colours the text of those cells (e.g. traffic lights).
+    `colors` {column: {cell value: CSS colour}} colours the text of those cells (e.g. traffic lights),
+    for tables up to STYLED_ROWS_MAX rows.
     """
     if title:
         st.markdown(f"**{title}**")
@@ -198,7 +204,7 @@ def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: st
     cols = [c for c in labels if c in frame.columns]
     shown = frame[cols].rename(columns=labels)
     config = {labels[k]: v for k, v in (column_config or {}).items() if k in labels}
-    if colors:
+    if colors and len(shown) <= STYLED_ROWS_MAX:
         styler = shown.style
         for col, mapping in colors.items():
             if col in labels:
