@@ -168,7 +168,7 @@ def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, foot: str, x_title: 
             fig.add_trace(go.Bar(x=part[x].astype(str) if not pd.api.types.is_datetime64_any_dtype(part[x])
                                  else part[x], y=part[y],
                                  hovertemplate="%{x}：%{y:,." + str(digits) + "f}<extra></extra>", **kw))
-    fig.update_layout(barmode=barmode, bargap=0.25)
+    fig.update_layout(barmode=barmode, bargap=0.25, legend_traceorder="normal")
     if horizontal:
         order = list(category_order) if category_order else list(dict.fromkeys(data[x].astype(str)))
         fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
@@ -245,10 +245,12 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
     fig.update_layout(yaxis2={"title": {"text": y2_title}, "overlaying": "y", "side": "right",
                               "showgrid": False, "rangemode": "tozero"})
     fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT)
-    for when, label in markers:
+    for i, (when, label) in enumerate(markers):
         fig.add_vline(x=pd.Timestamp(when).timestamp() * 1000, line={"color": MUTED, "dash": "dot", "width": 1})
+        # labels of close dates alternate sides of the line so they never overlap
         fig.add_annotation(x=pd.Timestamp(when), y=1, yref="paper", text=label, showarrow=False,
-                           yanchor="bottom", font={"size": 11, "color": "#616e7c"})
+                           yanchor="top", xanchor="right" if i % 2 else "left", xshift=-3 if i % 2 else 3,
+                           font={"size": 11, "color": "#616e7c"}, bgcolor="rgba(255,255,255,0.8)")
     fig = _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height)
     fig.update_layout(margin={"r": 70})
     return fig

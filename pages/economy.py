@@ -31,7 +31,8 @@ with cols[1]:
 with cols[2]:
     ui.metric("企业汇总增速（现价）", fmt.pct(head.enterprise_pct),
               None if head.official_pct is None or head.enterprise_pct is None
-              else f"与公布数差{head.enterprise_pct - head.official_pct:+.1f}个百分点", delta_color="off")
+              else f"与公布数差{head.enterprise_pct - head.official_pct:+.1f}个百分点", delta_color="off",
+              delta_arrow="off")
 with cols[3]:
     ui.metric("企业汇总增速（可比价）", fmt.pct(head.comparable_pct),
               help="企业现价增加值按工业生产者出厂价格指数折算；未导入价格指数时为“—”")

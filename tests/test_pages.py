@@ -66,6 +66,13 @@ def test_every_page_runs_without_exception(store_copy, monkeypatch, page):
     assert not at.error
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_with_a_sector_selected(store_copy, monkeypatch, page):
+    db, _ = store_copy
+    at = _open(db, monkeypatch, page, sector="医疗器械")
+    assert at.selectbox(key="sector").value == "医疗器械"
+
+
 def test_overview_cards_and_paragraph_equal_the_library(store_copy, monkeypatch):
     db, _ = store_copy
     con = _library(db)
