@@ -430,6 +430,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None = None) ->
     has_service = not (is_empty(con, "service_visits") and is_empty(con, "service_accounts"))
     open_df = service.open_demands(con, d) if not is_empty(con, "service_visits") else \
         pd.DataFrame(columns=list(DEMAND_COLUMNS))
+    red_yellow, open_df = _dates_as_date(red_yellow), _dates_as_date(open_df)
 
     builders = {
         "industry": (lambda: _industry(con, h, d), ("industrial", "indicators")),
@@ -454,6 +455,15 @@ def build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None = None) ->
                                      else None),
         sections=sections, charts=chart_list, red_yellow=red_yellow, open_demands=open_df,
         timings={"build_s": time.perf_counter() - t0})
+
+
+def _dates_as_date(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose datetime columns hold datetime.date objects (tables show '2025-06-20', not a time)."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = [None if pd.isna(v) else v.date() for v in out[col]]
+    return out
 
 
 def _stem(title: str) -> str:
@@ -638,6 +648,14 @@ def zip_pngs(pngs: dict[str, bytes]) -> bytes:
         for name, data in pngs.items():
             z.writestr(name, data)
     return buf.getvalue()
+
+
+def export_files(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[str, bytes]:
+    """The downloads of the briefing page: {"docx": .docx bytes with the charts, "zip": the chart PNGs,
+    "md": the Markdown (UTF-8, image links into charts/)}."""
+    b = build_briefing(con, as_of)
+    pngs = chart_pngs(b) if b.charts else {}
+    return {"docx": to_docx(b, pngs), "zip": zip_pngs(pngs), "md": to_markdown(b, "charts").encode("utf-8")}
 
 
 def file_stem(b: Briefing) -> str:
