@@ -1,0 +1,294 @@
+"""Header recognition: which row is the header, what each column means, which dataset a sheet is.
+
+Header texts are compared after Unicode NFKC with every space removed and the
+bracketed unit ("（万元）", "(元)", "(%)") taken out and remembered, so
+"注册资本（万元）", "注册资本 (万元)" and "注册资本" are the same column. The
+synonyms come from analytics.schema only.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from analytics.schema import DATASETS, SERIAL_HEADERS, SUB_HEADERS, Dataset
+
+HEADER_SCAN_ROWS = 50
+MONEY_UNITS = ("元", "千元", "万元", "亿元")
+_UNIT_WORDS = "千元|万元|亿元|元|%|个|户|家|人|亩|平方米|吨|万吨|千瓦时|万千瓦时"
+_UNIT_IN_HEADER_RE = re.compile(rf"[(\[【]\s*(?:(?:金额)?单位[:]?)?\s*({_UNIT_WORDS})\s*[)\]】]")
+_TRAILING_BRACKET_RE = re.compile(r"[(\[【][^)\]】]*[)\]】]$")
+_SHEET_UNIT_RE = re.compile(r"单位\s*[:]\s*(千元|万元|亿元|元)")
+_SPACES_RE = re.compile(r"\s+")
+# "2025年1-5月", "1-5月", "2025年5月", "2025-05", "2025.5", "202505"
+_PERIOD_CUM_RE = re.compile(r"^(?:(\d{4})年)?(?:(\d{1,2})\s*[-~—–至到]\s*)?(\d{1,2})月(?:份)?$")
+_PERIOD_NUM_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+_PERIOD_SEARCH_RE = re.compile(r"(\d{4})\s*年\s*(?:(\d{1,2})\s*[-~—–至到]\s*)?(\d{1,2})\s*月")
+_PERIOD_SEARCH_NUM_RE = re.compile(r"(?<!\d)(\d{4})[-.](\d{1,2})(?![\d.\-])")
+_YEAR_SEARCH_RE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?:\s*年)?(?!\d)")
+
+
+def nfkc(text) -> str:
+    """NFKC and trimmed; None -> ''."""
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def header_key(text) -> tuple[str, str | None]:
+    """(comparison key, unit) of a header text: NFKC, no spaces, unit bracket removed.
+
+    '注册资本（万元）' -> ('注册资本', '万元'); '同比增长(%)' -> ('同比增长', '%');
+    '工业增加值 本年累计' -> ('工业增加值本年累计', None).
+    """
+    t = _SPACES_RE.sub("", nfkc(text))
+    unit = None
+    m = _UNIT_IN_HEADER_RE.search(t)
+    if m:
+        unit = m.group(1)
+        t = (t[:m.start()] + t[m.end():]).strip()
+    return t, unit
+
+
+def _build_index() -> dict[str, list[tuple[str, str]]]:
+    index: dict[str, list[tuple[str, str]]] = {}
+    for ds in DATASETS.values():
+        for f in ds.fields:
+            for syn in (*f.synonyms, f.label, f.name):
+                key = header_key(syn)[0]
+                entry = (ds.name, f.name)
+                if entry not in index.setdefault(key, []):
+                    index[key].append(entry)
+    return index
+
+
+SYNONYM_INDEX = _build_index()
+SERIAL_KEYS = {header_key(s)[0].upper() for s in SERIAL_HEADERS}
+SUB_KEYS = {header_key(s)[0] for s in SUB_HEADERS}
+
+
+def lookup(key: str) -> list[tuple[str, str]]:
+    """(dataset, field) pairs a header key names; tries again without a trailing bracket."""
+    hits = SYNONYM_INDEX.get(key)
+    if hits:
+        return hits
+    stripped = _TRAILING_BRACKET_RE.sub("", key)
+    if stripped != key:
+        return SYNONYM_INDEX.get(stripped, [])
+    return []
+
+
+def parse_period_text(text, default_year: int | None = None) -> tuple[int, int] | None:
+    """(year, end month) of a whole-cell period text, or None.
+
+    '2025年1-5月' -> (2025, 5); '1-5月' with default_year 2025 -> (2025, 5); '2025-05' -> (2025, 5).
+    """
+    t = _SPACES_RE.sub("", nfkc(text))
+    m = _PERIOD_CUM_RE.match(t)
+    if m:
+        year = int(m.group(1)) if m.group(1) else default_year
+        month = int(m.group(3))
+        if year and 1 <= month <= 12:
+            return year, month
+        return None
+    m = _PERIOD_NUM_RE.match(t)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def find_period_in_text(text) -> tuple[int, int] | None:
+    """A period written somewhere inside a title or sheet name: '2025年1-5月规上工业' -> (2025, 5)."""
+    t = nfkc(text)
+    m = _PERIOD_SEARCH_RE.search(t)
+    if m and 1 <= int(m.group(3)) <= 12:
+        return int(m.group(1)), int(m.group(3))
+    m = _PERIOD_SEARCH_NUM_RE.search(t)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def find_year_in_text(text) -> int | None:
+    m = _YEAR_SEARCH_RE.search(nfkc(text))
+    return int(m.group(1)) if m else None
+
+
+def find_sheet_unit(text) -> str | None:
+    """'单位：万元' in a note or title -> '万元'."""
+    m = _SHEET_UNIT_RE.search(_SPACES_RE.sub("", nfkc(text)))
+    return m.group(1) if m else None
+
+
+# --------------------------------------------------------------------------- header row
+
+@dataclass
+class Header:
+    """One column of the sheet as its header names it."""
+
+    col: int                      # table column index (0 = first column fastexcel returns)
+    text: str                     # as written in the file ("工业增加值（千元） 本年累计")
+    key: str                      # comparison key
+    unit: str | None = None       # unit from the header (or its merged group)
+    period: tuple[int, int] | None = None  # the header itself is a period ("1-5月")
+    serial: bool = False          # 序号
+
+
+@dataclass
+class HeaderLayout:
+    """Where the header is and what is above it. Row indices are table rows (0-based)."""
+
+    rows: tuple[int, ...]
+    headers: list[Header]
+    above: list[str] = field(default_factory=list)  # texts of the rows above the header (titles, notes)
+
+    @property
+    def data_start(self) -> int:
+        return self.rows[-1] + 1
+
+
+def _cell(rows: list[list], r: int, c: int) -> str:
+    if r >= len(rows) or c >= len(rows[r]):
+        return ""
+    v = rows[r][c]
+    return "" if v is None else str(v).strip()
+
+
+def _known(text: str) -> bool:
+    return bool(text) and bool(lookup(header_key(text)[0]))
+
+
+def _is_sub(text: str) -> bool:
+    return bool(text) and header_key(text)[0] in SUB_KEYS
+
+
+def find_header(rows: list[list], first_row: int, first_col: int,
+                merges: list[tuple[int, int, int, int]] | None, default_year: int | None,
+                extra_known: set[str] | None = None) -> HeaderLayout | None:
+    """The header layout of a sheet from its first rows (`rows`: lists of cell texts).
+
+    The header row is the first row with at least two known column names (or
+    one known name over a row of sub-headers such as 本年累计). When the row
+    below holds sub-headers, the two rows form one header: the merged group
+    cell above (from `merges`, else the nearest group text to the left) is
+    prefixed to each sub-header.
+    """
+    extra_known = extra_known or set()
+
+    def known(text: str) -> bool:
+        return _known(text) or (bool(text) and header_key(text)[0] in extra_known)
+
+    width = max((len(r) for r in rows), default=0)
+    for i in range(min(len(rows), HEADER_SCAN_ROWS)):
+        texts = [_cell(rows, i, c) for c in range(width)]
+        n_known = sum(known(t) for t in texts)
+        below = [_cell(rows, i + 1, c) for c in range(width)]
+        has_sub = any(_is_sub(t) for t in below)
+        if n_known >= 2 or (n_known >= 1 and has_sub and sum(bool(t) for t in texts) >= 2):
+            break
+    else:
+        return None
+    above = [" ".join(t for t in (_cell(rows, r, c) for c in range(width)) if t) for r in range(i)]
+    two_rows = has_sub and not any(known(t) and not _is_sub(t) for t in below)
+    headers: list[Header] = []
+    for c in range(width):
+        top = texts[c]
+        if two_rows:
+            sub = below[c]
+            group = top or _group_text(rows, i, c, first_row, first_col, merges, texts)
+            if sub and group and sub != group:
+                text = f"{group} {sub}"
+                gkey, gunit = header_key(group)
+                skey, sunit = header_key(sub)
+                key, unit = gkey + skey, sunit or gunit
+                gperiod = parse_period_text(gkey, default_year)
+                if not lookup(key) and gperiod:  # "2025年1-5月" over "本年累计": the period is the group
+                    headers.append(Header(c, text, skey, unit, period=gperiod))
+                    continue
+            else:
+                text = group or sub
+                key, unit = header_key(text)
+        else:
+            text = top
+            key, unit = header_key(text)
+        if not text:
+            continue
+        period = parse_period_text(key, default_year) if not lookup(key) else None
+        headers.append(Header(c, text, key, unit, period=period, serial=key.upper() in SERIAL_KEYS))
+    return HeaderLayout(rows=(i, i + 1) if two_rows else (i,), headers=headers, above=above)
+
+
+def _group_text(rows, i, c, first_row, first_col, merges, texts) -> str:
+    """The group cell over column c in header row i: the merged range's text, else forward-filled."""
+    if merges is not None:
+        abs_r, abs_c = first_row - 1 + i, first_col + c
+        for r1, c1, r2, c2 in merges:
+            if r1 <= abs_r <= r2 and c1 <= abs_c <= c2:
+                return _cell(rows, r1 - (first_row - 1), c1 - first_col)
+        return ""
+    for k in range(c - 1, -1, -1):
+        if texts[k]:
+            return texts[k] if not _known(texts[k]) else ""
+    return ""
+
+
+# --------------------------------------------------------------------------- dataset recognition
+
+@dataclass
+class Mapping:
+    """A dataset's reading of a header: field -> Header, and what is left over."""
+
+    dataset: Dataset
+    fields: dict[str, Header]
+    unused: list[Header]
+    duplicates: list[tuple[Header, Header, str]]  # (ignored header, used header, field)
+
+    @property
+    def score(self) -> int:
+        return len(self.fields)
+
+    @property
+    def missing_signature(self) -> list[str]:
+        return [f for f in self.dataset.signature if f not in self.fields]
+
+
+def map_headers(ds: Dataset, headers: list[Header], overrides: dict[str, str | None]) -> Mapping:
+    """Assign each header to at most one field of `ds` (first header wins a field).
+
+    `overrides` maps header keys to field names (None/'' = ignore the column).
+    A period header ("1-5月") is the value column of a dataset whose period may
+    come from a header (indicators: value_ytd).
+    """
+    fields: dict[str, Header] = {}
+    unused: list[Header] = []
+    duplicates: list[tuple[Header, Header, str]] = []
+    names = set(ds.field_names)
+    for h in headers:
+        if h.serial and h.key not in overrides:
+            continue
+        if h.key in overrides:
+            target = overrides[h.key]
+            cands = [target] if target in names else []
+        else:
+            cands = [f for d, f in lookup(h.key) if d == ds.name]
+            if not cands and h.period and ds.name == "indicators":
+                cands = ["value_ytd"]
+        free = [f for f in cands if f not in fields]
+        if free:
+            fields[free[0]] = h
+        elif cands:
+            duplicates.append((h, fields[cands[0]], cands[0]))
+        else:
+            unused.append(h)
+    return Mapping(ds, fields, unused, duplicates)
+
+
+def normalise_overrides(column_overrides: dict | None, sheet_name: str) -> dict[str, str | None]:
+    """{(sheet or '*'): {header text: field}} -> {header key: field} for one sheet (sheet entries win)."""
+    out: dict[str, str | None] = {}
+    if not column_overrides:
+        return out
+    for scope in ("*", sheet_name):
+        for text, fname in (column_overrides.get(scope) or {}).items():
+            out[header_key(text)[0]] = fname or None
+    return out

@@ -1,0 +1,79 @@
+"""Every text the reader shows a person, in one place (simplified Chinese).
+
+Tests and docs quote these constants; the reader formats them with
+`str.format(**fields)`. File-level reasons are one line each; row-level
+messages say what is wrong and what to do.
+"""
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- file level
+FILE_EMPTY = "文件是空的（0 字节）；请重新从系统导出后再上传"
+FILE_TEXT = "这是文本文件（可能是改了扩展名的 CSV），不是 Excel 工作簿；请用 Excel 打开后另存为 .xlsx 再上传"
+FILE_NOT_WORKBOOK = "不是 Excel 工作簿，无法读取；请上传 .xlsx 或 .xlsm 文件"
+FILE_ZIP_NOT_WORKBOOK = "这是压缩包，但里面不是 Excel 工作簿（没有 xl/workbook.xml，可能是 Word 文档或其他文件）；请上传 .xlsx 文件"
+FILE_CORRUPT = "文件已损坏，无法解开（{detail}）；请重新导出，或用 Excel 打开后另存为 .xlsx 再上传"
+FILE_ENCRYPTED = "文件设置了打开密码（已加密），无法读取；请在 Excel 中取消密码后另存为 .xlsx 再上传"
+FILE_XLS_UNREADABLE = "旧版 .xls 文件无法读取（{detail}）；请用 Excel 打开后另存为 .xlsx 再上传"
+FILE_UNREADABLE = "无法读取该工作簿（{detail}）；请用 Excel 打开后另存为 .xlsx 再上传"
+FILE_NOT_FOUND = "找不到文件：{path}"
+FILE_NO_SHEETS = "工作簿中没有工作表"
+
+# --------------------------------------------------------------------------- sheet skipped (SheetResult.skipped_reason)
+SKIP_HIDDEN = "隐藏的工作表，已跳过"
+SKIP_EMPTY = "空工作表，已跳过"
+SKIP_CHART = "图表或宏表，不是数据表，已跳过"
+SKIP_PROSE = "说明性文字，没有数据表格，已跳过"
+SKIP_NO_HEADER = "前 {n} 行中没有找到已知的列名，未能识别为任何数据集；看到的内容：{seen}。请检查表头，或在上传页手动指定列的含义"
+SKIP_NO_DATASET = "未能识别为任何数据集：看到的列为 {seen}。{closest}请检查表头，或在上传页指定数据集和列的含义"
+SKIP_CLOSEST = "最接近「{label}」，但缺少必需的列 {missing}。"
+SKIP_AMBIGUOUS = "表头同时符合 {labels}，无法判断是哪一种数据；看到的列为 {seen}。请在上传页指定数据集"
+SKIP_NOT_HINT = "表头不符合指定的数据集「{hint}」（看起来是「{found}」），已跳过"
+SKIP_NOT_HINT_UNKNOWN = "表头不符合指定的数据集「{hint}」，已跳过；看到的列为 {seen}"
+SKIP_UNREADABLE = "工作表无法读取（{detail}），已跳过"
+
+# --------------------------------------------------------------------------- sheet notes (SheetResult.notes)
+NOTE_DEFAULT_UNIT = "表头上方注明“单位：{unit}”，未标单位的金额列按{unit}读取"
+NOTE_PERIOD_FROM_SHEET = "没有报告期列，报告期取自{where}：{period}"
+NOTE_CHANNEL_FROM_SHEET = "没有帮销渠道列，渠道取工作表名「{channel}」"
+NOTE_FOOTER = "第{row}行起为表尾说明，已忽略"
+NOTE_ROWS_DROPPED = "跳过空行 {blank} 行、合计/表尾行 {footer} 行"
+NOTE_HEADER_PERIOD = "报告期取自列名「{header}」：{period}"
+NOTE_DUPLICATE_COLUMN = "列「{header}」与列「{other}」都表示「{label}」，只读取了「{other}」"
+NOTE_EXTRA_PERIOD_COLUMN = "列「{header}」也是报告期数值列，只读取了「{other}」"
+
+# --------------------------------------------------------------------------- sheet-level problems
+COLUMN_MISSING = "缺少必需的列「{label}」（可用的列名：{synonyms}）；请添加该列，或在上传页指定哪一列是「{label}」"
+PERIOD_MISSING = "缺少报告期：没有「报告期」列，工作表名和标题中也找不到报告期（如“2025年1-5月”）；请添加报告期列或在工作表名/标题中写明"
+MONEY_NO_UNIT = "金额列没有注明单位，已按万元读取；如果不是万元，请在表头写明单位，如“{label}（元）”"
+FORMULA_NO_VALUE = "单元格 {cell} 是公式，但文件中没有保存计算结果，读到的是空值；请在 Excel 中打开、重新计算并保存后再上传"
+
+# --------------------------------------------------------------------------- row-level problems
+REQUIRED_EMPTY = "「{label}」不能为空；请补填"
+USCC_LENGTH = "统一社会信用代码应为 18 位，这里是 {n} 位；请核对后改正"
+USCC_BAD_CHAR = "统一社会信用代码含有不允许的字符「{char}」（只能是数字和大写字母，且不含 I、O、Z、S、V）；请核对后改正"
+USCC_NUMERIC = ("统一社会信用代码被存成了数字，后几位已经丢失（Excel 数字只保留 15 位有效数字）；"
+                "请把该列设置为“文本”格式，重新填入完整代码后再导出")
+USCC_CHECKSUM = "统一社会信用代码校验位不符（按 GB 32100-2015 最后一位应为「{expected}」）；请核对代码是否抄错（少数早期代码也会如此）"
+DATE_IMPOSSIBLE = "日期不存在（月份应为 1-12，日不能超过当月天数）；请改为真实的日期，如 2025-05-10"
+DATE_UNRECOGNISED = "无法识别的日期；请写成 2025-05-10、2025/5/10、2025年5月10日，或使用 Excel 日期格式"
+DATE_FUTURE = "日期晚于今天（{today}）；请核对是否填错"
+PERIOD_UNRECOGNISED = "无法识别的报告期；请写成“2025年1-5月”“2025年5月”或“2025-05”"
+PERIOD_IMPOSSIBLE = "报告期的月份不存在（应为 1-12 月）；请改正，如“2025年1-5月”"
+PERIOD_NO_YEAR = "报告期缺少年份，工作表名和标题中也没有年份；请写成“2025年1-5月”"
+NOT_A_NUMBER = "不是数字；请只填数字（可带单位 元/千元/万元/亿元，可用千分位逗号），没有数值请留空或填“—”"
+ENUM_UNKNOWN = "无法识别的{label}；可填：{allowed}"
+ENTITY_TYPE_UNKNOWN = "无法识别的主体类型，统一社会信用代码也无法判断（第1-2位应为 91、92 或 93）；可填：{allowed}"
+DUPLICATE_KEY = "与第{other_row}行重复（{key_desc}）；同一次上传中同一{key_label}只能出现一次，请删除或合并重复的行"
+DUPLICATE_KEY_OTHER_SHEET = "与工作表「{other_sheet}」第{other_row}行重复（{key_desc}）；同一次上传中同一{key_label}只能出现一次，请删除或合并重复的行"
+CLOSED_WITHOUT_DATE = "登记状态为「{status}」，但没有注销/吊销日期，将被当作一直存续计数；请补填日期"
+OUT_OF_RANGE = "数值超出合理范围（{low} 至 {high}{unit}）；请核对数值和单位"
+MORE_PROBLEMS = "另有 {n} 行同类问题（只列出前 {shown} 行）"
+
+
+def join_names(names, limit: int = 12) -> str:
+    """「a」、「b」… for messages; more than `limit` names end in “等 N 个”."""
+    names = [str(n) for n in names]
+    text = "、".join(f"「{n}」" for n in names[:limit])
+    if len(names) > limit:
+        text += f" 等 {len(names)} 个"
+    return text or "（无）"

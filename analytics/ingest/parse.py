@@ -1,0 +1,554 @@
+"""Parsing and validating one sheet's data rows, vectorised.
+
+Everything runs over whole columns: pyarrow for Unicode NFKC, blank and footer
+rows, and enum/code look-ups (one Python call per *distinct* value, never per
+cell); DuckDB SQL for dates, periods, numbers, units and credit codes. Python
+touches single rows only to word the problems it reports, capped at
+MAX_PROBLEMS_PER_CHECK per column and kind.
+
+Units (the comments say where they change): money arrives in the unit of the
+cell ("1.5亿元"), else of the header ("（千元）"), else of the note above the
+table ("单位：万元"), else 万元; it leaves in 万元. Dates leave as DATE,
+periods as the first day of the cumulative period's last month, percentages
+as percent numbers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics import sectors
+from analytics.ingest import messages as msg
+from analytics.ingest.headers import Header, Mapping, nfkc
+from analytics.ingest.model import ERROR, WARNING, Problem
+from analytics.schema import (CLOSED_STATUSES, ENTITY_TYPES, FOOTER_PREFIXES, MONEY_UNIT_TO_WAN,
+                              Dataset, Field)
+
+MAX_PROBLEMS_PER_CHECK = 200
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015 (no I, O, Z, S, V)
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+USCC_TYPE_BY_PREFIX = {"91": "企业", "92": "个体工商户", "93": "农民专业合作社"}
+# rows whose first non-empty cell starts with these end the table (notes below it are not data)
+CLOSING_FOOTERS = tuple(p for p in FOOTER_PREFIXES if p not in ("合计", "总计", "小计"))
+EMPTY_CELL_RE = r"^[\s\x{3000}\-—–―~/\\]*$"  # '', '—', '-', '/' are empty
+FUTURE_EXEMPT_FIELDS = ("due_on",)  # deadlines are meant to be in the future
+ENTITY_TYPE_WORDS = {
+    "个体工商户": ("个体",),
+    "农民专业合作社": ("合作社", "合作联社"),
+    "企业": ("公司", "企业", "有限", "股份", "合伙", "独资", "集体", "全民", "国有", "分支机构", "外商",
+           "外资", "联营", "非公司", "厂", "集团"),
+}
+
+
+def _footer_regex(prefixes) -> str:
+    alts = []
+    for p in prefixes:
+        alts.append(r"[\s\x{3000}]*".join(re.escape(ch) for ch in p))
+    return r"^[\s\x{3000}]*(?:" + "|".join(alts) + ")"
+
+
+FOOTER_RE = _footer_regex(FOOTER_PREFIXES)
+CLOSING_FOOTER_RE = _footer_regex(CLOSING_FOOTERS)
+
+
+@dataclass
+class SheetContext:
+    """What the parser needs to know about the sheet besides its columns."""
+
+    file: str
+    sheet: str
+    today: dt.date
+    default_unit: str | None = None            # "单位：万元" above the table
+    default_period: tuple[int, int] | None = None  # from the sheet name / title / a period header
+    default_year: int | None = None            # for "1-5月" cells
+    period_source: str | None = None
+
+
+@dataclass
+class Check:
+    """One kind of problem: rows where SQL column `flag` is true."""
+
+    flag: str
+    level: str
+    field: str
+    header: Header | None
+    message: Callable[[dict], str]
+    aux: tuple[str, ...] = ()
+    value_col: str | None = None
+
+
+@dataclass
+class ParsedSheet:
+    """A parsed sheet living in the DuckDB connection as table `table` (until frames are built)."""
+
+    table: str
+    dataset: Dataset
+    mapping: Mapping
+    problems: list[Problem] = field(default_factory=list)
+    rows: int = 0
+    blank_rows: int = 0
+    footer_rows: int = 0
+    notes: list[str] = field(default_factory=list)
+    sheet_error: bool = False
+
+
+# --------------------------------------------------------------------------- Arrow helpers
+
+def _normalise_text(col: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """NFKC, trimmed; '', '—', '-' -> null. (NFKC is skipped for all-ASCII columns: it is the identity there.)"""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if not pc.all(pc.string_is_ascii(arr)).as_py():
+        arr = pc.utf8_normalize(arr, "NFKC")
+    arr = pc.utf8_trim_whitespace(arr)
+    empty = pc.match_substring_regex(arr, EMPTY_CELL_RE)
+    return pc.if_else(empty, pa.scalar(None, pa.string()), arr)
+
+
+def map_distinct(arr: pa.Array, func: Callable[[str], str | None]) -> pa.Array:
+    """func applied once per distinct value (vectorised take over a dictionary encoding)."""
+    if len(arr) == 0:
+        return pa.array([], pa.string())
+    enc = pc.dictionary_encode(arr)
+    mapped = pa.array([func(v) for v in enc.dictionary.to_pylist()], pa.string())
+    return pc.take(mapped, enc.indices)
+
+
+def _enum_key(text: str) -> str:
+    return re.sub(r"\s+", "", nfkc(text))
+
+
+def enum_normaliser(f: Field) -> Callable[[str], str | None]:
+    """Raw text -> canonical value of an enum field (None when unknown)."""
+    table = {_enum_key(k): v for k, v in (f.normalise or {}).items()}
+    table.update({_enum_key(v): v for v in f.allowed})
+    if f.name == "entity_type":
+        return entity_type_from_text
+    return lambda text: table.get(_enum_key(text))
+
+
+def entity_type_from_text(text: str) -> str | None:
+    """'有限责任公司(自然人投资或控股)' -> 企业; '个体工商户' -> 个体工商户; unknown -> None."""
+    t = _enum_key(text)
+    if t in ENTITY_TYPES:
+        return t
+    for canonical in ("个体工商户", "农民专业合作社", "企业"):
+        if any(w in t for w in ENTITY_TYPE_WORDS[canonical]):
+            return canonical
+    return None
+
+
+# --------------------------------------------------------------------------- row selection
+
+def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: set[int]) -> tuple[pa.Table, int, int, int | None]:
+    """Data rows of the raw table: blank rows and footer rows removed, `_row` (Excel row) added.
+
+    Returns (table with _row + the raw columns, blank rows dropped, footer rows dropped,
+    Excel row of the closing footer or None).
+    """
+    data = table.slice(data_start)
+    n = data.num_rows
+    rows = pa.array(range(first_row + data_start, first_row + data_start + n), pa.int64())
+    if n == 0:
+        return data.append_column("_row", rows), 0, 0, None
+    nonempty = None
+    first_text = None
+    for i, name in enumerate(data.column_names):
+        col = data.column(name).combine_chunks()
+        is_empty = pc.fill_null(pc.match_substring_regex(col, EMPTY_CELL_RE), True)
+        first_text = col if first_text is None else pc.coalesce(first_text, pc.if_else(is_empty, pa.scalar(None, pa.string()), col))
+        if i in serial_cols:
+            continue
+        nonempty = pc.invert(is_empty) if nonempty is None else pc.or_(nonempty, pc.invert(is_empty))
+    if nonempty is None:
+        nonempty = pa.array([False] * n)
+    first_text = pc.utf8_normalize(pc.fill_null(first_text, ""), "NFKC")
+    footer = pc.match_substring_regex(first_text, FOOTER_RE)
+    close_at = None
+    idx = pc.index(pc.match_substring_regex(first_text, CLOSING_FOOTER_RE), True).as_py()
+    if idx is not None and idx >= 0:
+        close_at = first_row + data_start + idx
+        footer = pc.or_(footer, pc.greater_equal(pa.array(range(n), pa.int64()), idx))
+    keep = pc.and_(nonempty, pc.invert(footer))
+    kept = pc.sum(keep).as_py() or 0
+    footer_rows = pc.sum(footer).as_py() or 0
+    blank = n - kept - footer_rows
+    out = data.append_column("_row", rows)
+    if kept < n:
+        out = out.filter(keep)
+    return out, blank, footer_rows, close_at
+
+
+# --------------------------------------------------------------------------- SQL per kind
+
+_DATE_FULL = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_DATE_MONTH = r"^(\d{4})[-/.年](\d{1,2})月?$"
+_DATE_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
+_SERIAL = r"^\d{1,7}(?:\.\d+)?$"
+_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+_PERIOD_CUM = r"^(?:(\d{4})年)?(?:(\d{1,2})[-~—–至到])?(\d{1,2})月份?$"
+_PERIOD_NUM = r"^(\d{4})[-/.](\d{1,2})$"
+_PERIOD_COMPACT = r"^(\d{4})(\d{2})$"
+_PERIOD_YEAR = r"^(\d{4})年(?:全年|度)?$"
+_MONEY_UNIT = r"(千元|万元|亿元|元)$"
+
+
+class _Sql:
+    """SELECT expressions in ordered stages (each sees the aliases of the earlier ones), parameters, checks."""
+
+    STAGES = 5  # 0 text clean-up, 1 extraction, 2-3 values and format flags, 4 cross-field rules
+
+    def __init__(self):
+        self.stages: list[list[str]] = [[] for _ in range(self.STAGES)]
+        self.params: dict[str, object] = {}
+        self.checks: list[Check] = []
+        self.errors: list[str] = []
+        self.aliases: set[str] = set()
+
+    def add(self, stage: int, expr: str, alias: str) -> None:
+        self.stages[stage].append(f"{expr} AS {alias}")
+        self.aliases.add(alias)
+
+    def param(self, name: str, value) -> str:
+        self.params[name] = value
+        return f"${name}"
+
+    @property
+    def flags(self) -> set[str]:
+        return {c.flag for c in self.checks}
+
+    def check(self, flag: str, level: str, fname: str, header: Header | None, message, aux=(), value_col=None):
+        self.checks.append(Check(flag, level, fname, header, message, tuple(aux), value_col))
+        if level == ERROR:
+            self.errors.append(flag)
+
+
+def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table, mapping: Mapping,
+                ctx: SheetContext, numeric_cells: dict[str, pa.Array] | None = None) -> ParsedSheet:
+    """Parse `data` (raw text columns c0…, `_row`) into DuckDB table `table_name`.
+
+    The table holds the dataset's columns (typed, canonical units), `_row`
+    (Excel row), `_valid` and the helper columns of the checks. `numeric_cells`
+    maps a uscc field name to a boolean array (aligned with `data`) telling
+    which cells the workbook stored as numbers.
+    """
+    ds = mapping.dataset
+    parsed = ParsedSheet(table_name, ds, mapping, rows=data.num_rows)
+    sql = _Sql()
+    sql.param("today", ctx.today)
+
+    cols: dict[str, pa.Array] = {"_row": data.column("_row").combine_chunks()}
+    for fname, h in mapping.fields.items():
+        f = ds.field(fname)
+        text = _normalise_text(data.column(f"c{h.col}"))
+        cols[f"v_{fname}"] = text
+        if f.kind == "enum":
+            cols[f"m_{fname}"] = map_distinct(text, enum_normaliser(f))
+        elif fname == "industry_code":
+            cols[f"m_{fname}"] = map_distinct(text, sectors.normalise_industry_code)
+        elif fname == "sector":
+            cols[f"m_{fname}"] = map_distinct(text, sectors.sector_from_text)
+        if f.kind == "uscc":
+            num = (numeric_cells or {}).get(fname)
+            cols[f"n_{fname}"] = num if num is not None else pa.nulls(data.num_rows, pa.bool_())
+    src = pa.table(cols)
+    src_name = f"{table_name}__src"
+    con.register(src_name, src)
+
+    out: dict[str, str] = {}  # output column -> SQL expression over the last stage
+    present = set(mapping.fields)
+    for f in ds.fields:
+        h = mapping.fields.get(f.name)
+        if h is None:
+            continue
+        v = f"v_{f.name}"
+        if f.name == "sector":
+            sql.add(0, f"regexp_replace({v}, '\\s+', ' ', 'g')", "f_sector_raw")
+            sql.add(0, "m_sector", "f_sector")
+            out["sector_raw"] = "f_sector_raw"
+        elif f.kind == "str":
+            sql.add(0, f"regexp_replace({v}, '\\s+', ' ', 'g')", f"f_{f.name}")
+        elif f.kind == "code":
+            expr = "m_industry_code" if f.name == "industry_code" else f"upper(regexp_replace({v}, '\\s+', '', 'g'))"
+            sql.add(0, expr, f"f_{f.name}")
+        elif f.kind == "uscc":
+            _uscc_sql(sql, f, h, v)
+        elif f.kind == "date":
+            _date_sql(sql, f, h, v)
+        elif f.kind == "period":
+            _period_sql(sql, f, h, v, ctx)
+        elif f.kind in ("money", "number", "pct"):
+            _number_sql(sql, f, h, v, ctx, parsed)
+        elif f.kind == "enum":
+            if f"{f.name}_raw" in dict(ds.extra_columns):
+                sql.add(0, v, f"f_{f.name}_raw")
+                out[f"{f.name}_raw"] = f"f_{f.name}_raw"
+            sql.add(0, f"m_{f.name}", f"f_{f.name}")
+            if f.name != "entity_type":
+                allowed = "、".join(f.allowed)
+                sql.add(0, f"({v} IS NOT NULL AND m_{f.name} IS NULL)", f"f_{f.name}__unknown")
+                sql.check(f"f_{f.name}__unknown", ERROR, f.name, h,
+                          lambda r, lab=f.label, allowed=allowed: msg.ENUM_UNKNOWN.format(label=lab, allowed=allowed),
+                          value_col=v)
+        else:  # pragma: no cover - every kind is handled above
+            raise ValueError(f"未知的字段类型 {f.kind}")
+        out.setdefault(f.name, f"f_{f.name}")
+
+    # stage 4: rules over parsed values
+    for f in ds.fields:
+        h = mapping.fields.get(f.name)
+        if h is None:
+            continue
+        if f.required:
+            # missing, as opposed to present but unreadable (which has its own error)
+            sql.add(4, f"(v_{f.name} IS NULL)", f"f_{f.name}__required")
+            sql.check(f"f_{f.name}__required", ERROR, f.name, h,
+                      lambda r, lab=f.label: msg.REQUIRED_EMPTY.format(label=lab), value_col=f"v_{f.name}")
+        if f.kind == "date" and f.name not in FUTURE_EXEMPT_FIELDS:
+            sql.add(4, f"(f_{f.name} > $today)", f"f_{f.name}__future")
+            sql.check(f"f_{f.name}__future", WARNING, f.name, h,
+                      lambda r: msg.DATE_FUTURE.format(today=ctx.today.isoformat()), value_col=f"v_{f.name}")
+        if f.plausible:
+            lo, hi = f.plausible
+            sql.add(4, f"(f_{f.name} < {sql.param(f'lo_{f.name}', lo)} OR f_{f.name} > "
+                       f"{sql.param(f'hi_{f.name}', hi)})", f"f_{f.name}__range")
+            unit = "万元" if f.kind == "money" else ("%" if f.kind == "pct" else "")
+            sql.check(f"f_{f.name}__range", WARNING, f.name, h,
+                      lambda r, lo=lo, hi=hi, unit=unit: msg.OUT_OF_RANGE.format(
+                          low=_fmt_num(lo), high=_fmt_num(hi), unit=unit),
+                      value_col=f"v_{f.name}")
+    # entity type: from the text, else from the credit code's first two characters (91/92/93)
+    if "entity_type" in ds.field_names:
+        fallback = "NULL"
+        if "uscc" in present:
+            fallback = ("CASE substr(f_uscc, 1, 2) WHEN '91' THEN '企业' WHEN '92' THEN '个体工商户' "
+                        "WHEN '93' THEN '农民专业合作社' END")
+        if "entity_type" in present:
+            sql.add(4, f"COALESCE(f_entity_type, {fallback})", "g_entity_type")
+            sql.add(4, f"(v_entity_type IS NOT NULL AND COALESCE(f_entity_type, {fallback}) IS NULL)",
+                    "f_entity_type__unknown")
+            sql.check("f_entity_type__unknown", ERROR, "entity_type", mapping.fields["entity_type"],
+                      lambda r: msg.ENTITY_TYPE_UNKNOWN.format(allowed="、".join(ENTITY_TYPES)),
+                      value_col="v_entity_type")
+        else:
+            sql.add(4, fallback, "g_entity_type")
+        out["entity_type"] = "g_entity_type"
+    if ds.name == "entities" and "status" in present:
+        closed = sql.param("closed_statuses", list(CLOSED_STATUSES))
+        closed_on = "f_closed_on" if "closed_on" in present else "NULL"
+        sql.add(4, f"(list_contains({closed}, f_status) AND {closed_on} IS NULL)", "f_status__closed_no_date")
+        sql.check("f_status__closed_no_date", WARNING, "status", mapping.fields["status"],
+                  lambda r: msg.CLOSED_WITHOUT_DATE.format(status=r["f_status"]), aux=("f_status",),
+                  value_col="v_status")
+    if "period" in ds.field_names and "period" not in present and ctx.default_period:
+        y, m = ctx.default_period
+        out["period"] = sql.param("default_period", dt.date(y, m, 1))
+    if ds.name == "sales" and "channel" not in present:
+        out["channel"] = sql.param("default_channel", ctx.sheet)
+    if ds.name == "projects" and "name" in present:
+        pid = "f_project_id" if "project_id" in present else "NULL"
+        out["project_key"] = f"COALESCE({pid}, f_name)"
+
+    # sheet level: a required column missing entirely
+    for f in ds.fields:
+        if f.required and f.name not in present and f.name not in out:
+            parsed.sheet_error = True
+            text = (msg.PERIOD_MISSING if f.kind == "period" else
+                    msg.COLUMN_MISSING.format(label=f.label, synonyms="、".join(f.synonyms)))
+            parsed.problems.append(Problem(ERROR, ctx.file, ctx.sheet, None, f.label, None, text, f.name))
+
+    err = " OR ".join(f"COALESCE({e}, false)" for e in sql.errors) or "false"
+    if parsed.sheet_error:
+        err = "true"
+    final_cols = [f'CAST({out.get(c, "NULL")} AS {t}) AS "{c}"' for c, t in _output_columns(ds)]
+    ctes, prev = [], f'"{src_name}"'
+    for i, exprs in enumerate(sql.stages):
+        ctes.append(f"s{i} AS (SELECT {', '.join(['*'] + exprs)} FROM {prev})")
+        prev = f"s{i}"
+    keep = sorted({c.flag for c in sql.checks} | {a for c in sql.checks for a in c.aux})
+    query = (f'CREATE TABLE "{table_name}" AS WITH {", ".join(ctes)} '
+             f"SELECT {', '.join(final_cols + [f'COALESCE({k}, false) AS {k}' if k in sql.flags else k for k in keep])}, "
+             f"_row, NOT ({err}) AS _valid FROM {prev}")
+    con.execute(query, {k: v for k, v in sql.params.items() if f"${k}" in query})
+    parsed.problems.extend(_collect_problems(con, table_name, src_name, sql.checks, ctx))
+    con.unregister(src_name)
+    del src, cols
+    return parsed
+
+
+def _output_columns(ds: Dataset) -> list[tuple[str, str]]:
+    """(column, SQL type) of the frame: fields, then extra columns."""
+    cols = [(f.name, f.sql_type) for f in ds.fields]
+    seen = {c for c, _ in cols}
+    cols += [c for c in ds.extra_columns if c[0] not in seen]
+    return cols
+
+
+def _fmt_num(x: float) -> str:
+    if abs(x) >= 1e4 and float(x).is_integer():
+        return f"{x:,.0f}"
+    return f"{x:g}"
+
+
+def _uscc_sql(sql: _Sql, f: Field, h: Header, v: str) -> None:
+    """Credit code: cleaned (NFKC, no spaces, upper case), then shape and check character."""
+    n = f.name
+    alpha = sql.param("uscc_alpha", USCC_ALPHABET)
+    shape = sql.param("uscc_shape", "[0-9A-HJ-NPQRTUWXY]{18}")
+    sci = sql.param("sci_notation", r"[0-9](?:\.[0-9]+)?E\+?[0-9]+")
+    u = f"f_{n}"
+    sql.add(0, f"upper(regexp_replace({v}, '\\s+', '', 'g'))", u)
+    # stored as a number: scientific-notation text, or a cell the workbook typed as a number
+    sql.add(1, f"({v} IS NOT NULL AND (regexp_full_match({u}, {sci}) OR COALESCE(n_{n}, false)))", f"{u}__numeric")
+    sql.add(1, f"length({u})", f"{u}__len")
+    sql.add(1, f"regexp_extract({u}, '[^0-9A-HJ-NPQRTUWXY]')", f"{u}__badchar")
+    terms = " + ".join(f"(strpos({alpha}, substr({u}, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(USCC_WEIGHTS))
+    sql.add(1, f"CASE WHEN regexp_full_match({u}, {shape}) THEN substr({alpha}, ((31 - ({terms}) % 31) % 31) + 1, 1) END",
+            f"{u}__expected")
+    sql.add(2, f"({v} IS NOT NULL AND NOT {u}__numeric AND {u}__len <> 18)", f"{u}__length")
+    sql.add(2, f"({v} IS NOT NULL AND NOT {u}__numeric AND {u}__len = 18 AND NOT regexp_full_match({u}, {shape}))",
+            f"{u}__chars")
+    sql.add(2, f"(NOT {u}__numeric AND substr({u}, 18, 1) <> {u}__expected)", f"{u}__checksum")
+    sql.check(f"{u}__numeric", ERROR, n, h, lambda r: msg.USCC_NUMERIC, value_col=v)
+    sql.check(f"{u}__length", ERROR, n, h, lambda r: msg.USCC_LENGTH.format(n=r[f"{u}__len"]),
+              aux=(f"{u}__len",), value_col=v)
+    sql.check(f"{u}__chars", ERROR, n, h, lambda r: msg.USCC_BAD_CHAR.format(char=r[f"{u}__badchar"]),
+              aux=(f"{u}__badchar",), value_col=v)
+    sql.check(f"{u}__checksum", WARNING, n, h, lambda r: msg.USCC_CHECKSUM.format(expected=r[f"{u}__expected"]),
+              aux=(f"{u}__expected",), value_col=v)
+
+
+def _date_sql(sql: _Sql, f: Field, h: Header, v: str) -> None:
+    """Excel dates ("2025-05-10 00:00:00"), serials, and the text forms of DATA.md -> DATE."""
+    n = f.name
+    for name, value in (("date_full", _DATE_FULL), ("date_month", _DATE_MONTH), ("date_compact", _DATE_COMPACT),
+                        ("serial", _SERIAL)):
+        sql.param(name, value)
+    s, y, m, d = f"s_{n}", f"y_{n}", f"mo_{n}", f"d_{n}"
+    sql.add(0, f"regexp_replace({v}, '\\s*([年月日/.:-])\\s*', '\\1', 'g')", s)
+    sql.add(1, f"TRY_CAST(TRY_CAST({s} AS TIMESTAMP) AS DATE)", f"iso_{n}")
+    sql.add(1, f"""CASE WHEN regexp_full_match({s}, $date_full) THEN TRY_CAST(regexp_extract({s}, $date_full, 1) AS INTEGER)
+                        WHEN regexp_full_match({s}, $date_month) THEN TRY_CAST(regexp_extract({s}, $date_month, 1) AS INTEGER)
+                        WHEN regexp_full_match({s}, $date_compact) THEN TRY_CAST(regexp_extract({s}, $date_compact, 1) AS INTEGER)
+                   END""", y)
+    sql.add(1, f"""CASE WHEN regexp_full_match({s}, $date_full) THEN TRY_CAST(regexp_extract({s}, $date_full, 2) AS INTEGER)
+                        WHEN regexp_full_match({s}, $date_month) THEN TRY_CAST(regexp_extract({s}, $date_month, 2) AS INTEGER)
+                        WHEN regexp_full_match({s}, $date_compact) THEN TRY_CAST(regexp_extract({s}, $date_compact, 2) AS INTEGER)
+                   END""", m)
+    sql.add(1, f"""CASE WHEN regexp_full_match({s}, $date_full) THEN TRY_CAST(regexp_extract({s}, $date_full, 3) AS INTEGER)
+                        WHEN regexp_full_match({s}, $date_month) THEN 1
+                        WHEN regexp_full_match({s}, $date_compact) THEN TRY_CAST(regexp_extract({s}, $date_compact, 3) AS INTEGER)
+                   END""", d)
+    # Excel serial day numbers count from 1899-12-30 (fractions are times of day)
+    sql.add(1, f"""CASE WHEN regexp_full_match({s}, $serial) AND TRY_CAST({s} AS DOUBLE) >= 1
+                             AND TRY_CAST({s} AS DOUBLE) < 2958466
+                        THEN CAST(DATE '1899-12-30' + CAST(floor(CAST({s} AS DOUBLE)) AS INTEGER) AS DATE) END""",
+            f"serial_{n}")
+    # a real calendar day, or NULL ("2025-02-30", "2025-13-01")
+    sql.add(2, f"CASE WHEN {y} IS NOT NULL THEN CAST(try_strptime(printf('%04d-%02d-%02d', {y}, {m}, {d}), "
+               f"'%Y-%m-%d') AS DATE) END", f"ymd_{n}")
+    sql.add(3, f"COALESCE(iso_{n}, ymd_{n}, serial_{n})", f"f_{n}")
+    sql.add(3, f"({v} IS NOT NULL AND iso_{n} IS NULL AND serial_{n} IS NULL AND {y} IS NOT NULL "
+               f"AND ymd_{n} IS NULL)", f"f_{n}__impossible")
+    sql.add(3, f"({v} IS NOT NULL AND iso_{n} IS NULL AND serial_{n} IS NULL AND {y} IS NULL)", f"f_{n}__unrecognised")
+    sql.check(f"f_{n}__impossible", ERROR, n, h, lambda r: msg.DATE_IMPOSSIBLE, value_col=v)
+    sql.check(f"f_{n}__unrecognised", ERROR, n, h, lambda r: msg.DATE_UNRECOGNISED, value_col=v)
+
+
+def _period_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None:
+    """'2025年1-5月', '2025年5月', '2025-05', '202505', '1-5月' (+ year of the sheet) -> first day of the end month."""
+    n = f.name
+    for name, value in (("period_cum", _PERIOD_CUM), ("period_num", _PERIOD_NUM),
+                        ("period_compact", _PERIOD_COMPACT), ("period_year", _PERIOD_YEAR)):
+        sql.param(name, value)
+    year = sql.param("default_year", ctx.default_year)
+    s, y, m = f"s_{n}", f"y_{n}", f"mo_{n}"
+    sql.add(0, f"regexp_replace({v}, '\\s+', '', 'g')", s)
+    sql.add(1, f"TRY_CAST(TRY_CAST({s} AS TIMESTAMP) AS DATE)", f"iso_{n}")
+    sql.add(1, f"""CASE WHEN regexp_full_match({s}, $period_cum) THEN
+                            COALESCE(TRY_CAST(NULLIF(regexp_extract({s}, $period_cum, 1), '') AS INTEGER),
+                                     CAST({year} AS INTEGER))
+                        WHEN regexp_full_match({s}, $period_num) THEN TRY_CAST(regexp_extract({s}, $period_num, 1) AS INTEGER)
+                        WHEN regexp_full_match({s}, $period_compact) THEN TRY_CAST(regexp_extract({s}, $period_compact, 1) AS INTEGER)
+                        WHEN regexp_full_match({s}, $period_year) THEN TRY_CAST(regexp_extract({s}, $period_year, 1) AS INTEGER)
+                        ELSE year(iso_{n}) END""", y)
+    sql.add(1, f"""CASE WHEN regexp_full_match({s}, $period_cum) THEN TRY_CAST(regexp_extract({s}, $period_cum, 3) AS INTEGER)
+                        WHEN regexp_full_match({s}, $period_num) THEN TRY_CAST(regexp_extract({s}, $period_num, 2) AS INTEGER)
+                        WHEN regexp_full_match({s}, $period_compact) THEN TRY_CAST(regexp_extract({s}, $period_compact, 2) AS INTEGER)
+                        WHEN regexp_full_match({s}, $period_year) THEN 12
+                        ELSE month(iso_{n}) END""", m)
+    sql.add(1, f"""({v} IS NOT NULL AND iso_{n} IS NULL AND NOT regexp_full_match({s}, $period_cum)
+                    AND NOT regexp_full_match({s}, $period_num) AND NOT regexp_full_match({s}, $period_compact)
+                    AND NOT regexp_full_match({s}, $period_year))""", f"f_{n}__unrecognised")
+    sql.add(2, f"CASE WHEN {m} BETWEEN 1 AND 12 AND {y} BETWEEN 1900 AND 2200 THEN make_date({y}, {m}, 1) END", f"f_{n}")
+    sql.add(2, f"({v} IS NOT NULL AND NOT f_{n}__unrecognised AND {y} IS NULL)", f"f_{n}__noyear")
+    sql.add(2, f"({v} IS NOT NULL AND NOT f_{n}__unrecognised AND {y} IS NOT NULL AND NOT ({m} BETWEEN 1 AND 12))",
+            f"f_{n}__impossible")
+    sql.check(f"f_{n}__unrecognised", ERROR, n, h, lambda r: msg.PERIOD_UNRECOGNISED, value_col=v)
+    sql.check(f"f_{n}__impossible", ERROR, n, h, lambda r: msg.PERIOD_IMPOSSIBLE, value_col=v)
+    sql.check(f"f_{n}__noyear", ERROR, n, h, lambda r: msg.PERIOD_NO_YEAR, value_col=v)
+
+
+def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parsed: ParsedSheet) -> None:
+    """Numbers with thousands separators; money with a unit in the cell or header, converted to 万元."""
+    n = f.name
+    sql.param("number", _NUMBER)
+    strip = "[,\\s¥%]" if f.kind == "pct" else "[,\\s¥]"
+    s, t = f"s_{n}", f"t_{n}"
+    sql.add(0, f"regexp_replace({v}, '{strip}', '', 'g')", s)
+    if f.kind == "money":
+        sql.param("money_unit", _MONEY_UNIT)
+        header_unit = h.unit if h.unit in MONEY_UNIT_TO_WAN else None
+        unit = header_unit or ctx.default_unit or f.unit or "万元"
+        factor = sql.param(f"factor_{n}", MONEY_UNIT_TO_WAN[unit])
+        sql.add(1, f"NULLIF(regexp_extract({s}, $money_unit, 1), '')", f"u_{n}")
+        sql.add(1, f"regexp_replace({s}, $money_unit, '')", t)
+        cases = " ".join(f"WHEN '{u}' THEN {sql.param(f'unit_{i}', MONEY_UNIT_TO_WAN[u])}"
+                         for i, u in enumerate(MONEY_UNIT_TO_WAN))
+        # unit change: the cell's unit wins over the header's; the value leaves in 万元
+        sql.add(2, f"CASE WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) * "
+                   f"CASE u_{n} {cases} ELSE {factor} END END", f"f_{n}")
+        if not header_unit and not ctx.default_unit:
+            parsed.problems.append(Problem(WARNING, ctx.file, ctx.sheet, None, h.text, None,
+                                           msg.MONEY_NO_UNIT.format(label=h.key), n))
+    else:
+        sql.add(1, s, t)
+        sql.add(2, f"CASE WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) END", f"f_{n}")
+    sql.add(2, f"({v} IS NOT NULL AND NOT regexp_full_match({t}, $number))", f"f_{n}__nan")
+    sql.check(f"f_{n}__nan", ERROR, n, h, lambda r: msg.NOT_A_NUMBER, value_col=v)
+
+
+def _collect_problems(con, table: str, src: str, checks: list[Check], ctx: SheetContext) -> list[Problem]:
+    """Problem rows of every check (at most MAX_PROBLEMS_PER_CHECK each, then a summary line).
+
+    Flags and helper values come from the parsed table, the cell text from the source table.
+    """
+    if not checks:
+        return []
+    counts_sql = ", ".join(f"count(*) FILTER (WHERE {c.flag})" for c in checks)
+    counts = con.execute(f'SELECT {counts_sql} FROM "{table}"').fetchall()[0]
+    problems: list[Problem] = []
+    for c, count in zip(checks, counts):
+        if not count:
+            continue
+        value = f's."{c.value_col}"' if c.value_col else "NULL"
+        aux = "".join(f", p.{a}" for a in c.aux)
+        rows = con.execute(f'WITH p AS (SELECT * FROM "{table}" WHERE {c.flag} ORDER BY _row '
+                           f'LIMIT {MAX_PROBLEMS_PER_CHECK}) '
+                           f'SELECT p._row, {value}{aux} FROM p JOIN "{src}" s ON s._row = p._row '
+                           f'ORDER BY p._row').fetchall()
+        header = c.header.text if c.header else None
+        for row in rows:
+            rec = dict(zip(("_row", "value") + c.aux, row))
+            text = rec["value"]
+            problems.append(Problem(c.level, ctx.file, ctx.sheet, int(rec["_row"]), header,
+                                    None if text is None else str(text), c.message(rec), c.field))
+        if count > len(rows):
+            problems.append(Problem(c.level, ctx.file, ctx.sheet, None, header, None,
+                                    msg.MORE_PROBLEMS.format(n=count - len(rows), shown=len(rows)), c.field))
+    return problems

@@ -1,0 +1,349 @@
+"""read_workbook: a file in, every sheet recognised, parsed and validated out.
+
+Flow per sheet: raw text (source.py) -> header layout and dataset
+(headers.py) -> data rows parsed and checked in DuckDB (parse.py); then, over
+the whole workbook, duplicate keys across rows and sheets of one dataset; then
+one pandas frame per sheet (model.SheetResult.frame).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics.ingest import messages as msg
+from analytics.ingest.headers import (HEADER_SCAN_ROWS, HeaderLayout, Mapping, find_header, find_period_in_text,
+                                      find_sheet_unit, find_year_in_text, header_key, map_headers,
+                                      normalise_overrides, parse_period_text)
+from analytics.ingest.model import ERROR, WARNING, Problem, SheetResult, WorkbookResult
+from analytics.ingest.parse import MAX_PROBLEMS_PER_CHECK, ParsedSheet, SheetContext, build_sheet, select_rows
+from analytics.ingest.source import FileRefused, RawSheet, SheetInfo, Workbook, column_letter
+from analytics.schema import DATASETS, Dataset, dataset as get_dataset
+
+PROSE_SHEET_NAME_RE = re.compile(r"说明|填表|填报|备注|注意|目录|readme|封面", re.I)
+UNIT_DEFAULT = "万元"
+
+
+def read_workbook(source, file_name: str | None = None, *, column_overrides: dict | None = None,
+                  today: dt.date | None = None, dataset_hint: str | None = None) -> WorkbookResult:
+    """Read every sheet of an uploaded workbook (path or bytes).
+
+    Never raises for a bad file: `WorkbookResult.error` then holds a one-line
+    Chinese reason. Each sheet becomes a SheetResult: recognised (dataset,
+    frame in canonical units: money 万元, dates DATE, periods the first day of
+    the month, one row per data row with `_row` = Excel row and `_valid`) or
+    skipped with a reason. `column_overrides` = {sheet name or "*": {header
+    text: field name or None}}; `today` dates the "in the future" warning;
+    `dataset_hint` reads only sheets of that dataset.
+    """
+    if file_name is None:
+        file_name = os.path.basename(os.fspath(source)) if not isinstance(source, (bytes, bytearray, memoryview)) \
+            else "上传的文件"
+    today = today or dt.date.today()
+    hint = get_dataset(dataset_hint) if dataset_hint else None
+    try:
+        wb = Workbook.open(source, file_name)
+    except FileRefused as exc:
+        return WorkbookResult(file=file_name, sha256=exc.sha256 or "", error=str(exc))
+    result = WorkbookResult(file=file_name, sha256=wb.sha256)
+    con = duckdb.connect(":memory:")
+    try:
+        parsed: list[tuple[SheetResult, ParsedSheet]] = []
+        for i, info in enumerate(wb.sheets):
+            sr, ps = _read_sheet(con, wb, info, i, column_overrides, today, hint)
+            result.sheets.append(sr)
+            if ps is not None:
+                parsed.append((sr, ps))
+        _check_duplicates(con, parsed)
+        for sr, ps in parsed:
+            sr.frame = _frame(con, ps)
+            sr.problems.sort(key=lambda p: (p.row is not None, p.row or 0))
+    finally:
+        con.close()
+    return result
+
+
+# --------------------------------------------------------------------------- one sheet
+
+def _skipped(wb: Workbook, name: str, reason: str) -> tuple[SheetResult, None]:
+    return SheetResult(file=wb.file_name, sheet=name, dataset=None, skipped_reason=reason), None
+
+
+def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides, today: dt.date,
+                hint: Dataset | None) -> tuple[SheetResult, ParsedSheet | None]:
+    if not info.visible:
+        return _skipped(wb, info.name, msg.SKIP_HIDDEN)
+    if info.kind != "worksheet":
+        return _skipped(wb, info.name, msg.SKIP_CHART)
+    try:
+        raw = wb.read_sheet(info)
+    except Exception as exc:  # a sheet calamine cannot read does not stop the others
+        return _skipped(wb, info.name, msg.SKIP_UNREADABLE.format(detail=str(exc).splitlines()[0][:120]))
+    if raw is None:
+        return _skipped(wb, info.name, msg.SKIP_EMPTY)
+    head = _head_rows(raw.table)
+    overrides = normalise_overrides(column_overrides, info.name)
+    year_guess = find_year_in_text(info.name) or _first_year(head[:5])
+    layout = find_header(head, raw.first_row, raw.first_col, raw.merges, year_guess, set(overrides))
+    if layout is None:
+        if not any(any(c not in (None, "") for c in row) for row in head):
+            return _skipped(wb, info.name, msg.SKIP_EMPTY)
+        if _is_prose(info.name, head):
+            return _skipped(wb, info.name, msg.SKIP_PROSE)
+        return _skipped(wb, info.name, msg.SKIP_NO_HEADER.format(n=HEADER_SCAN_ROWS, seen=msg.join_names(
+            _seen_texts(head), limit=8)))
+
+    seen = msg.join_names([h.text for h in layout.headers])
+    chosen, reason = _choose_dataset(layout, overrides, hint, seen)
+    if chosen is None:
+        sr, _ = _skipped(wb, info.name, reason)
+        sr.header_rows = tuple(raw.first_row + r for r in layout.rows)
+        return sr, None
+    ds = chosen.dataset
+    sr = SheetResult(file=wb.file_name, sheet=info.name, dataset=ds.name,
+                     header_rows=tuple(raw.first_row + r for r in layout.rows),
+                     columns={h.text: f for f, h in chosen.fields.items()},
+                     unused_columns=[h.text for h in chosen.unused if not h.serial]
+                     + [h.text for h, _, _ in chosen.duplicates])
+    for h, used, fname in chosen.duplicates:
+        sr.notes.append(msg.NOTE_DUPLICATE_COLUMN.format(header=h.text, other=used.text, label=ds.field(fname).label))
+
+    ctx = _context(wb, info, layout, chosen, today, sr)
+    serial_cols = {h.col for h in layout.headers if h.serial}
+    data, blank, footer, close_at = select_rows(raw.table, layout.data_start, raw.first_row, serial_cols)
+    if close_at is not None:
+        sr.notes.append(msg.NOTE_FOOTER.format(row=close_at))
+    if blank or footer:
+        sr.notes.append(msg.NOTE_ROWS_DROPPED.format(blank=blank, footer=footer))
+    numeric = _numeric_cells(wb, raw, chosen, data)
+    first_row, first_col = raw.first_row, raw.first_col
+    formula_cells = raw.formula_cells
+    raw.table = None  # the raw text is no longer needed: free it before parsing
+    del raw
+    parsed = build_sheet(con, f"sheet_{index}", data, chosen, ctx, numeric)
+    del data
+    sr.rows_read = parsed.rows
+    sr.problems.extend(parsed.problems)
+    sr.problems.extend(_formula_problems(wb.file_name, info.name, formula_cells, chosen, first_row, first_col,
+                                         layout.data_start))
+    return sr, parsed
+
+
+def _head_rows(table: pa.Table) -> list[list[str | None]]:
+    head = table.slice(0, HEADER_SCAN_ROWS + 2)
+    cols = [head.column(i).to_pylist() for i in range(head.num_columns)]
+    return [list(r) for r in zip(*cols)] if cols else []
+
+
+def _first_year(rows) -> int | None:
+    for row in rows:
+        for c in row:
+            if c:
+                y = find_year_in_text(c)
+                if y:
+                    return y
+    return None
+
+
+def _is_prose(name: str, head) -> bool:
+    if PROSE_SHEET_NAME_RE.search(name):
+        return True
+    used_cols = {j for row in head for j, c in enumerate(row) if c not in (None, "")}
+    long_text = any(c and len(str(c)) > 15 for row in head for c in row)
+    return len(used_cols) <= 2 and long_text
+
+
+def _seen_texts(head) -> list[str]:
+    out = []
+    for row in head:
+        for c in row:
+            if c not in (None, "") and len(out) < 8:
+                t = str(c).strip()
+                out.append(t if len(t) <= 20 else t[:20] + "…")
+    return out
+
+
+def _choose_dataset(layout: HeaderLayout, overrides, hint: Dataset | None, seen: str) -> tuple[Mapping | None, str]:
+    """The dataset a header describes, or (None, reason)."""
+    mappings = [map_headers(ds, layout.headers, overrides) for ds in DATASETS.values()]
+    complete = [m for m in mappings if not m.missing_signature]
+    if hint is not None:
+        mine = next(m for m in mappings if m.dataset.name == hint.name)
+        if not mine.missing_signature or mine.score >= 2:
+            return mine, ""
+        others = sorted(complete, key=lambda m: -m.score)
+        if others:
+            return None, msg.SKIP_NOT_HINT.format(hint=hint.label, found=others[0].dataset.label)
+        return None, msg.SKIP_NOT_HINT_UNKNOWN.format(hint=hint.label, seen=seen)
+    if not complete:
+        closest = max(mappings, key=lambda m: m.score)
+        extra = ""
+        if closest.score >= 2:
+            extra = msg.SKIP_CLOSEST.format(label=closest.dataset.label, missing=msg.join_names(
+                [closest.dataset.field(f).label for f in closest.missing_signature]))
+        return None, msg.SKIP_NO_DATASET.format(seen=seen, closest=extra)
+    complete.sort(key=lambda m: -m.score)
+    if len(complete) > 1 and complete[1].score == complete[0].score:
+        tied = [m.dataset.label for m in complete if m.score == complete[0].score]
+        return None, msg.SKIP_AMBIGUOUS.format(labels=msg.join_names(tied), seen=seen)
+    return complete[0], ""
+
+
+def _context(wb: Workbook, info: SheetInfo, layout: HeaderLayout, chosen: Mapping, today: dt.date,
+             sr: SheetResult) -> SheetContext:
+    """Sheet-wide facts: default money unit, the period and year from the sheet name or title."""
+    title = " ".join(layout.above)
+    ctx = SheetContext(file=wb.file_name, sheet=info.name, today=today)
+    ctx.default_unit = find_sheet_unit(title)
+    if ctx.default_unit:
+        sr.notes.append(msg.NOTE_DEFAULT_UNIT.format(unit=ctx.default_unit))
+    ctx.default_year = find_year_in_text(info.name) or find_year_in_text(title)
+    ds = chosen.dataset
+    if "period" in ds.field_names and "period" not in chosen.fields:
+        candidates = [
+            ("工作表名", find_period_in_text(info.name) or parse_period_text(info.name, ctx.default_year)),
+            ("标题", find_period_in_text(title)),
+        ]
+        value_header = chosen.fields.get("value_ytd")
+        if value_header is not None and value_header.period:
+            candidates.insert(0, ("列名", value_header.period))
+        for where, period in candidates:
+            if period:
+                ctx.default_period = period
+                label = f"{period[0]}年{period[1]}月"
+                if where == "列名":
+                    sr.notes.append(msg.NOTE_HEADER_PERIOD.format(header=value_header.text, period=label))
+                else:
+                    sr.notes.append(msg.NOTE_PERIOD_FROM_SHEET.format(where=where, period=label))
+                break
+    if ctx.default_year is None and ctx.default_period:
+        ctx.default_year = ctx.default_period[0]
+    if ds.name == "sales" and "channel" not in chosen.fields:
+        sr.notes.append(msg.NOTE_CHANNEL_FROM_SHEET.format(channel=info.name))
+    return ctx
+
+
+def _numeric_cells(wb: Workbook, raw: RawSheet, chosen: Mapping, data: pa.Table) -> dict[str, pa.Array]:
+    """For each credit-code column, which data cells the workbook stored as numbers (aligned with `data`)."""
+    out = {}
+    for fname, h in chosen.fields.items():
+        if chosen.dataset.field(fname).kind != "uscc":
+            continue
+        rows = wb.number_cells(raw, h.col)
+        if rows:
+            out[fname] = pc.is_in(data.column("_row"), value_set=pa.array(sorted(rows), pa.int64()))
+    return out
+
+
+def _formula_problems(file: str, sheet: str, cells, chosen: Mapping, first_row: int, first_col: int,
+                      data_start: int) -> list[Problem]:
+    """A warning per formula cell without a cached value in a column the dataset reads."""
+    by_col = {first_col + h.col: h for h in chosen.fields.values()}
+    out: list[Problem] = []
+    start = first_row + data_start
+    hits = [(r, c) for r, c in cells if c in by_col and r >= start]
+    for r, c in hits[:MAX_PROBLEMS_PER_CHECK]:
+        h = by_col[c]
+        out.append(Problem(WARNING, file, sheet, r, h.text, None,
+                           msg.FORMULA_NO_VALUE.format(cell=f"{column_letter(c)}{r}"), chosen.fields and
+                           next(f for f, hh in chosen.fields.items() if hh is h)))
+    if len(hits) > MAX_PROBLEMS_PER_CHECK:
+        out.append(Problem(WARNING, file, sheet, None, None, None,
+                           msg.MORE_PROBLEMS.format(n=len(hits) - MAX_PROBLEMS_PER_CHECK, shown=MAX_PROBLEMS_PER_CHECK)))
+    return out
+
+
+# --------------------------------------------------------------------------- whole workbook
+
+def _key_columns(ds: Dataset, mapping: Mapping) -> list[str]:
+    if ds.name == "projects":
+        return ["project_key"]
+    return list(ds.key)
+
+
+def _key_label(ds: Dataset, mapping: Mapping) -> str:
+    if ds.name == "projects":
+        return ds.field("project_id").label if "project_id" in mapping.fields else ds.field("name").label
+    return "、".join(ds.field(k).label for k in ds.key)
+
+
+def _key_header(ds: Dataset, mapping: Mapping) -> str | None:
+    names = ["project_id", "name"] if ds.name == "projects" else list(reversed(ds.key))
+    for n in names:
+        if n in mapping.fields:
+            return mapping.fields[n].text
+    return None
+
+
+def _fmt_key(ds: Dataset, name: str, value) -> str:
+    if isinstance(value, dt.date) and name in ds.field_names and ds.field(name).kind == "period":
+        return f"{value.year}-{value.month:02d}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_duplicates(con, parsed: list[tuple[SheetResult, ParsedSheet]]) -> None:
+    """Errors for keys seen twice in one upload (same sheet or another sheet of the dataset).
+
+    The first occurrence stays valid; every later one is an error naming it.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, (sr, ps) in enumerate(parsed):
+        if ps.dataset.merge in ("snapshot", "period") and not ps.sheet_error:
+            groups.setdefault(ps.dataset.name, []).append(i)
+    for ds_name, members in groups.items():
+        ds = DATASETS[ds_name]
+        keys = _key_columns(ds, parsed[members[0]][1].mapping)
+        kq = ", ".join(f'"{k}"' for k in keys)
+        not_null = " AND ".join(f'"{k}" IS NOT NULL' for k in keys)
+        union = " UNION ALL ".join(f'SELECT {i} AS _sheet, _row, {kq} FROM "{parsed[i][1].table}" WHERE {not_null}'
+                                   for i in members)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _dups AS
+            WITH u AS ({union}),
+            r AS (SELECT *, row_number() OVER w AS _rn, first_value(_sheet) OVER w AS _first_sheet,
+                         first_value(_row) OVER w AS _first_row
+                  FROM u WINDOW w AS (PARTITION BY {kq} ORDER BY _sheet, _row))
+            SELECT * FROM r WHERE _rn > 1""")
+        for i in members:
+            sr, ps = parsed[i]
+            total = con.execute("SELECT count(*) FROM _dups WHERE _sheet = $s", {"s": i}).fetchall()[0][0]
+            if not total:
+                continue
+            con.execute(f'UPDATE "{ps.table}" SET _valid = false FROM _dups d '
+                        f'WHERE d._sheet = $s AND d._row = "{ps.table}"._row', {"s": i})
+            rows = con.execute(f"SELECT _row, _first_sheet, _first_row, {kq} FROM _dups WHERE _sheet = $s "
+                               f"ORDER BY _row LIMIT {MAX_PROBLEMS_PER_CHECK}", {"s": i}).fetchall()
+            label, header = _key_label(ds, ps.mapping), _key_header(ds, ps.mapping)
+            for row, first_sheet, first_row, *vals in rows:
+                key_desc = "，".join(f"{_label_of(ds, k)}「{_fmt_key(ds, k, v)}」" for k, v in zip(keys, vals))
+                if first_sheet == i:
+                    text = msg.DUPLICATE_KEY.format(other_row=first_row, key_desc=key_desc, key_label=label)
+                else:
+                    text = msg.DUPLICATE_KEY_OTHER_SHEET.format(other_sheet=parsed[first_sheet][0].sheet,
+                                                                other_row=first_row, key_desc=key_desc, key_label=label)
+                value = _fmt_key(ds, keys[-1], vals[-1])
+                sr.problems.append(Problem(ERROR, sr.file, sr.sheet, int(row), header, value, text, keys[-1]))
+            if total > len(rows):
+                sr.problems.append(Problem(ERROR, sr.file, sr.sheet, None, header, None,
+                                           msg.MORE_PROBLEMS.format(n=total - len(rows), shown=len(rows)), keys[-1]))
+        con.execute("DROP TABLE IF EXISTS _dups")
+
+
+def _label_of(ds: Dataset, key: str) -> str:
+    if key == "project_key":
+        return "项目"
+    return ds.field(key).label
+
+
+def _frame(con, ps: ParsedSheet):
+    """The sheet's pandas frame: output columns, `_row`, `_valid`, in Excel row order."""
+    from analytics.ingest.parse import _output_columns
+    cols = ", ".join(f'"{c}"' for c, _ in _output_columns(ps.dataset))
+    table = con.sql(f'SELECT {cols}, _row, _valid FROM "{ps.table}" ORDER BY _row').to_arrow_table()
+    con.execute(f'DROP TABLE "{ps.table}"')
+    return table.to_pandas(date_as_object=False)
