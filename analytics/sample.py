@@ -696,7 +696,7 @@ def _write_industrial_2025(firms: list[_Firm], price_index: dict[int, float], pa
 _OFFICIAL_VA_GROWTH = {(2024, 12): 3.0, (2025, 2): 8.6, (2025, 3): 9.2, (2025, 4): 9.5, (2025, 5): 9.9}
 
 
-def _write_indicators(firms: list[_Firm], seed: int, path: Path) -> Path:
+def _write_indicators(firms: list[_Firm], entities: list[_Entity], seed: int, path: Path) -> Path:
     rng = _rng(seed, "indicators")
     wb = _new_workbook()
     fai = {(2024, 12): (-6.8, 412360), (2025, 2): (12.5, 35210), (2025, 3): (10.4, 78650),
@@ -719,10 +719,11 @@ def _write_indicators(firms: list[_Firm], seed: int, path: Path) -> Path:
             [5, "社会消费品零售总额", "万元", retail_value, retail_growth],
             [6, "新登记市场主体", "户", None, None],
         ]
-        data[5][3] = {(2024, 12): 1098, (2025, 2): 142, (2025, 3): 268, (2025, 4): 396,
-                      (2025, 5): 521}[(year, month)]
-        data[5][4] = {(2024, 12): 6.2, (2025, 2): 3.6, (2025, 3): 4.3, (2025, 4): 5.1,
-                      (2025, 5): 5.5}[(year, month)]
+        # new registrations in the period, consistent with the registry (closed ones included)
+        new_now = sum(1 for e in entities if e.established_on.year == year and e.established_on.month <= month)
+        new_prev = sum(1 for e in entities if e.established_on.year == year - 1 and e.established_on.month <= month)
+        data[5][3] = new_now
+        data[5][4] = round((new_now / new_prev - 1) * 100, 1)
         value_header = "本年累计" if year == 2025 else "累计值"
         growth_header = "同比增长（%）" if month % 2 else "比上年同期增长(%)"
         ws = wb.create_sheet(f"{year}年1-{month}月")
@@ -1009,7 +1010,7 @@ def _build_sales(seed: int, suppliers: list[str]) -> dict[str, list[dict]]:
         for _ in range(rng.randint(5, 8)):
             row("线上", _day(rng, month, last), rng.uniform(80000, 380000) * ramp)
         for _ in range(rng.randint(8, 11)):
-            row("消费帮扶", month, rng.uniform(150000, 520000) * ramp, month_only=True)
+            row("消费帮扶", month, rng.uniform(80000, 300000) * ramp, month_only=True)
         for _ in range(rng.randint(3, 6)):
             row("机关单位采购", _day(rng, month, last), rng.uniform(200000, 900000),
                 buyer=rng.choice(("西宁市总工会", "城北区机关事务服务中心", "开发区管委会工会", "青海省税务局机关工会",
@@ -1192,7 +1193,7 @@ def generate_sample(out_dir: Path, seed: int = 20250615) -> list[Path]:
         _write_entities(entities, seed, out_dir / FILE_NAMES["entities"]),
         _write_industrial_2024(firms, out_dir / FILE_NAMES["industrial_2024"]),
         _write_industrial_2025(firms, PRICE_INDEX_2025, out_dir / FILE_NAMES["industrial_2025"]),
-        _write_indicators(firms, seed, out_dir / FILE_NAMES["indicators"]),
+        _write_indicators(firms, entities, seed, out_dir / FILE_NAMES["indicators"]),
         _write_projects(projects, out_dir / FILE_NAMES["projects"]),
         _write_sales(sales, out_dir / FILE_NAMES["sales"]),
         _write_service(accounts, visits, out_dir / FILE_NAMES["service"]),
