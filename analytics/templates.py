@@ -37,6 +37,7 @@ _KIND_MEANING = {
     "enum": "从下拉列表中选择",
 }
 _KIND_UNIT = {"date": "日", "period": "月", "pct": "%"}
+_TEXT_KINDS = ("uscc", "code", "str", "enum", "period")
 
 
 def _unit(f: Field) -> str:
@@ -77,7 +78,14 @@ def write_template(dataset_name: str, path) -> Path:
         cell.font = bold
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = max(12, 2.2 * len(f.label) + 2)
+        dim = ws.column_dimensions[get_column_letter(col)]
+        dim.width = max(12, 2.2 * len(f.label) + 2)
+        # a column format Excel applies to what the analyst types: codes and periods stay text (an
+        # 18-digit code typed into a General cell becomes a number and is destroyed), dates are dates
+        if f.name == "period" or f.kind in _TEXT_KINDS:
+            dim.number_format = "@"
+        elif f.kind == "date":
+            dim.number_format = "yyyy-mm-dd"
         if f.allowed:
             letter = get_column_letter(col)
             dv = DataValidation(type="list", formula1='"' + ",".join(f.allowed) + '"', allow_blank=not f.required,

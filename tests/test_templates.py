@@ -83,3 +83,20 @@ def test_unknown_dataset_names_the_allowed_ones(tmp_path):
     assert "未知数据集 “nonsense”" in str(err.value)
     assert "entities" in str(err.value) and "projects" in str(err.value)
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_code_and_period_columns_are_text_and_date_columns_dates(tmp_path):
+    # an 18-digit code typed into a General cell would become a number; periods such as
+    # "2025年1-5月" must stay as typed
+    wb = _load(tmp_path, "industrial")
+    ws = wb["规上工业企业主要指标"]
+    fmt = {ws.cell(1, c).value: ws.column_dimensions[ws.cell(1, c).column_letter].number_format
+           for c in range(1, ws.max_column + 1)}
+    assert fmt["报告期"] == "@"
+    assert fmt["统一社会信用代码"] == "@"
+    assert fmt["国民经济行业代码"] == "@"
+    assert fmt["工业增加值 本年累计（万元）"] == "General"
+    wb = _load(tmp_path, "projects")
+    ws = wb["招商引资项目台账"]
+    assert ws.column_dimensions["G"].number_format == "yyyy-mm-dd"  # 签约时间
+    assert ws.cell(1, 7).value == "签约时间"
