@@ -100,11 +100,22 @@ class ParsedSheet:
 
 # --------------------------------------------------------------------------- Arrow helpers
 
+NFKC_NEEDED_RE = r"[^\x{0000}-\x{007F}\x{4E00}-\x{9FFF}]"  # outside ASCII and CJK ideographs
+
+
 def _normalise_text(col: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """NFKC, trimmed; '', '—', '-' -> null. (NFKC is skipped for all-ASCII columns: it is the identity there.)"""
+    """NFKC, trimmed; '', '—', '-' -> null.
+
+    NFKC is applied only to the cells holding a character outside ASCII and
+    the CJK ideographs (full-width forms, ideographic space…): it is the
+    identity on the others, and it is the slowest step here.
+    """
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if not pc.all(pc.string_is_ascii(arr)).as_py():
-        arr = pc.utf8_normalize(arr, "NFKC")
+        mask = pc.fill_null(pc.match_substring_regex(arr, NFKC_NEEDED_RE), False)
+        if pc.any(mask).as_py():
+            normalised = pc.utf8_normalize(arr.filter(mask), "NFKC")
+            arr = pc.replace_with_mask(arr, mask, normalised)
     arr = pc.utf8_trim_whitespace(arr)
     empty = pc.match_substring_regex(arr, EMPTY_CELL_RE)
     return pc.if_else(empty, pa.scalar(None, pa.string()), arr)
@@ -201,7 +212,7 @@ _MONEY_UNIT = r"(千元|万元|亿元|元)$"
 class _Sql:
     """SELECT expressions in ordered stages (each sees the aliases of the earlier ones), parameters, checks."""
 
-    STAGES = 5  # 0 text clean-up, 1 extraction, 2-3 values and format flags, 4 cross-field rules
+    STAGES = 7  # 0 text clean-up, 1-5 extraction, values and format flags, 6 cross-field rules
 
     def __init__(self):
         self.stages: list[list[str]] = [[] for _ in range(self.STAGES)]
@@ -299,23 +310,23 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
             raise ValueError(f"未知的字段类型 {f.kind}")
         out.setdefault(f.name, f"f_{f.name}")
 
-    # stage 4: rules over parsed values
+    # stage 6: rules over parsed values
     for f in ds.fields:
         h = mapping.fields.get(f.name)
         if h is None:
             continue
         if f.required:
             # missing, as opposed to present but unreadable (which has its own error)
-            sql.add(4, f"(v_{f.name} IS NULL)", f"f_{f.name}__required")
+            sql.add(6, f"(v_{f.name} IS NULL)", f"f_{f.name}__required")
             sql.check(f"f_{f.name}__required", ERROR, f.name, h,
                       lambda r, lab=f.label: msg.REQUIRED_EMPTY.format(label=lab), value_col=f"v_{f.name}")
         if f.kind == "date" and f.name not in FUTURE_EXEMPT_FIELDS:
-            sql.add(4, f"(f_{f.name} > $today)", f"f_{f.name}__future")
+            sql.add(6, f"(f_{f.name} > $today)", f"f_{f.name}__future")
             sql.check(f"f_{f.name}__future", WARNING, f.name, h,
                       lambda r: msg.DATE_FUTURE.format(today=ctx.today.isoformat()), value_col=f"v_{f.name}")
         if f.plausible:
             lo, hi = f.plausible
-            sql.add(4, f"(f_{f.name} < {sql.param(f'lo_{f.name}', lo)} OR f_{f.name} > "
+            sql.add(6, f"(f_{f.name} < {sql.param(f'lo_{f.name}', lo)} OR f_{f.name} > "
                        f"{sql.param(f'hi_{f.name}', hi)})", f"f_{f.name}__range")
             unit = "万元" if f.kind == "money" else ("%" if f.kind == "pct" else "")
             sql.check(f"f_{f.name}__range", WARNING, f.name, h,
@@ -329,19 +340,19 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
             fallback = ("CASE substr(f_uscc, 1, 2) WHEN '91' THEN '企业' WHEN '92' THEN '个体工商户' "
                         "WHEN '93' THEN '农民专业合作社' END")
         if "entity_type" in present:
-            sql.add(4, f"COALESCE(f_entity_type, {fallback})", "g_entity_type")
-            sql.add(4, f"(v_entity_type IS NOT NULL AND COALESCE(f_entity_type, {fallback}) IS NULL)",
+            sql.add(6, f"COALESCE(f_entity_type, {fallback})", "g_entity_type")
+            sql.add(6, f"(v_entity_type IS NOT NULL AND COALESCE(f_entity_type, {fallback}) IS NULL)",
                     "f_entity_type__unknown")
             sql.check("f_entity_type__unknown", ERROR, "entity_type", mapping.fields["entity_type"],
                       lambda r: msg.ENTITY_TYPE_UNKNOWN.format(allowed="、".join(ENTITY_TYPES)),
                       value_col="v_entity_type")
         else:
-            sql.add(4, fallback, "g_entity_type")
+            sql.add(6, fallback, "g_entity_type")
         out["entity_type"] = "g_entity_type"
     if ds.name == "entities" and "status" in present:
         closed = sql.param("closed_statuses", list(CLOSED_STATUSES))
         closed_on = "f_closed_on" if "closed_on" in present else "NULL"
-        sql.add(4, f"(list_contains({closed}, f_status) AND {closed_on} IS NULL)", "f_status__closed_no_date")
+        sql.add(6, f"(list_contains({closed}, f_status) AND {closed_on} IS NULL)", "f_status__closed_no_date")
         sql.check("f_status__closed_no_date", WARNING, "status", mapping.fields["status"],
                   lambda r: msg.CLOSED_WITHOUT_DATE.format(status=r["f_status"]), aux=("f_status",),
                   value_col="v_status")
@@ -403,17 +414,18 @@ def _uscc_sql(sql: _Sql, f: Field, h: Header, v: str) -> None:
     sci = sql.param("sci_notation", r"[0-9](?:\.[0-9]+)?E\+?[0-9]+")
     u = f"f_{n}"
     sql.add(0, f"upper(regexp_replace({v}, '\\s+', '', 'g'))", u)
+    sql.add(1, f"regexp_full_match({u}, {shape})", f"{u}__shape_ok")
     # stored as a number: scientific-notation text, or a cell the workbook typed as a number
-    sql.add(1, f"({v} IS NOT NULL AND (regexp_full_match({u}, {sci}) OR COALESCE(n_{n}, false)))", f"{u}__numeric")
+    sql.add(1, f"({v} IS NOT NULL AND (COALESCE(n_{n}, false) OR (strpos({u}, 'E') > 0 AND regexp_full_match({u}, {sci}))))",
+            f"{u}__numeric")
     sql.add(1, f"length({u})", f"{u}__len")
-    sql.add(1, f"regexp_extract({u}, '[^0-9A-HJ-NPQRTUWXY]')", f"{u}__badchar")
     terms = " + ".join(f"(strpos({alpha}, substr({u}, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(USCC_WEIGHTS))
-    sql.add(1, f"CASE WHEN regexp_full_match({u}, {shape}) THEN substr({alpha}, ((31 - ({terms}) % 31) % 31) + 1, 1) END",
+    sql.add(2, f"CASE WHEN {u}__shape_ok THEN substr({alpha}, ((31 - ({terms}) % 31) % 31) + 1, 1) END",
             f"{u}__expected")
+    sql.add(2, f"CASE WHEN NOT {u}__shape_ok THEN regexp_extract({u}, '[^0-9A-HJ-NPQRTUWXY]') END", f"{u}__badchar")
     sql.add(2, f"({v} IS NOT NULL AND NOT {u}__numeric AND {u}__len <> 18)", f"{u}__length")
-    sql.add(2, f"({v} IS NOT NULL AND NOT {u}__numeric AND {u}__len = 18 AND NOT regexp_full_match({u}, {shape}))",
-            f"{u}__chars")
-    sql.add(2, f"(NOT {u}__numeric AND substr({u}, 18, 1) <> {u}__expected)", f"{u}__checksum")
+    sql.add(2, f"({v} IS NOT NULL AND NOT {u}__numeric AND {u}__len = 18 AND NOT {u}__shape_ok)", f"{u}__chars")
+    sql.add(3, f"(NOT {u}__numeric AND substr({u}, 18, 1) <> {u}__expected)", f"{u}__checksum")
     sql.check(f"{u}__numeric", ERROR, n, h, lambda r: msg.USCC_NUMERIC, value_col=v)
     sql.check(f"{u}__length", ERROR, n, h, lambda r: msg.USCC_LENGTH.format(n=r[f"{u}__len"]),
               aux=(f"{u}__len",), value_col=v)
@@ -431,31 +443,31 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str) -> None:
         sql.param(name, value)
     s, y, m, d = f"s_{n}", f"y_{n}", f"mo_{n}", f"d_{n}"
     sql.add(0, f"regexp_replace({v}, '\\s*([年月日/.:-])\\s*', '\\1', 'g')", s)
+    # fast path: ISO dates and Excel dates ("2025-05-10", "2025-05-10 00:00:00")
     sql.add(1, f"TRY_CAST(TRY_CAST({s} AS TIMESTAMP) AS DATE)", f"iso_{n}")
-    sql.add(1, f"""CASE WHEN regexp_full_match({s}, $date_full) THEN TRY_CAST(regexp_extract({s}, $date_full, 1) AS INTEGER)
-                        WHEN regexp_full_match({s}, $date_month) THEN TRY_CAST(regexp_extract({s}, $date_month, 1) AS INTEGER)
-                        WHEN regexp_full_match({s}, $date_compact) THEN TRY_CAST(regexp_extract({s}, $date_compact, 1) AS INTEGER)
-                   END""", y)
-    sql.add(1, f"""CASE WHEN regexp_full_match({s}, $date_full) THEN TRY_CAST(regexp_extract({s}, $date_full, 2) AS INTEGER)
-                        WHEN regexp_full_match({s}, $date_month) THEN TRY_CAST(regexp_extract({s}, $date_month, 2) AS INTEGER)
-                        WHEN regexp_full_match({s}, $date_compact) THEN TRY_CAST(regexp_extract({s}, $date_compact, 2) AS INTEGER)
-                   END""", m)
-    sql.add(1, f"""CASE WHEN regexp_full_match({s}, $date_full) THEN TRY_CAST(regexp_extract({s}, $date_full, 3) AS INTEGER)
-                        WHEN regexp_full_match({s}, $date_month) THEN 1
-                        WHEN regexp_full_match({s}, $date_compact) THEN TRY_CAST(regexp_extract({s}, $date_compact, 3) AS INTEGER)
-                   END""", d)
+    # which text form (only where the fast path failed): 1 full date, 2 month only, 3 compact, 4 serial, 0 none
+    sql.add(2, f"""CASE WHEN iso_{n} IS NOT NULL OR {s} IS NULL THEN NULL
+                        WHEN regexp_full_match({s}, $date_full) THEN 1
+                        WHEN regexp_full_match({s}, $date_month) THEN 2
+                        WHEN regexp_full_match({s}, $date_compact) THEN 3
+                        WHEN regexp_full_match({s}, $serial) THEN 4 ELSE 0 END""", f"form_{n}")
+    parts = {1: "$date_full", 2: "$date_month", 3: "$date_compact"}
+    for alias, group in ((y, 1), (m, 2), (d, 3)):
+        whens = " ".join(f"WHEN {k} THEN TRY_CAST(regexp_extract({s}, {pat}, {group}) AS INTEGER)"
+                         for k, pat in parts.items() if not (k == 2 and group == 3))
+        if group == 3:
+            whens += " WHEN 2 THEN 1"
+        sql.add(3, f"CASE form_{n} {whens} END", alias)
     # Excel serial day numbers count from 1899-12-30 (fractions are times of day)
-    sql.add(1, f"""CASE WHEN regexp_full_match({s}, $serial) AND TRY_CAST({s} AS DOUBLE) >= 1
-                             AND TRY_CAST({s} AS DOUBLE) < 2958466
+    sql.add(3, f"""CASE WHEN form_{n} = 4 AND TRY_CAST({s} AS DOUBLE) >= 1 AND TRY_CAST({s} AS DOUBLE) < 2958466
                         THEN CAST(DATE '1899-12-30' + CAST(floor(CAST({s} AS DOUBLE)) AS INTEGER) AS DATE) END""",
             f"serial_{n}")
     # a real calendar day, or NULL ("2025-02-30", "2025-13-01")
-    sql.add(2, f"CASE WHEN {y} IS NOT NULL THEN CAST(try_strptime(printf('%04d-%02d-%02d', {y}, {m}, {d}), "
+    sql.add(4, f"CASE WHEN {y} IS NOT NULL THEN CAST(try_strptime(printf('%04d-%02d-%02d', {y}, {m}, {d}), "
                f"'%Y-%m-%d') AS DATE) END", f"ymd_{n}")
-    sql.add(3, f"COALESCE(iso_{n}, ymd_{n}, serial_{n})", f"f_{n}")
-    sql.add(3, f"({v} IS NOT NULL AND iso_{n} IS NULL AND serial_{n} IS NULL AND {y} IS NOT NULL "
-               f"AND ymd_{n} IS NULL)", f"f_{n}__impossible")
-    sql.add(3, f"({v} IS NOT NULL AND iso_{n} IS NULL AND serial_{n} IS NULL AND {y} IS NULL)", f"f_{n}__unrecognised")
+    sql.add(5, f"COALESCE(iso_{n}, ymd_{n}, serial_{n})", f"f_{n}")
+    sql.add(5, f"(form_{n} IN (1, 2, 3) AND ymd_{n} IS NULL)", f"f_{n}__impossible")
+    sql.add(5, f"(form_{n} = 0 OR (form_{n} = 4 AND serial_{n} IS NULL))", f"f_{n}__unrecognised")
     sql.check(f"f_{n}__impossible", ERROR, n, h, lambda r: msg.DATE_IMPOSSIBLE, value_col=v)
     sql.check(f"f_{n}__unrecognised", ERROR, n, h, lambda r: msg.DATE_UNRECOGNISED, value_col=v)
 
@@ -499,27 +511,31 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
     n = f.name
     sql.param("number", _NUMBER)
     strip = "[,\\s¥%]" if f.kind == "pct" else "[,\\s¥]"
-    s, t = f"s_{n}", f"t_{n}"
-    sql.add(0, f"regexp_replace({v}, '{strip}', '', 'g')", s)
+    fast, s, t = f"fast_{n}", f"s_{n}", f"t_{n}"
+    # fast path: a plain number ("12.5"); the rest goes through the text rules below
+    sql.add(0, f"CASE WHEN isfinite(TRY_CAST({v} AS DOUBLE)) THEN TRY_CAST({v} AS DOUBLE) END", fast)
+    sql.add(1, f"CASE WHEN {fast} IS NULL AND {v} IS NOT NULL THEN regexp_replace({v}, '{strip}', '', 'g') END", s)
     if f.kind == "money":
         sql.param("money_unit", _MONEY_UNIT)
         header_unit = h.unit if h.unit in MONEY_UNIT_TO_WAN else None
         unit = header_unit or ctx.default_unit or f.unit or "万元"
         factor = sql.param(f"factor_{n}", MONEY_UNIT_TO_WAN[unit])
-        sql.add(1, f"NULLIF(regexp_extract({s}, $money_unit, 1), '')", f"u_{n}")
-        sql.add(1, f"regexp_replace({s}, $money_unit, '')", t)
+        sql.add(2, f"NULLIF(regexp_extract({s}, $money_unit, 1), '')", f"u_{n}")
+        sql.add(2, f"regexp_replace({s}, $money_unit, '')", t)
         cases = " ".join(f"WHEN '{u}' THEN {sql.param(f'unit_{i}', MONEY_UNIT_TO_WAN[u])}"
                          for i, u in enumerate(MONEY_UNIT_TO_WAN))
         # unit change: the cell's unit wins over the header's; the value leaves in 万元
-        sql.add(2, f"CASE WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) * "
+        sql.add(3, f"CASE WHEN {fast} IS NOT NULL THEN {fast} * {factor} "
+                   f"WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) * "
                    f"CASE u_{n} {cases} ELSE {factor} END END", f"f_{n}")
         if not header_unit and not ctx.default_unit:
             parsed.problems.append(Problem(WARNING, ctx.file, ctx.sheet, None, h.text, None,
                                            msg.MONEY_NO_UNIT.format(label=h.key), n))
     else:
-        sql.add(1, s, t)
-        sql.add(2, f"CASE WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) END", f"f_{n}")
-    sql.add(2, f"({v} IS NOT NULL AND NOT regexp_full_match({t}, $number))", f"f_{n}__nan")
+        sql.add(2, s, t)
+        sql.add(3, f"COALESCE({fast}, CASE WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) END)",
+                f"f_{n}")
+    sql.add(3, f"({t} IS NOT NULL AND NOT regexp_full_match({t}, $number))", f"f_{n}__nan")
     sql.check(f"f_{n}__nan", ERROR, n, h, lambda r: msg.NOT_A_NUMBER, value_col=v)
 
 
