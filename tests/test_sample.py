@@ -304,3 +304,39 @@ def test_generation_is_deterministic_bytes(tmp_path):
     a = generate_sample(tmp_path / "a")
     b = generate_sample(tmp_path / "b")
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+
+
+# ---------------------------------------------------------------------------
+# Headers are ones the data dictionary lists
+# ---------------------------------------------------------------------------
+
+# columns nobody asked for, put there on purpose (the reader lists them as unused)
+INTENTIONAL_EXTRAS = {"住所", "备注", "采购单位", "平台"}
+
+
+def _header_key(text) -> str:
+    return re.sub(r"[(（][^)）]*[)）]", "", _norm(text))
+
+
+def test_every_header_is_a_schema_synonym_or_an_intentional_extra():
+    from analytics.schema import DATASETS, SERIAL_HEADERS
+    known = {_header_key(s) for ds in DATASETS.values() for f in ds.fields for s in (*f.synonyms, f.label)}
+    seen_extras = set()
+    for path in sorted(SAMPLE_DIR.glob("*.xlsx")):
+        wb = openpyxl.load_workbook(path)
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible" or ws.title == "说明":
+                continue
+            rows = list(ws.iter_rows(max_row=6, values_only=True))
+            h = next(i for i, r in enumerate(rows) if sum(_header_key(c) in known for c in r if c) >= 2)
+            first = next(c for c in rows[h] if c)
+            headers = list(_table(ws, _norm(first))[0])
+            for name in headers:
+                key = _header_key(name)
+                if key in SERIAL_HEADERS:
+                    continue
+                if key in INTENTIONAL_EXTRAS:
+                    seen_extras.add(key)
+                    continue
+                assert key in known, f"{path.name} › {ws.title}: header {name!r} is not in the schema"
+    assert seen_extras == INTENTIONAL_EXTRAS
