@@ -220,12 +220,11 @@ def find_header(rows: list[list], first_row: int, first_col: int,
 
 def _group_text(rows, i, c, first_row, first_col, merges, texts) -> str:
     """The group cell over column c in header row i: the merged range's text, else forward-filled."""
-    if merges is not None:
-        abs_r, abs_c = first_row - 1 + i, first_col + c
-        for r1, c1, r2, c2 in merges:
-            if r1 <= abs_r <= r2 and c1 <= abs_c <= c2:
-                return _cell(rows, r1 - (first_row - 1), c1 - first_col)
-        return ""
+    abs_r, abs_c = first_row - 1 + i, first_col + c
+    for r1, c1, r2, c2 in merges or ():
+        if r1 <= abs_r <= r2 and c1 <= abs_c <= c2:
+            return _cell(rows, r1 - (first_row - 1), c1 - first_col)
+    # not merged (or merges unknown): the nearest group text to the left, unless that is a column name
     for k in range(c - 1, -1, -1):
         if texts[k]:
             return texts[k] if not _known(texts[k]) else ""

@@ -1,0 +1,157 @@
+"""analytics.ingest: layout quirks (titles, notes, two-row headers, blank/footer rows, 序号, extra
+columns, several sheets, Excel row numbers) and every header synonym of every dataset."""
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from analytics.ingest import read_workbook
+from analytics.ingest import messages as msg
+from analytics.schema import DATASETS
+from ingest_fixtures import registry_rows, uscc, write_book
+
+TODAY = dt.date(2025, 6, 15)
+
+
+def _days(series) -> list[str | None]:
+    return [None if v is None or v != v else str(v)[:10] for v in series.tolist()]
+
+
+def _one(path, **kw):
+    r = read_workbook(path, today=TODAY, **kw)
+    assert r.error is None
+    return r.sheets[0]
+
+
+def test_title_notes_blank_footer_serial_extra(tmp_path):
+    header = ["序号"] + registry_rows()[0] + ["联系电话"]
+    rows = [["2025年园区市场主体名录"], ["单位：万元", None, "导出时间：2025-06-16 09:00"], [], header]
+    for i, r in enumerate(registry_rows()[1:], 1):
+        rows.append([i] + r + ["0971-1234567"])
+        rows.append([None] * 9)  # a blank row after each entity
+    rows += [[None, "合 计", None, None, None, None, None, 513], ["制表人：张三"], ["注：数据截至6月15日"]]
+    p = write_book(tmp_path / "w.xlsx", {"名录": rows}, merges={"名录": ["A1:I1"]})
+    s = _one(p)
+    assert s.dataset == "entities"
+    assert s.header_rows == (4,)
+    assert s.unused_columns == ["联系电话"]
+    assert "序号" not in s.columns
+    # data rows are Excel rows 5, 7, 9; blank rows 6, 8, 10; 合计 row 11; 制表人 and 注 rows 12-13
+    assert list(s.frame["_row"]) == [5, 7, 9]
+    assert s.rows_read == 3
+    assert msg.NOTE_DEFAULT_UNIT.format(unit="万元") in s.notes
+    assert msg.NOTE_FOOTER.format(row=12) in s.notes
+    assert msg.NOTE_ROWS_DROPPED.format(blank=3, footer=3) in s.notes
+    assert s.problems == []
+
+
+def test_excel_row_numbers_with_leading_empty_rows_and_columns(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名录"
+    ws["A1"].font = openpyxl.styles.Font(bold=True)  # a styled but empty cell does not count
+    for r, row in enumerate(registry_rows(), start=4):
+        for c, v in enumerate(row, start=3):  # table starts at C4
+            ws.cell(row=r, column=c, value=v)
+    ws.cell(row=6, column=6, value="2025-02-30")  # F6: 成立日期 of the second entity
+    p = tmp_path / "w.xlsx"
+    wb.save(p)
+    s = _one(p)
+    assert s.header_rows == (4,)
+    assert list(s.frame["_row"]) == [5, 6, 7]
+    [prob] = s.errors
+    assert (prob.row, prob.column, prob.value, prob.message) == (6, "成立日期", "2025-02-30", msg.DATE_IMPOSSIBLE)
+
+
+INDUSTRIAL_TWO_ROW = [
+    ["2025年1-5月规上工业企业主要指标"],
+    ["单位：千元"],
+    ["序号", "统一社会信用代码", "企业名称", "工业增加值（千元）", None, "工业总产值", None],
+    [None, None, None, "本年累计", "上年同期累计", "本年累计", "上年同期累计"],
+    [1, uscc(1), "甲", 1200, 1000, 5000, 4000],
+    [2, uscc(2), "乙", "3,000", None, 9000, "8000万元"],
+]
+
+
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "forward-filled"])
+def test_two_row_header_with_group_cells(tmp_path, merged):
+    merges = {"1-5月": ["A1:G1", "D3:E3", "F3:G3", "A3:A4", "B3:B4", "C3:C4"]} if merged else None
+    p = write_book(tmp_path / "w.xlsx", {"1-5月": INDUSTRIAL_TWO_ROW}, merges=merges)
+    s = _one(p)
+    assert s.dataset == "industrial"
+    assert s.header_rows == (3, 4)
+    assert s.columns == {"统一社会信用代码": "uscc", "企业名称": "name",
+                         "工业增加值（千元） 本年累计": "value_added_ytd",
+                         "工业增加值（千元） 上年同期累计": "value_added_prev_ytd",
+                         "工业总产值 本年累计": "output_ytd", "工业总产值 上年同期累计": "output_prev_ytd"}
+    f = s.frame
+    # period from the sheet name "1-5月" with the year of the title -> 2025-05-01 (no period column)
+    assert _days(f["period"]) == ["2025-05-01", "2025-05-01"]
+    # 千元 -> 万元: 1200 千元 = 120 万元; "3,000" 千元 = 300 万元; header unit 千元 from the group
+    assert list(f["value_added_ytd"]) == [120.0, 300.0]
+    assert f["value_added_prev_ytd"].iloc[0] == 100.0 and f["value_added_prev_ytd"].isna().iloc[1]
+    # 工业总产值 has no unit in its header: the note "单位：千元" applies; "8000万元" keeps its own unit
+    assert list(f["output_ytd"]) == [500.0, 900.0]
+    assert list(f["output_prev_ytd"]) == [400.0, 8000.0]
+    assert msg.NOTE_PERIOD_FROM_SHEET.format(where="工作表名", period="2025年5月") in s.notes
+    assert s.problems == []
+
+
+def test_sub_header_alone_is_ambiguous(tmp_path):
+    rows = [["统一社会信用代码", "企业名称", "本年累计", "上年同期累计"], [uscc(1), "甲", 1, 2]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"2025年1-5月": rows}))
+    assert s.dataset is None
+    assert "「本年累计」" in s.skipped_reason and s.skipped_reason.startswith("未能识别为任何数据集")
+
+
+def test_several_sheets_of_one_dataset(tmp_path):
+    sales = lambda n: [["日期", "企业名称", "产品名称", "销售额（元）"],  # noqa: E731
+                       [dt.date(2025, 5, 10), "甲", "牦牛肉", 12000 * n], ["2025年5月", "乙", "枸杞", "1.5万元"]]
+    p = write_book(tmp_path / "帮销.xlsx", {"特色产品展厅": sales(1), "大通门店": sales(2)})
+    r = read_workbook(p, today=TODAY)
+    assert [s.dataset for s in r.sheets] == ["sales", "sales"]
+    f1, f2 = r.sheets[0].frame, r.sheets[1].frame
+    assert list(f1["channel"]) == ["特色产品展厅"] * 2 and list(f2["channel"]) == ["大通门店"] * 2
+    # 12000 元 = 1.2 万元; 24000 元 = 2.4 万元; "1.5万元" stays 1.5
+    assert list(f1["amount"]) == [1.2, 1.5] and list(f2["amount"]) == [2.4, 1.5]
+    assert msg.NOTE_CHANNEL_FROM_SHEET.format(channel="大通门店") in r.sheets[1].notes
+    assert not r.has_errors
+
+
+def test_column_overrides(tmp_path):
+    rows = [["社会统一码", "主体", "开业日"], [uscc(1), "甲", "2020-01-02"]]
+    p = write_book(tmp_path / "w.xlsx", {"S": rows})
+    assert _one(p).dataset is None
+    s = _one(p, column_overrides={"*": {"社会统一码": "uscc", "主体": "name"}, "S": {"开业日": "established_on"}})
+    assert s.dataset == "entities"
+    assert s.columns == {"社会统一码": "uscc", "主体": "name", "开业日": "established_on"}
+    assert _days(s.frame["established_on"]) == ["2020-01-02"]
+
+
+# --------------------------------------------------------------------------- every synonym
+
+SAMPLE_BY_KIND = {"str": "甲", "code": "C3581", "uscc": uscc(1), "date": dt.date(2025, 5, 10),
+                  "period": "2025年1-5月", "money": 12.5, "number": 101.2, "pct": 9.9}
+
+
+def _sample(f):
+    if f.kind == "enum":
+        return f.allowed[0]
+    return SAMPLE_BY_KIND[f.kind]
+
+
+CASES = [(ds.name, f.name, syn) for ds in DATASETS.values() for f in ds.fields for syn in f.synonyms]
+
+
+@pytest.mark.parametrize("ds_name,field_name,synonym", CASES,
+                         ids=[f"{d}.{f}={s}" for d, f, s in CASES])
+def test_every_header_synonym_is_recognised(tmp_path, ds_name, field_name, synonym):
+    ds = DATASETS[ds_name]
+    headers = [synonym if f.name == field_name else f.label for f in ds.fields]
+    row = [_sample(f) for f in ds.fields]
+    p = write_book(tmp_path / "w.xlsx", {"2025年1-5月": [headers, row]})
+    s = _one(p)
+    assert s.dataset == ds_name, s.skipped_reason
+    assert s.columns[synonym] == field_name
