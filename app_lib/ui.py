@@ -101,8 +101,24 @@ def sector_text() -> str:
 # ---------------------------------------------------------------------------
 # Page elements
 # ---------------------------------------------------------------------------
+def shell_guard() -> None:
+    """Make sure app.py (navigation, sidebar filters) ran before this page.
+
+    With a pages/ folder next to app.py, a server process whose FIRST request is a page URL
+    (e.g. a bookmarked /projects after a restart) runs in Streamlit's old pages-folder mode:
+    the page script alone, without app.py. app.py's st.navigation switches that mode off for the
+    whole process, so when it is still on here, switch it off and rerun: the same URL then goes
+    through app.py (page url_paths equal the file names, so the page is the same).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def header(title: str, caption: str | None = None) -> None:
-    """The page title with the as-of date and sector in a caption."""
+    """The page title with the as-of date and sector in a caption (runs shell_guard first)."""
+    shell_guard()
     st.title(title)
     from analytics import fmt
     bits = [f"数据日期：{fmt.date_cn(as_of())}", f"产业：{sector() or ALL_SECTORS}"]

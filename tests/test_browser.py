@@ -98,6 +98,36 @@ def _full_page_screenshot(page, path: Path) -> None:
     page.set_viewport_size(VIEWPORT)
 
 
+def _select_values(page) -> dict[str, str]:
+    """{selectbox label: shown value} of every st.selectbox on the page."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('[data-testid="stSelectbox"]')]
+        .map(e => [e.querySelector('label').textContent, [...e.querySelectorAll('input')].map(i => i.value).join()]))""")
+
+
+def test_a_page_url_as_first_request_and_a_bar_click_filters_the_table(server):
+    """Runs first on a fresh server: a bookmarked /projects must still get the sidebar (app.py), and
+    clicking the 开工 bar of the stage chart sets the stage filter of the traffic-light table."""
+    from playwright.sync_api import sync_playwright
+    url, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+        page.goto(f"{url}/projects", wait_until="domcontentloaded")
+        _wait_idle(page)
+        assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
+        assert _select_values(page)["项目阶段"] == "全部阶段"
+        stage_chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+        for _ in range(3):          # plotly may bind its click handler a moment after drawing
+            stage_chart.locator("g.point").nth(2).click(force=True)      # bars in STAGES order: 洽谈 签约 开工
+            page.wait_for_timeout(1500)
+            _wait_idle(page)
+            if _select_values(page)["项目阶段"] == "开工":
+                break
+        assert _select_values(page)["项目阶段"] == "开工"
+        assert page.locator('[data-testid="stException"]').count() == 0
+        browser.close()
+
+
 def test_every_page_renders_in_chromium(server):
     from playwright.sync_api import sync_playwright
     url, kind = server
