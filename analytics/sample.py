@@ -96,16 +96,16 @@ INDUSTRY = {
               "C1411": "糕点、面包制造", "C1441": "液体乳制造", "C1491": "营养食品制造",
               "C1492": "保健食品制造", "C1499": "其他未列明食品制造", "C1512": "白酒制造",
               "C1515": "葡萄酒制造", "C1529": "茶饮料及其他饮料制造"},
-    "生产性服务业": {"L7212": "投资与资产管理", "L7221": "律师及相关法律服务", "L7251": "互联网广告服务",
+    "生产性服务业": {"L7212": "投资与资产管理", "L7221": "园区管理服务", "L7251": "互联网广告服务",
                 "M7340": "医学研究和试验发展", "M7320": "工程和技术研究和试验发展",
                 "M7451": "检验检疫服务", "M7452": "检测服务", "M7453": "计量服务",
-                "M7512": "生物技术推广服务", "M7520": "知识产权服务", "G5942": "冷藏、冷冻仓储"},
+                "M7512": "生物技术推广服务", "M7520": "知识产权服务", "G5930": "低温仓储"},
     "绿色算力": {"I6450": "互联网数据服务", "I6550": "信息处理和存储支持服务"},
-    "其他": {"F5126": "乳制品批发", "F5199": "其他未列明批发业", "F5212": "超级市场零售",
+    "其他": {"F5126": "营养和保健品批发", "F5199": "其他未列明批发业", "F5212": "超级市场零售",
            "F5225": "营养和保健品零售", "F5251": "西药零售", "F5252": "中药零售", "H6210": "正餐服务",
            "H6220": "快餐服务", "E4890": "其他土木工程建筑", "E5011": "公共建筑装饰和装修",
-           "C3021": "水泥制品制造", "C2662": "专项化学用品制造", "I6510": "软件开发",
-           "K7020": "房地产中介服务", "A0141": "蔬菜种植", "A0312": "羊的饲养", "A0311": "牛的饲养"},
+           "C3021": "水泥制品制造", "C2662": "专项化学用品制造", "I6513": "应用软件开发",
+           "K7020": "物业管理", "A0141": "蔬菜种植", "A0312": "羊的饲养", "A0311": "牛的饲养"},
 }
 _INDUSTRY_NAME = {code: name for group in INDUSTRY.values() for code, name in group.items()}
 _SECTOR_OF_CODE = {code: sector for sector, group in INDUSTRY.items() for code in group}
@@ -121,6 +121,18 @@ _COMPANY_WORDS = {
     "生产性服务业": ("科技服务", "检测技术", "企业管理咨询", "知识产权代理", "供应链管理", "投资管理", "仓储服务"),
     "绿色算力": ("数据科技", "云计算", "算力科技", "大数据"),
     "其他": ("商贸", "建筑工程", "餐饮管理", "装饰工程", "医药连锁", "贸易", "软件科技", "房地产经纪"),
+}
+# company-name words that fit a particular industry code (else the sector's words)
+_CODE_WORDS = {
+    "L7212": ("投资管理", "资产管理"), "L7221": ("园区运营管理", "产业园管理"), "L7251": ("广告传媒", "网络科技"),
+    "M7340": ("医学研究", "生物医药研究院"), "M7320": ("工程技术", "技术研究"), "M7451": ("检验检测", "检测技术"),
+    "M7452": ("检测技术", "检测科技"), "M7453": ("计量检测", "计量技术"), "M7512": ("生物技术", "生物科技"),
+    "M7520": ("知识产权代理", "知识产权服务"), "G5930": ("冷链物流", "冷链仓储"),
+    "F5126": ("保健品商贸", "健康产业"), "F5199": ("商贸", "贸易"), "F5212": ("超市连锁", "商业连锁"),
+    "F5225": ("健康产品", "保健品销售"), "F5251": ("医药连锁", "大药房连锁"), "F5252": ("中药材", "药材商贸"),
+    "H6210": ("餐饮管理", "餐饮服务"), "H6220": ("餐饮", "快餐管理"), "E4890": ("建筑工程", "市政工程"),
+    "E5011": ("装饰工程", "建筑装饰"), "C3021": ("建材", "新型建材"), "C2662": ("化工科技", "精细化工"),
+    "I6513": ("软件科技", "信息技术"), "K7020": ("物业服务", "物业管理"),
 }
 _SHOP_WORDS = {
     "F5212": ("便利店", "超市", "副食店"), "F5225": ("保健品店",), "F5251": ("药店",), "F5252": ("中药店",),
@@ -340,15 +352,16 @@ class _Names:
                 return name
         raise RuntimeError("cannot draw a unique name")
 
-    def company(self, sector: str, branch: bool = False, province: str = "青海") -> str:
-        words = _COMPANY_WORDS[sector]
+    def company(self, sector: str, branch: bool = False, province: str = "青海", code: str | None = None) -> str:
+        words = _CODE_WORDS.get(code) or _COMPANY_WORDS[sector]
         return self.unique(lambda: f"{province}{self.zihao()}{self.rng.choice(words)}"
                                    f"{'有限公司西宁分公司' if branch else '有限公司'}")
 
-    def org_code(self, established: date) -> str:
-        """8 characters of organisation code: digits before the 2015 reform, 'MA' + 6 after."""
+    def org_code(self, established: date, kind: str = "1") -> str:
+        """8 characters of organisation code: for enterprises registered before the 2015 reform the old
+        digit code, else 'MA' + 6 (individual businesses and cooperatives were all given new codes)."""
         for _ in range(1000):
-            if established < date(2015, 10, 1):
+            if kind == "1" and established < date(2015, 10, 1):
                 code = self.rng.choice(("71", "66", "22", "68", "07")) + "".join(
                     self.rng.choice("0123456789") for _ in range(6))
             else:
@@ -388,7 +401,7 @@ def _make_entity(rng: random.Random, names: _Names, kind: str, established: date
         sector = sector or _enterprise_sector(rng)
         code = code or rng.choice(sorted(c for c in INDUSTRY[sector] if not c.startswith("A")))
         type_raw = _weighted(rng, _ENTERPRISE_TYPES)
-        name = names.company(sector, branch="分公司" in type_raw)
+        name = names.company(sector, branch="分公司" in type_raw, code=code)
     elif kind == "2":
         code = code or _weighted(rng, _INDIVIDUAL_CODES)
         shop = rng.choice(_SHOP_WORDS[code])
@@ -405,7 +418,7 @@ def _make_entity(rng: random.Random, names: _Names, kind: str, established: date
         type_raw = "农民专业合作社"
         name = names.unique(lambda: f"西宁市城北区{rng.choice(_COOP_PLACES)}{names.zihao()}{product}专业合作社")
     admin = rng.choice(_ADMIN_CODES) if kind == "1" else "630105"
-    return _Entity(uscc=make_uscc(kind, admin, names.org_code(established)), name=name, type_raw=type_raw,
+    return _Entity(uscc=make_uscc(kind, admin, names.org_code(established, kind)), name=name, type_raw=type_raw,
                    established_on=established, status_raw="", closed_on=None, industry_code=code,
                    capital_wan=_capital(rng, kind), kind=kind)
 
@@ -478,7 +491,7 @@ def _build_entities(seed: int) -> tuple[list[_Entity], list[_Entity], _Names]:
                            AS_OF - timedelta(days=1))
         entities.append(e)
 
-    # two early codes whose check character is wrong (kept: a warning, not an error)
+    # three early codes whose check character is wrong (kept: a warning, not an error)
     early = [e for e in entities if e.established_on < date(2008, 1, 1) and e.kind == "1"
              and e not in industrial and e.closed_on is None]
     for e in early[:3]:
