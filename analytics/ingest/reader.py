@@ -61,10 +61,20 @@ def read_workbook(source, file_name: str | None = None, *, column_overrides: dic
         _check_duplicates(con, parsed)
         for sr, ps in parsed:
             sr.frame = _frame(con, ps)
-            sr.problems.sort(key=lambda p: (p.row is not None, p.row or 0))
+            sr.problems.sort(key=_problem_order)
     finally:
         con.close()
     return result
+
+
+_SUMMARY_PREFIX = msg.MORE_PROBLEMS.split("{")[0]
+
+
+def _problem_order(p: Problem) -> tuple:
+    """Sheet-level problems first, then by Excel row (errors before warnings), "另有 N 行" summaries last."""
+    if p.row is None:
+        return (2 if p.message.startswith(_SUMMARY_PREFIX) else 0, 0, 0)
+    return (1, p.row, 0 if p.level == ERROR else 1)
 
 
 # --------------------------------------------------------------------------- one sheet

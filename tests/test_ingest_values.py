@@ -1,0 +1,268 @@
+"""analytics.ingest: values (dates, periods, units, codes, enums) and every kind of problem,
+with the exact Chinese message, Excel row and column header."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from stdnum.cn import uscc as stdnum_uscc
+
+from analytics.ingest import messages as msg
+from analytics.ingest import read_workbook
+from analytics.ingest.model import ERROR, WARNING
+from analytics.ingest.parse import MAX_PROBLEMS_PER_CHECK
+from ingest_fixtures import registry_rows, uscc, write_book
+
+TODAY = dt.date(2025, 6, 15)
+REG_HEADER = registry_rows()[0]
+
+
+def _days(series) -> list[str | None]:
+    return [None if v is None or v != v else str(v)[:10] for v in series.tolist()]
+
+
+def _sheet(tmp_path, rows, name="S", **kw):
+    r = read_workbook(write_book(tmp_path / "w.xlsx", {name: rows}, **kw), today=TODAY)
+    assert r.error is None
+    return r.sheets[0]
+
+
+def _problems(s):
+    return [(p.level, p.row, p.column, p.value, p.message) for p in s.problems]
+
+
+def _entity(code, established, **over):
+    row = {"统一社会信用代码": code, "市场主体名称": "甲", "主体类型": "", "成立日期": established,
+           "登记状态": "存续", "注销日期": None, "注册资本（万元）": 1}
+    row.update(over)
+    return [row[h] for h in REG_HEADER]
+
+
+def test_date_forms(tmp_path):
+    forms = [dt.date(2025, 5, 10), dt.datetime(2025, 5, 10, 14, 30), 45787, "45787", "2025-05-10", "2025/5/10",
+             "2025.5.10", "2025年5月10日", " 2025 年 5 月 10 日 ", "20250510", "2025年5月", "2025-05", "２０２５－０５－１０"]
+    rows = [REG_HEADER] + [_entity(uscc(i), d) for i, d in enumerate(forms, 1)]
+    s = _sheet(tmp_path, rows)
+    # serial 45787 counts from 1899-12-30: 2025-05-10; month-only forms are the first of the month
+    assert _days(s.frame["established_on"]) == ["2025-05-10"] * 10 + ["2025-05-01", "2025-05-01", "2025-05-10"]
+    assert s.problems == []
+
+
+def test_bad_dates(tmp_path):
+    rows = [REG_HEADER, _entity(uscc(1), "2025-13-01"), _entity(uscc(2), "2025-02-30"),
+            _entity(uscc(3), "去年五月"), _entity(uscc(4), "2025-07-01")]
+    s = _sheet(tmp_path, rows)
+    assert _problems(s) == [
+        (ERROR, 2, "成立日期", "2025-13-01", msg.DATE_IMPOSSIBLE),
+        (ERROR, 3, "成立日期", "2025-02-30", msg.DATE_IMPOSSIBLE),
+        (ERROR, 4, "成立日期", "去年五月", msg.DATE_UNRECOGNISED),
+        (WARNING, 5, "成立日期", "2025-07-01", msg.DATE_FUTURE.format(today="2025-06-15")),
+    ]
+    assert list(s.frame["_valid"]) == [False, False, False, True]
+
+
+def test_money_units_in_header_and_cell(tmp_path):
+    rows = [["项目名称", "项目阶段", "计划总投资（亿元）", "协议投资额"],
+            ["甲", "已签约", 1.5, "8000万元"], ["乙", "在建", "2亿元", "12,000"], ["丙", "洽谈中", "—", "-"]]
+    s = _sheet(tmp_path, rows)
+    f = s.frame
+    # 1.5 亿元 = 15000 万元; "2亿元" = 20000 万元; "—" is empty
+    assert f["investment"].tolist()[:2] == [15000.0, 20000.0] and f["investment"].isna().iloc[2]
+    # "协议投资额" is the second investment column: not read, listed as unused
+    assert s.unused_columns == ["协议投资额"]
+    assert list(f["stage"]) == ["签约", "开工", "洽谈"]
+    assert list(f["stage_raw"]) == ["已签约", "在建", "洽谈中"]
+    assert list(f["project_key"]) == ["甲", "乙", "丙"]
+
+
+def test_money_without_unit_is_warned_once(tmp_path):
+    rows = [["日期", "企业名称", "销售额"], ["2025-05-10", "甲", 3], ["2025-05-11", "乙", "5000元"]]
+    s = _sheet(tmp_path, rows, name="展会")
+    assert list(s.frame["amount"]) == [3.0, 0.5]  # 3 (assumed 万元); 5000 元 = 0.5 万元
+    assert _problems(s) == [(WARNING, None, "销售额", None, msg.MONEY_NO_UNIT.format(label="销售额"))]
+
+
+def test_not_a_number(tmp_path):
+    rows = [REG_HEADER, _entity(uscc(1), "2020-01-01", **{"注册资本（万元）": "五百万"}),
+            _entity(uscc(2), "2020-01-01", **{"注册资本（万元）": "nan"})]
+    s = _sheet(tmp_path, rows)
+    assert _problems(s) == [(ERROR, 2, "注册资本（万元）", "五百万", msg.NOT_A_NUMBER),
+                            (ERROR, 3, "注册资本（万元）", "nan", msg.NOT_A_NUMBER)]
+
+
+def test_codes_are_cleaned(tmp_path):
+    code = uscc(7)
+    full_width = " " + "".join(chr(ord(c) + 0xFEE0) for c in code.lower()) + "\u3000"
+    rows = [REG_HEADER + ["行业代码", "产业类别"],
+            _entity(full_width, "2020-01-01") + [" 3581 ", "生物医药"],
+            _entity(uscc(8), "2020-01-01") + ["c2720", "不知道"]]
+    s = _sheet(tmp_path, rows)
+    assert list(s.frame["uscc"]) == [code, uscc(8)]
+    assert list(s.frame["industry_code"]) == ["C3581", "C2720"]
+    assert list(s.frame["sector_raw"]) == ["生物医药", "不知道"]
+    assert s.frame["sector"].tolist()[0] == "医药" and s.frame["sector"].isna().iloc[1]
+    assert s.problems == []
+
+
+def test_uscc_problems(tmp_path):
+    good = uscc(1)
+    wrong_check = good[:17] + ("0" if good[17] != "0" else "1")
+    expected = stdnum_uscc.calc_check_digit(good[:17])
+    rows = [REG_HEADER,
+            _entity(good[:17], "2020-01-01"),                 # 17 characters
+            _entity(good[:10] + "O" + good[11:], "2020-01-01"),  # the letter O is not allowed
+            _entity(wrong_check, "2020-01-01"),
+            _entity(916301001234567890, "2020-01-01"),        # typed as a number: digits lost
+            _entity("9.16301E+17", "2020-01-01"),
+            _entity(None, "2020-01-01")]
+    s = _sheet(tmp_path, rows)
+    assert _problems(s) == [
+        (ERROR, 2, "统一社会信用代码", good[:17], msg.USCC_LENGTH.format(n=17)),
+        (ERROR, 3, "统一社会信用代码", good[:10] + "O" + good[11:], msg.USCC_BAD_CHAR.format(char="O")),
+        (WARNING, 4, "统一社会信用代码", wrong_check, msg.USCC_CHECKSUM.format(expected=expected)),
+        (ERROR, 5, "统一社会信用代码", "916301001234567936", msg.USCC_NUMERIC),
+        (ERROR, 6, "统一社会信用代码", "9.16301E+17", msg.USCC_NUMERIC),
+        (ERROR, 7, "统一社会信用代码", None, msg.REQUIRED_EMPTY.format(label="统一社会信用代码")),
+    ]
+    assert list(s.frame["_valid"]) == [False, False, True, False, False, False]
+
+
+def test_uscc_check_agrees_with_stdnum():
+    import random
+    from analytics.ingest.parse import USCC_ALPHABET, USCC_WEIGHTS
+    rng = random.Random(1)
+    for _ in range(200):
+        body = "91" + "".join(rng.choice("0123456789") for _ in range(6)) + \
+            "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+        total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(body, USCC_WEIGHTS))
+        assert USCC_ALPHABET[(31 - total % 31) % 31] == stdnum_uscc.calc_check_digit(body)
+
+
+def test_entity_types_and_statuses(tmp_path):
+    rows = [REG_HEADER,
+            _entity(uscc(1), "2020-01-01", 主体类型="有限责任公司(自然人投资或控股)", 登记状态="存续（在营、开业、在册）"),
+            _entity(uscc(2), "2020-01-01", 主体类型="某某公司分公司", 登记状态="在营"),
+            _entity(uscc(3, "92"), "2020-01-01", 主体类型="", 登记状态="注销", 注销日期="2024-01-02"),
+            _entity(uscc(4, "93"), "2020-01-01", 主体类型="农民专业合作社", 登记状态="吊销"),
+            _entity(uscc(5), "2020-01-01", 主体类型="外星人", 登记状态="歇业")]
+    s = _sheet(tmp_path, rows)
+    f = s.frame
+    assert list(f["entity_type"]) == ["企业", "企业", "个体工商户", "农民专业合作社", "企业"]
+    assert list(f["entity_type_raw"])[:2] == ["有限责任公司(自然人投资或控股)", "某某公司分公司"]
+    assert list(f["status"])[:4] == ["存续", "存续", "注销", "吊销"]
+    assert list(f["status_raw"])[1] == "在营"
+    assert _problems(s) == [
+        (WARNING, 5, "登记状态", "吊销", msg.CLOSED_WITHOUT_DATE.format(status="吊销")),
+        (ERROR, 6, "登记状态", "歇业", msg.ENUM_UNKNOWN.format(label="登记状态", allowed="存续、注销、吊销、撤销、迁出")),
+    ]
+
+
+def test_entity_type_unknown_without_code_hint(tmp_path):
+    rows = [REG_HEADER, _entity(uscc(1, "12"), "2020-01-01", 主体类型="外星人")]
+    s = _sheet(tmp_path, rows)
+    assert _problems(s) == [(ERROR, 2, "主体类型", "外星人",
+                             msg.ENTITY_TYPE_UNKNOWN.format(allowed="企业、个体工商户、农民专业合作社"))]
+
+
+def test_unknown_stage_lists_allowed_values(tmp_path):
+    s = _sheet(tmp_path, [["项目名称", "项目阶段"], ["甲", "已投产"], ["乙", "规划中"], [None, "在谈"]])
+    assert _problems(s) == [
+        (ERROR, 3, "项目阶段", "规划中", msg.ENUM_UNKNOWN.format(label="项目阶段", allowed="洽谈、签约、开工、投产、停滞")),
+        (ERROR, 4, "项目名称", None, msg.REQUIRED_EMPTY.format(label="项目名称")),
+    ]
+
+
+def test_duplicates_in_one_sheet_and_across_sheets(tmp_path):
+    a, b = uscc(1), uscc(2)
+    p = write_book(tmp_path / "w.xlsx", {
+        "2024": [REG_HEADER, _entity(a, "2020-01-01"), _entity(b, "2020-01-01"), _entity(a, "2021-01-01")],
+        "2025": [REG_HEADER, _entity(b, "2020-01-01")],
+    })
+    r = read_workbook(p, today=TODAY)
+    s1, s2 = r.sheets
+    assert _problems(s1) == [(ERROR, 4, "统一社会信用代码", a, msg.DUPLICATE_KEY.format(
+        other_row=2, key_desc=f"统一社会信用代码「{a}」", key_label="统一社会信用代码"))]
+    assert _problems(s2) == [(ERROR, 2, "统一社会信用代码", b, msg.DUPLICATE_KEY_OTHER_SHEET.format(
+        other_sheet="2024", other_row=3, key_desc=f"统一社会信用代码「{b}」", key_label="统一社会信用代码"))]
+    assert list(s1.frame["_valid"]) == [True, True, False] and list(s2.frame["_valid"]) == [False]
+
+
+def test_ledger_rows_may_repeat(tmp_path):
+    rows = [["日期", "企业名称", "销售额（万元）"], ["2025-05-10", "甲", 1], ["2025-05-10", "甲", 1]]
+    assert _sheet(tmp_path, rows, name="展会").problems == []
+
+
+def test_periods_and_industrial_duplicates(tmp_path):
+    a = uscc(1)
+    rows = [["报告期", "统一社会信用代码", "工业增加值本年累计（万元）", "工业增加值上年同期（万元）"],
+            ["2025年1-5月", a, 10, 8], ["2025年5月", uscc(2), 5, None], ["1-5月", uscc(3), 1, 1],
+            ["2025-05", a, 3, 2], ["2025年1-13月", uscc(4), 1, 1], ["上半年", uscc(5), 1, 1]]
+    s = _sheet(tmp_path, rows, name="规上工业2025")
+    assert _days(s.frame["period"])[:4] == ["2025-05-01"] * 4
+    assert _problems(s) == [
+        (ERROR, 5, "统一社会信用代码", a, msg.DUPLICATE_KEY.format(
+            other_row=2, key_desc=f"报告期「2025-05」，统一社会信用代码「{a}」", key_label="报告期、统一社会信用代码")),
+        (ERROR, 6, "报告期", "2025年1-13月", msg.PERIOD_IMPOSSIBLE),
+        (ERROR, 7, "报告期", "上半年", msg.PERIOD_UNRECOGNISED),
+    ]
+
+
+def test_period_without_year(tmp_path):
+    rows = [["报告期", "统一社会信用代码", "工业增加值本年累计（万元）"], ["1-5月", uscc(1), 1]]
+    s = _sheet(tmp_path, rows, name="规上工业")
+    assert _problems(s) == [(ERROR, 2, "报告期", "1-5月", msg.PERIOD_NO_YEAR)]
+
+
+def test_missing_period_column_is_a_sheet_error(tmp_path):
+    rows = [["统一社会信用代码", "工业增加值本年累计（万元）"], [uscc(1), 1]]
+    s = _sheet(tmp_path, rows, name="规上工业")
+    assert s.dataset == "industrial"
+    assert _problems(s) == [(ERROR, None, "报告期", None, msg.PERIOD_MISSING)]
+    assert list(s.frame["_valid"]) == [False]
+
+
+def test_indicators_with_period_as_value_header(tmp_path):
+    rows = [["主要经济指标"], ["指标名称", "计量单位", "2025年1-5月", "同比增长（%）"],
+            ["规上工业增加值", "万元", "12,345", 9.9], ["固定资产投资", "万元", None, "-3.2%"]]
+    s = _sheet(tmp_path, rows, name="指标")
+    assert s.dataset == "indicators"
+    assert s.columns["2025年1-5月"] == "value_ytd"
+    assert _days(s.frame["period"]) == ["2025-05-01", "2025-05-01"]
+    assert s.frame["value_ytd"].tolist()[0] == 12345.0 and s.frame["value_ytd"].isna().iloc[1]
+    assert list(s.frame["growth_pct"]) == [9.9, -3.2]
+    assert msg.NOTE_HEADER_PERIOD.format(header="2025年1-5月", period="2025年5月") in s.notes
+
+
+def test_out_of_range_warning(tmp_path):
+    rows = [["日期", "企业名称", "销售额（万元）"], ["2025-05-10", "甲", 200000]]
+    s = _sheet(tmp_path, rows, name="展会")
+    assert _problems(s) == [(WARNING, 2, "销售额（万元）", "200000",
+                             msg.OUT_OF_RANGE.format(low="0", high="100,000", unit="万元"))]
+
+
+def test_formula_without_cached_value(tmp_path):
+    rows = [["日期", "企业名称", "销售额（万元）"], ["2025-05-10", "甲", 2], ["2025-05-11", "乙", "=C2*2"]]
+    s = _sheet(tmp_path, rows, name="展会")
+    assert _problems(s) == [
+        (ERROR, 3, "销售额（万元）", None, msg.REQUIRED_EMPTY.format(label="销售额（万元）")),
+        (WARNING, 3, "销售额（万元）", None, msg.FORMULA_NO_VALUE.format(cell="C3")),
+    ]
+
+
+def test_problems_are_capped_with_a_summary(tmp_path):
+    n = MAX_PROBLEMS_PER_CHECK + 5
+    rows = [REG_HEADER] + [_entity(uscc(i), "2025-13-01") for i in range(1, n + 1)]
+    s = _sheet(tmp_path, rows)
+    assert len(s.problems) == MAX_PROBLEMS_PER_CHECK + 1
+    assert s.problems[0].row == 2 and s.problems[MAX_PROBLEMS_PER_CHECK - 1].row == MAX_PROBLEMS_PER_CHECK + 1
+    last = s.problems[-1]
+    assert (last.row, last.message) == (None, msg.MORE_PROBLEMS.format(n=5, shown=MAX_PROBLEMS_PER_CHECK))
+    assert s.frame["_valid"].sum() == 0
+
+
+def test_inputs_not_mutated(tmp_path):
+    overrides = {"*": {"主体": "name"}}
+    before = {"*": dict(overrides["*"])}
+    p = write_book(tmp_path / "w.xlsx", {"S": registry_rows()})
+    read_workbook(p, column_overrides=overrides, today=TODAY)
+    assert overrides == before
