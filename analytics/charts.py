@@ -252,7 +252,7 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
                            yanchor="top", xanchor="right" if i % 2 else "left", xshift=-3 if i % 2 else 3,
                            font={"size": 11, "color": "#616e7c"}, bgcolor="rgba(255,255,255,0.8)")
     fig = _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height)
-    fig.update_layout(margin={"r": 70})
+    fig.update_layout(margin={"r": 70}, yaxis2_title_text=y2_title)   # _style titled every y axis
     return fig
 
 

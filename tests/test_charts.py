@@ -59,3 +59,15 @@ def test_line_with_two_series_and_donut_and_funnel():
     assert list(pie.data[0].marker.colors) == [charts.SECTOR_COLORS["医药"], charts.SECTOR_COLORS["其他"]]
     fun = charts.funnel(pd.DataFrame({"stage": ["洽谈", "签约"], "n": [10, 4]}), "stage", "n", title="t", foot="f")
     assert list(fun.data[0].x) == [10, 4]
+
+
+def test_bar_line_keeps_both_axis_titles_and_milestones():
+    frame = pd.DataFrame({"month": ["2025-04-01", "2025-05-01"], "amount": [800.0, 1200.0], "cum": [800.0, 2000.0]})
+    fig = charts.bar_line(frame, "month", "amount", "cum", title="t", foot="f", bar_name="当月", line_name="累计",
+                          y_title="当月帮销额（万元）", y2_title="累计帮销额（万元）",
+                          markers=[("2025-05-10", "大通店开业"), ("2025-05-24", "展销会")])
+    assert fig.layout.yaxis.title.text == "当月帮销额（万元）"
+    assert fig.layout.yaxis2.title.text == "累计帮销额（万元）"
+    labels = [a for a in fig.layout.annotations if a.text in ("大通店开业", "展销会")]
+    # close milestones are labelled on opposite sides of their lines
+    assert [a.xanchor for a in labels] == ["left", "right"]
