@@ -247,7 +247,7 @@ def _entities(con, h: dict, as_of: date):
         s += f"，较上年同日{_change_count(total - prev, '户')}"
     sentences = [s]
     new12, closed12 = h.get("entities_new_12m"), h.get("entities_closed_12m")
-    t = f"近一年新设立市场主体{fmt.count(new12, '户')}"
+    t = f"近一年新设立市场主体{fmt.count(new12, '户')}" if new12 else "近一年无新设立市场主体"
     if closed12:
         t += f"，注销（吊销）{fmt.count(closed12, '户')}"
     sentences.append(t)

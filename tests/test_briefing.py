@@ -238,3 +238,12 @@ def test_sample_store_reproduces_the_published_figures(store_db):
     assert "累计助企帮销9000余万元" in b.section("sales").paragraph
     assert b.section("service").paragraph.startswith("园区党委班子成员包保重点企业和项目67个")
     assert b.omitted == []
+
+
+def test_no_new_entities_is_said_in_words(tiny):
+    # on 2024-12-31 the 1163 entities of 2025-01-10 do not exist yet, and nothing else was set up in the
+    # year before: 5716 old + 10 not yet closed = 5726 alive (all 企业, so no breakdown), none new, none
+    # closed; a year earlier also 5726; 医疗器械 2000 / 5726 = 34.93% -> 34.9%
+    b = briefing.build_briefing(tiny, dt.date(2024, 12, 31))
+    assert b.section("entities").paragraph == ("截至12月31日，园区各类市场主体总数5726户，较上年同日持平；"
+                                               "近一年无新设立市场主体；医疗器械产业市场主体2000户，占34.9%。")
