@@ -75,7 +75,8 @@ if len(effects):
                      foot=charts.footnote(SALES.source, date_text, note="月均=窗口内帮销额÷天数×30.4"),
                      y_title="月均帮销额（万元/月）", digits=1)
 else:
-    fig = None
+    fig = charts.bar(effects, "milestone", "after_wan_per_month", title=f"重要节点前后月均帮销额（截至{date_text}）",
+                     foot=foot)
 ui.chart(fig, effects, key="sal_effects", filename=f"节点前后对比_{date_text}",
          empty_message="数据日期前尚无重要节点。",
          labels={"milestone": "节点", "date": "日期", "before_start": "节点前起始", "before_days": "节点前天数",

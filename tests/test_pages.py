@@ -176,3 +176,24 @@ def test_empty_store_shows_an_explicit_empty_state(tmp_path, monkeypatch, page):
     store.connect(db).close()
     at = _open(db, monkeypatch, page)
     assert at.info, "an empty store must say so with st.info"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_store_with_only_the_registry_still_renders_every_page(store_copy, monkeypatch, page):
+    db, _ = store_copy
+    con = store.connect(db)
+    for table in ("industrial", "indicators", "price_index", "projects", "sales", "service_accounts",
+                  "service_visits"):
+        con.execute(f'DELETE FROM "{table}"')
+    con.execute("INSERT INTO import_log (batch_id, kind) VALUES (999999, 'test')")   # new data version
+    con.close()
+    at = _open(db, monkeypatch, page)
+    if page == "pages/overview.py":
+        shown = _metrics(at)
+        assert shown["规上工业增加值增速"] == "—"
+        assert shown["助企帮销累计"] == "—"
+        infos = [i.value for i in at.info]     # the growth, project and sales charts say what is missing
+        assert "规上工业增加值累计增速：暂无规上工业或主要经济指标数据。" in infos
+        assert any(i.endswith("暂无助企帮销数据。") for i in infos)
+    if page in ("pages/economy.py", "pages/projects.py", "pages/sales.py"):
+        assert at.info                                          # the page says what to import
