@@ -247,3 +247,65 @@ def test_no_new_entities_is_said_in_words(tiny):
     b = briefing.build_briefing(tiny, dt.date(2024, 12, 31))
     assert b.section("entities").paragraph == ("截至12月31日，园区各类市场主体总数5726户，较上年同日持平；"
                                                "近一年无新设立市场主体；医疗器械产业市场主体2000户，占34.9%。")
+
+
+@pytest.fixture()
+def _navigation_mode(monkeypatch):
+    """As in test_pages.py: keep AppTest in st.navigation mode on reruns (pages/ exists next to app.py)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def test_briefing_page_shows_the_briefing(tmp_path, monkeypatch, _navigation_mode):
+    from streamlit.testing.v1 import AppTest
+    path = tmp_path / "tiny.duckdb"
+    _tiny(path)
+    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    at.run()
+    at.date_input(key="as_of").set_value(AS_OF)
+    at.switch_page("pages/briefing.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["生物科技产业园区经济运行月度简报（2025年6月）"]
+    assert {m.label: m.value for m in at.metric} == {
+        "规上工业增加值增速（1-5月）": "9.9%", "市场主体总数": "6879户", "2025年签约项目": "39个",
+        "助企帮销累计": "9000余万元", "包保重点企业和项目": "67个"}
+    shown = [m.value for m in at.markdown]
+    for paragraph in (INDUSTRY, ENTITIES, PROJECTS, SALES, SERVICE):
+        assert paragraph in shown
+    assert len(at.get("plotly_chart")) == 6
+    assert [len(df.value) for df in at.dataframe] == [2, 2]   # red/yellow projects, open demands
+
+
+def test_briefing_page_on_an_empty_store(tmp_path, monkeypatch, _navigation_mode):
+    from streamlit.testing.v1 import AppTest
+    path = tmp_path / "empty.duckdb"
+    store.connect(str(path)).close()
+    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    at.run()
+    at.date_input(key="as_of").set_value(AS_OF)
+    at.switch_page("pages/briefing.py")
+    at.run()
+    assert not at.exception
+    assert [i.value for i in at.info] == ["截至2025年6月15日暂无可用于简报的数据：请先在“数据导入”页导入工作簿。"]
+
+
+def test_export_files_bundle(tiny):
+    if not HAS_CHROMIUM:
+        pytest.skip("未安装 chromium：无法导出图表图片")
+    import zipfile
+    files = briefing.export_files(tiny, AS_OF)
+    with zipfile.ZipFile(io.BytesIO(files["zip"])) as z:
+        names = z.namelist()
+        assert len(names) == 6 and names[0] == "图1_园区规上工业增加值累计增速.png"
+        assert images.png_size(z.read(names[0])) == (1920, 760)
+    assert files["md"].decode("utf-8").startswith("# 生物科技产业园区经济运行月度简报（2025年6月）")
+    assert files["docx"][:2] == b"PK"
