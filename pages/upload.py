@@ -5,6 +5,7 @@ Layout only: reading, checking, merging and rollback are analytics.ingest / anal
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pandas as pd
 import streamlit as st
@@ -16,7 +17,7 @@ from analytics.schema import DATASETS
 from app_lib import auth, ui
 from app_lib.labels import LABELS
 
-MAX_UPLOAD_MB = 50  # per file; matches server.maxUploadSize in .streamlit/config.toml
+MAX_UPLOAD_MB = float(os.environ.get("PARK_MAX_UPLOAD_MB", "50"))  # per file; server.maxUploadSize is 50 too
 PREVIEW_ROWS = 50
 HEADLINE_LABELS = {
     "entities_total": "市场主体总数（户）", "entities_new_12m": "近一年新设（户）",
@@ -59,9 +60,18 @@ def _overrides_for(con, wb: WorkbookResult) -> dict:
     return out
 
 
+def _shown(value) -> str:
+    """A headline value as text: 6879 not 6879.0; — when the data has none."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _headline(cur) -> dict:
     figures = summary.headline(cur, ui.as_of())
-    return {k: figures.get(k) for k in HEADLINE_LABELS}
+    return {k: _shown(figures.get(k)) for k in HEADLINE_LABELS}
 
 
 def _sheet_panel(con, wb: WorkbookResult, idx: int) -> None:
@@ -116,7 +126,7 @@ with tab_upload:
         if overrides:
             wb = _read(up.name, data, overrides)
         if wb.error:
-            st.error(wb.error)
+            st.error(f"文件“{up.name}”未导入：{wb.error}")
             continue
         _sheet_panel(cur, wb, idx)
         if wb.problems:
@@ -152,7 +162,7 @@ with tab_upload:
                 st.dataframe(s.removed, hide_index=True, key=f"removed_{idx}_{s.sheet}")
         after = preview.inspected or {}
         st.dataframe(pd.DataFrame([{"指标": label, "导入前": before.get(k), "导入后": after.get(k)}
-                                   for k, label in HEADLINE_LABELS.items()]).astype({"导入前": str, "导入后": str}),
+                                   for k, label in HEADLINE_LABELS.items()]),
                      hide_index=True, key=f"headline_{idx}")
         if st.button(f"确认导入“{up.name}”", type="primary", key=f"commit_{idx}"):
             outcome = store.import_workbooks(cur, [wb], who=auth.user_name(), skip_invalid=skip_invalid)[0]
