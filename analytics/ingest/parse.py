@@ -103,12 +103,14 @@ class ParsedSheet:
 NFKC_NEEDED_RE = r"[^\x{0000}-\x{007F}\x{4E00}-\x{9FFF}]"  # outside ASCII and CJK ideographs
 
 
-def _normalise_text(col: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """NFKC, trimmed; '', '—', '-' -> null.
+def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Array:
+    """NFKC, trimmed; '', '—', '-' -> null; codes without any space and upper-cased; text with
+    runs of spaces collapsed.
 
     NFKC is applied only to the cells holding a character outside ASCII and
     the CJK ideographs (full-width forms, ideographic space…): it is the
-    identity on the others, and it is the slowest step here.
+    identity on the others, and it is the slowest step here. Likewise the
+    space clean-ups run only when a column has such spaces at all.
     """
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if not pc.all(pc.string_is_ascii(arr)).as_py():
@@ -118,7 +120,45 @@ def _normalise_text(col: pa.ChunkedArray | pa.Array) -> pa.Array:
             arr = pc.replace_with_mask(arr, mask, normalised)
     arr = pc.utf8_trim_whitespace(arr)
     empty = pc.match_substring_regex(arr, EMPTY_CELL_RE)
-    return pc.if_else(empty, pa.scalar(None, pa.string()), arr)
+    arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
+    if kind in ("code", "uscc"):
+        if pc.any(pc.match_substring_regex(arr, r"\s")).as_py():
+            arr = pc.replace_substring_regex(arr, r"\s+", "")
+        arr = pc.utf8_upper(arr)
+    elif kind == "str" and pc.any(pc.match_substring_regex(arr, r"\s\s|[\t\n\r]")).as_py():
+        arr = pc.replace_substring_regex(arr, r"\s+", " ")
+    return arr
+
+
+def uscc_check_columns(codes: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(shape_ok, expected check character) per code, computed with numpy over the 18-byte codes.
+
+    shape_ok: 18 characters of 0-9 A-Z without I, O, Z, S, V; expected: the GB 32100-2015
+    check character of the first 17 (null where the shape is wrong).
+    """
+    import numpy as np
+    n = len(codes)
+    lengths = pc.fill_null(pc.binary_length(codes), 0)
+    cand_mask = pc.equal(lengths, 18)
+    idx = pc.indices_nonzero(cand_mask)
+    shape_ok = np.zeros(n, dtype=bool)
+    exp_index = np.zeros(n, dtype=np.int64)
+    if len(idx):
+        cand = pc.take(codes, idx).cast(pa.binary())
+        offsets = np.frombuffer(cand.buffers()[1], dtype=np.int32)[cand.offset:cand.offset + len(cand) + 1]
+        data = np.frombuffer(cand.buffers()[2], dtype=np.uint8)
+        mat = data[offsets[0]:offsets[0] + 18 * len(cand)].reshape(len(cand), 18)
+        value = np.full(256, -1, dtype=np.int64)
+        for i, ch in enumerate(USCC_ALPHABET):
+            value[ord(ch)] = i
+        vals = value[mat]
+        total = (vals[:, :17] * np.array(USCC_WEIGHTS, dtype=np.int64)).sum(axis=1)
+        pos = idx.to_numpy()
+        shape_ok[pos] = (vals >= 0).all(axis=1)
+        exp_index[pos] = (31 - total % 31) % 31
+    ok = pa.array(shape_ok)
+    expected = pc.take(pa.array(list(USCC_ALPHABET), pa.string()), pa.array(exp_index, mask=~shape_ok))
+    return ok, expected
 
 
 def map_distinct(arr: pa.Array, func: Callable[[str], str | None]) -> pa.Array:
@@ -256,7 +296,7 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
     cols: dict[str, pa.Array] = {"_row": data.column("_row").combine_chunks()}
     for fname, h in mapping.fields.items():
         f = ds.field(fname)
-        text = _normalise_text(data.column(f"c{h.col}"))
+        text = _normalise_text(data.column(f"c{h.col}"), f.kind)
         cols[f"v_{fname}"] = text
         if f.kind == "enum":
             cols[f"m_{fname}"] = map_distinct(text, enum_normaliser(f))
@@ -265,6 +305,7 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
         elif fname == "sector":
             cols[f"m_{fname}"] = map_distinct(text, sectors.sector_from_text)
         if f.kind == "uscc":
+            cols[f"ok_{fname}"], cols[f"x_{fname}"] = uscc_check_columns(text)
             num = (numeric_cells or {}).get(fname)
             cols[f"n_{fname}"] = num if num is not None else pa.nulls(data.num_rows, pa.bool_())
     src = pa.table(cols)
@@ -279,14 +320,13 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
             continue
         v = f"v_{f.name}"
         if f.name == "sector":
-            sql.add(0, f"regexp_replace({v}, '\\s+', ' ', 'g')", "f_sector_raw")
+            sql.add(0, v, "f_sector_raw")
             sql.add(0, "m_sector", "f_sector")
             out["sector_raw"] = "f_sector_raw"
         elif f.kind == "str":
-            sql.add(0, f"regexp_replace({v}, '\\s+', ' ', 'g')", f"f_{f.name}")
+            sql.add(0, v, f"f_{f.name}")
         elif f.kind == "code":
-            expr = "m_industry_code" if f.name == "industry_code" else f"upper(regexp_replace({v}, '\\s+', '', 'g'))"
-            sql.add(0, expr, f"f_{f.name}")
+            sql.add(0, "m_industry_code" if f.name == "industry_code" else v, f"f_{f.name}")
         elif f.kind == "uscc":
             _uscc_sql(sql, f, h, v)
         elif f.kind == "date":
@@ -409,19 +449,15 @@ def _fmt_num(x: float) -> str:
 def _uscc_sql(sql: _Sql, f: Field, h: Header, v: str) -> None:
     """Credit code: cleaned (NFKC, no spaces, upper case), then shape and check character."""
     n = f.name
-    alpha = sql.param("uscc_alpha", USCC_ALPHABET)
-    shape = sql.param("uscc_shape", "[0-9A-HJ-NPQRTUWXY]{18}")
     sci = sql.param("sci_notation", r"[0-9](?:\.[0-9]+)?E\+?[0-9]+")
     u = f"f_{n}"
-    sql.add(0, f"upper(regexp_replace({v}, '\\s+', '', 'g'))", u)
-    sql.add(1, f"regexp_full_match({u}, {shape})", f"{u}__shape_ok")
+    sql.add(0, v, u)  # already NFKC, without spaces, upper case (pyarrow)
+    sql.add(0, f"ok_{n}", f"{u}__shape_ok")
+    sql.add(0, f"x_{n}", f"{u}__expected")
     # stored as a number: scientific-notation text, or a cell the workbook typed as a number
     sql.add(1, f"({v} IS NOT NULL AND (COALESCE(n_{n}, false) OR (strpos({u}, 'E') > 0 AND regexp_full_match({u}, {sci}))))",
             f"{u}__numeric")
     sql.add(1, f"length({u})", f"{u}__len")
-    terms = " + ".join(f"(strpos({alpha}, substr({u}, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(USCC_WEIGHTS))
-    sql.add(2, f"CASE WHEN {u}__shape_ok THEN substr({alpha}, ((31 - ({terms}) % 31) % 31) + 1, 1) END",
-            f"{u}__expected")
     sql.add(2, f"CASE WHEN NOT {u}__shape_ok THEN regexp_extract({u}, '[^0-9A-HJ-NPQRTUWXY]') END", f"{u}__badchar")
     sql.add(2, f"({v} IS NOT NULL AND NOT {u}__numeric AND {u}__len <> 18)", f"{u}__length")
     sql.add(2, f"({v} IS NOT NULL AND NOT {u}__numeric AND {u}__len = 18 AND NOT {u}__shape_ok)", f"{u}__chars")
@@ -442,9 +478,9 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str) -> None:
                         ("serial", _SERIAL)):
         sql.param(name, value)
     s, y, m, d = f"s_{n}", f"y_{n}", f"mo_{n}", f"d_{n}"
-    sql.add(0, f"regexp_replace({v}, '\\s*([年月日/.:-])\\s*', '\\1', 'g')", s)
     # fast path: ISO dates and Excel dates ("2025-05-10", "2025-05-10 00:00:00")
-    sql.add(1, f"TRY_CAST(TRY_CAST({s} AS TIMESTAMP) AS DATE)", f"iso_{n}")
+    sql.add(0, f"TRY_CAST(TRY_CAST({v} AS TIMESTAMP) AS DATE)", f"iso_{n}")
+    sql.add(1, f"CASE WHEN iso_{n} IS NULL THEN regexp_replace({v}, '\\s*([年月日/.:-])\\s*', '\\1', 'g') END", s)
     # which text form (only where the fast path failed): 1 full date, 2 month only, 3 compact, 4 serial, 0 none
     sql.add(2, f"""CASE WHEN iso_{n} IS NOT NULL OR {s} IS NULL THEN NULL
                         WHEN regexp_full_match({s}, $date_full) THEN 1
