@@ -142,16 +142,16 @@ def _sample(f):
     return SAMPLE_BY_KIND[f.kind]
 
 
-CASES = [(ds.name, f.name, syn) for ds in DATASETS.values() for f in ds.fields for syn in f.synonyms]
-
-
-@pytest.mark.parametrize("ds_name,field_name,synonym", CASES,
-                         ids=[f"{d}.{f}={s}" for d, f, s in CASES])
-def test_every_header_synonym_is_recognised(tmp_path, ds_name, field_name, synonym):
+@pytest.mark.parametrize("ds_name", list(DATASETS))
+def test_every_header_synonym_is_recognised(tmp_path, ds_name):
+    # one sheet per (field, synonym): the dataset's canonical labels with that one header replaced
     ds = DATASETS[ds_name]
-    headers = [synonym if f.name == field_name else f.label for f in ds.fields]
+    cases = [(f.name, syn) for f in ds.fields for syn in f.synonyms]
     row = [_sample(f) for f in ds.fields]
-    p = write_book(tmp_path / "w.xlsx", {"2025年1-5月": [headers, row]})
-    s = _one(p)
-    assert s.dataset == ds_name, s.skipped_reason
-    assert s.columns[synonym] == field_name
+    sheets = {f"2025年1-5月 {i}": [[syn if f.name == field_name else f.label for f in ds.fields], row]
+              for i, (field_name, syn) in enumerate(cases)}
+    r = read_workbook(write_book(tmp_path / "w.xlsx", sheets), today=TODAY)
+    assert r.error is None
+    for s, (field_name, syn) in zip(r.sheets, cases):
+        assert s.dataset == ds_name, (syn, s.skipped_reason)
+        assert s.columns[syn] == field_name, syn
