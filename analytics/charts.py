@@ -209,18 +209,24 @@ def line(frame: pd.DataFrame, x: str, y: str | Sequence[str], *, title: str, foo
     colors = color_map([t[0] for t in traces])
     if series is None and len(traces) > 1:
         colors = dict(zip([t[0] for t in traces], (PRIMARY, SECONDARY, MUTED) + SEQUENCE[3:]))
-    for label, part, col in traces:
+    for i, (label, part, col) in enumerate(traces):
+        labelled = text and i == 0      # value labels on the first series only: several would collide
         fig.add_trace(go.Scatter(
-            x=part[x], y=part[col], name=label, mode="lines+markers+text" if text else
+            x=part[x], y=part[col], name=label, mode="lines+markers+text" if labelled else
             ("lines+markers" if markers else "lines"),
             line={"color": colors[label], "width": 2.5}, marker={"size": 7},
-            text=_number_text(part[col], digits) if text else None, textposition="top center",
+            text=_number_text(part[col], digits) if labelled else None, textposition="top center",
             hovertemplate=label + "：%{y:,." + str(digits) + "f}<extra></extra>", cliponaxis=False,
             connectgaps=True))
     if x_is_month:
         fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT)
     else:
         fig.update_xaxes(type="category")
+    values = pd.concat([pd.to_numeric(part[col], errors="coerce") for _, part, col in traces]).dropna()
+    if len(values):
+        lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
+        pad = (hi - lo) * 0.15 or 1.0
+        fig.update_yaxes(range=[lo - (pad if lo < 0 else 0), hi + pad])   # room for the value labels
     if zero_line:
         fig.add_hline(y=0, line={"color": "#cbd2d9", "width": 1})
     return _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height, legend=len(traces) > 1)
