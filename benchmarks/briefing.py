@@ -1,0 +1,98 @@
+"""Time the whole monthly briefing, end to end, as the scheduled job runs it (a fresh process each time).
+
+    .venv/bin/python benchmarks/build_store.py            # once: benchmarks/out/province.duckdb
+    .venv/bin/python benchmarks/briefing.py [--runs 3] [--as-of 2025-06-15] [--no-screenshots]
+
+For the sample store (data/sample/*.xlsx loaded into a temporary store) and the province store, runs
+`python -m analytics briefing --db COPY --as-of DATE --out DIR [--screenshots]` and reports the wall
+time (median of --runs), plus the in-process breakdown of the last run (text, chart images,
+screenshots). Targets: < 5 s without screenshots, < 20 s with them.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROVINCE = ROOT / "benchmarks" / "out" / "province.duckdb"
+TARGETS_S = {False: 5.0, True: 20.0}
+# one briefing in a fresh process, printing write_briefing's timings as JSON on the last line
+_ONE = """
+import json, sys
+from datetime import date
+from pathlib import Path
+from analytics import briefing, store
+con = store.connect(sys.argv[1])
+paths = briefing.write_briefing(con, date.fromisoformat(sys.argv[2]), Path(sys.argv[3]), screenshots=sys.argv[4] == '1')
+t = dict(briefing.write_briefing.last_timings)
+img = t.pop('images', {})
+t['first_image_s'] = (img.get('per_image_s') or [None])[0]
+t['later_images_s'] = sum((img.get('per_image_s') or [0])[1:])
+t['n_files'] = len(paths)
+print(json.dumps(t))
+"""
+
+
+def sample_store(tmp: Path) -> Path | None:
+    files = sorted(glob.glob(str(ROOT / "data" / "sample" / "*.xlsx")))
+    if not files:
+        return None
+    db = tmp / "sample.duckdb"
+    proc = subprocess.run([sys.executable, "-m", "analytics", "load", *files, "--db", str(db)], cwd=ROOT,
+                          capture_output=True, text=True)
+    return db if proc.returncode == 0 else None
+
+
+def run_once(db: Path, as_of: str, screenshots: bool, tmp: Path) -> tuple[float, dict]:
+    copy = tmp / f"run_{db.name}"
+    shutil.copy(db, copy)
+    out = Path(tempfile.mkdtemp(dir=tmp))
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _ONE, str(copy), as_of, str(out), "1" if screenshots else "0"],
+                          cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return wall, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--as-of", default="2025-06-15")
+    ap.add_argument("--no-screenshots", action="store_true")
+    args = ap.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="bench_briefing_"))
+    try:
+        stores = {"sample": sample_store(tmp), "province": PROVINCE if PROVINCE.exists() else None}
+        modes = [False] if args.no_screenshots else [False, True]
+        print(f"{'store':<9} {'screenshots':<11} {'median_s':>8} {'runs_s':<24} target  breakdown (last run)")
+        for name, db in stores.items():
+            if db is None:
+                print(f"{name:<9} (not available)")
+                continue
+            for shots in modes:
+                walls, last = [], {}
+                for _ in range(args.runs):
+                    wall, last = run_once(db, args.as_of, shots, tmp)
+                    walls.append(wall)
+                med = statistics.median(walls)
+                ok = "ok" if med < TARGETS_S[shots] else "MISSED"
+                parts = ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in last.items())
+                print(f"{name:<9} {str(shots):<11} {med:8.2f} {str([round(w, 1) for w in walls]):<24} "
+                      f"<{TARGETS_S[shots]:.0f}s {ok:<6} {parts}", flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
