@@ -218,10 +218,12 @@ def _industry(con, h: dict, as_of: date) -> tuple[str | None, list[tuple[str, st
                  "comparable_pct": "企业汇总（可比价）"}
         sources = ([INDICATORS.source] if "official_pct" in cols else []) + \
                   ([INDUSTRIAL.source] if set(cols) - {"official_pct"} else [])
-        bases = _join([names[c][names[c].index("（") + 1:-1] if "（" in names[c] else names[c] for c in cols])
+        notes = (["公布数为可比价"] if "official_pct" in cols else []) + \
+            ([f"企业汇总为{_join([b for c, b in (('enterprise_pct', '现价'), ('comparable_pct', '可比价')) if c in cols])}"]
+             if set(cols) - {"official_pct"} else [])
         title = f"园区规上工业增加值累计增速（{period_text}）"
         fig = charts.line(rec, "label", cols, title=title,
-                          foot=charts.footnote("、".join(sources), data_date, note=f"价格口径：{bases}"),
+                          foot=charts.footnote("、".join(sources), data_date, note="；".join(notes)),
                           names=names, y_title="增速（%）", text=True, zero_line=True, x_is_month=False)
         out.append(("industry", title, fig, rec[["label"] + cols]))
     if len(contrib):

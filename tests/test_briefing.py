@@ -138,7 +138,10 @@ def test_charts_are_titled_with_period_and_source(tiny):
     assert b.charts[0].title == "园区规上工业增加值累计增速（2025年1-5月）"
     foots = [a.text for c in b.charts for a in c.figure.layout.annotations if a.text.startswith("数据来源")]
     assert len(foots) == 6
-    assert "可比价" in foots[0] and "现价" in foots[0]   # official (可比价) and enterprise (现价) lines
+    # official (可比价) and enterprise (现价) lines; no price index, so no enterprise 可比价 line
+    assert foots[0] == ("数据来源：统计部门主要经济指标月报、统计部门规上工业月报 · 数据截至2025年5月 · "
+                        "公布数为可比价；企业汇总为现价")
+    assert [t.name for t in b.charts[0].figure.data] == ["统计部门公布（可比价）", "企业汇总（现价）"]
     assert foots[1].endswith("现价")
 
 
