@@ -113,6 +113,7 @@ def test_a_page_url_as_first_request_and_a_bar_click_filters_the_table(server):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
         page.goto(f"{url}/projects", wait_until="domcontentloaded")
+        page.get_by_text("项目红黄绿灯").wait_for(timeout=PAGE_TIMEOUT_MS)   # the script has reached the table
         _wait_idle(page)
         assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
         assert _select_values(page)["项目阶段"] == "全部阶段"
@@ -137,6 +138,7 @@ def test_every_page_renders_in_chromium(server):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
         page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
         _wait_idle(page)
         for label, name in PAGES.items():
             page.locator('[data-testid="stSidebarNav"] a', has_text=label).first.click()
