@@ -26,6 +26,7 @@ HEADLINE_LABELS = {
     "key_accounts": "包保对象（个）",
 }
 
+ui.shell_guard()
 st.title("数据导入")
 if auth.role() != auth.ANALYST:
     auth.login_form()
