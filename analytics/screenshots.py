@@ -213,11 +213,12 @@ def capture(base_url: str, url_paths: Sequence[str], out_dir: str | os.PathLike,
             n = max(1, min(tabs, len(url_paths)))
             pages = [browser.new_context(viewport=viewport, locale="zh-CN").new_page() for _ in range(n)]
             queues = [list(url_paths[i::n]) for i in range(n)]
-            # each window opens its first page by URL (a new session), gets the date, and starts there
+            # each window opens the app at its root (a deep link into a server that has not run app.py yet
+            # would run the page alone, without app.py's navigation and sidebar), gets the date, and
+            # screenshots that page first when it is one of its own
             first = []
-            for page, queue in zip(pages, queues):
-                href, _ = _link(page, base_url, queue[0])
-                page.goto(href, wait_until="domcontentloaded")
+            for page in pages:
+                page.goto(f"{base_url.rstrip('/')}/", wait_until="domcontentloaded")
             for page, queue in zip(pages, queues):
                 _wait_ready(page)
                 page.locator('[data-testid="stSidebarNav"]').first.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
