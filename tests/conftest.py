@@ -1,5 +1,4 @@
-"""Shared fixtures: a store built from the sample workbooks (once per session), or, while the
-sample or the loader is not available, the synthetic store of tests/synthetic_store.py."""
+"""Shared fixtures: a store built from the sample workbooks with the command line (once per session)."""
 from __future__ import annotations
 
 import glob
@@ -18,29 +17,23 @@ for _p in (str(ROOT), str(TESTS)):
 SAMPLE_GLOB = str(ROOT / "data" / "sample" / "*.xlsx")
 
 
-def _build_sample(path: Path) -> bool:
-    """Load data/sample/*.xlsx into `path` with the command line; False when that is not possible."""
+def _build_sample(path: Path) -> None:
+    """Load data/sample/*.xlsx into `path` with the command line; the session fails when it cannot."""
     files = sorted(glob.glob(SAMPLE_GLOB))
     if not files:
-        return False
+        pytest.fail(f"示例数据缺失：{SAMPLE_GLOB}（运行 python -m analytics sample）")
     proc = subprocess.run([sys.executable, "-m", "analytics", "load", *files, "--db", str(path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
-    return proc.returncode == 0
+    if proc.returncode != 0:
+        pytest.fail(f"示例数据导入失败（退出码 {proc.returncode}）：\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
 
 
 @pytest.fixture(scope="session")
 def store_db(tmp_path_factory) -> tuple[Path, str]:
-    """(path of a store file to copy, kind) where kind is 'sample' or 'synthetic'. Do not write to it."""
-    base = tmp_path_factory.mktemp("stores")
-    sample = base / "sample.duckdb"
-    if _build_sample(sample):
-        return sample, "sample"
-    if sample.exists():
-        sample.unlink()
-    from synthetic_store import build
-    synthetic = base / "synthetic.duckdb"
-    build(str(synthetic))
-    return synthetic, "synthetic"
+    """(path of the store loaded from data/sample/*.xlsx, 'sample'). Do not write to it: use store_copy."""
+    sample = tmp_path_factory.mktemp("stores") / "sample.duckdb"
+    _build_sample(sample)
+    return sample, "sample"
 
 
 @pytest.fixture()
