@@ -520,12 +520,19 @@ def table_caption(kind: str, b: Briefing, max_rows: int = TABLE_MAX_ROWS) -> str
 # ---------------------------------------------------------------------------
 # Files
 # ---------------------------------------------------------------------------
-def chart_pngs(b: Briefing) -> dict[str, bytes]:
-    """{'图1_….png': 2x PNG bytes} for every chart, drawn by one kaleido browser (analytics.images)."""
+def chart_pngs_timed(b: Briefing) -> tuple[dict[str, bytes], dict]:
+    """({'图1_….png': 2x PNG bytes} for every chart, drawn by one kaleido browser (analytics.images),
+    the timing of analytics.images.render_png in seconds)."""
     from analytics import images
+    if not b.charts:
+        return {}, {"start_s": 0.0, "per_image_s": [], "total_s": 0.0}
     pngs, timing = images.render_png([c.figure for c in b.charts])
-    b.timings["images"] = timing
-    return {f"{c.stem}.png": png for c, png in zip(b.charts, pngs)}
+    return {f"{c.stem}.png": png for c, png in zip(b.charts, pngs)}, timing
+
+
+def chart_pngs(b: Briefing) -> dict[str, bytes]:
+    """{'图1_….png': 2x PNG bytes} for every chart (see chart_pngs_timed)."""
+    return chart_pngs_timed(b)[0]
 
 
 def to_markdown(b: Briefing, image_dir: str | None = "charts") -> str:
@@ -658,7 +665,7 @@ def export_files(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> d
     """The downloads of the briefing page: {"docx": .docx bytes with the charts, "zip": the chart PNGs,
     "md": the Markdown (UTF-8, image links into charts/)}."""
     b = build_briefing(con, as_of)
-    pngs = chart_pngs(b) if b.charts else {}
+    pngs = chart_pngs(b)
     return {"docx": to_docx(b, pngs), "zip": zip_pngs(pngs), "md": to_markdown(b, "charts").encode("utf-8")}
 
 
@@ -699,9 +706,10 @@ def write_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None, out_dir: 
             worker = threading.Thread(target=capture, name="briefing-screenshots", daemon=True)
             worker.start()
         b = build_briefing(con, d)
+        timings = dict(b.timings)
         chart_dir = out_dir / "charts"
         chart_dir.mkdir(parents=True, exist_ok=True)
-        pngs = chart_pngs(b) if b.charts else {}
+        pngs, timings["images"] = chart_pngs_timed(b)
         chart_paths: list[Path] = []
         for name, data in pngs.items():
             path = chart_dir / name
@@ -712,14 +720,14 @@ def write_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None, out_dir: 
         md_path = out_dir / f"{file_stem(b)}.md"
         md_path.write_text(to_markdown(b, "charts"), encoding="utf-8")
         paths = [docx_path, md_path] + chart_paths
-        b.timings["files_s"] = time.perf_counter() - t0
+        timings["files_s"] = time.perf_counter() - t0
         if worker is not None:
             worker.join()
             if "error" in shot_result:
                 raise shot_result["error"]
             paths += shot_result["paths"]
-            b.timings["screenshots_s"] = shot_result["seconds"]
-    b.timings["total_s"] = time.perf_counter() - t0
-    log.info("briefing %s timings %s", b.as_of, b.timings)
-    write_briefing.last_timings = dict(b.timings)  # read by benchmarks/briefing.py
+            timings["screenshots_s"] = shot_result["seconds"]
+    timings["total_s"] = time.perf_counter() - t0
+    log.info("briefing %s timings %s", b.as_of, timings)
+    write_briefing.last_timings = timings  # read by benchmarks/briefing.py
     return paths

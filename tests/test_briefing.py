@@ -312,3 +312,16 @@ def test_export_files_bundle(tiny):
         assert images.png_size(z.read(names[0])) == (1920, 760)
     assert files["md"].decode("utf-8").startswith("# 生物科技产业园区经济运行月度简报（2025年6月）")
     assert files["docx"][:2] == b"PK"
+
+
+def test_exports_do_not_mutate_the_briefing(tiny):
+    b = briefing.build_briefing(tiny, AS_OF)
+    before = (b.red_yellow.copy(), b.open_demands.copy(), [c.frame.copy() for c in b.charts],
+              [c.figure.to_json() for c in b.charts], dict(b.timings))
+    briefing.to_markdown(b)
+    briefing.to_docx(b)
+    briefing.red_yellow_table(b)
+    assert b.red_yellow.equals(before[0]) and b.open_demands.equals(before[1])
+    assert all(c.frame.equals(f) for c, f in zip(b.charts, before[2]))
+    assert [c.figure.to_json() for c in b.charts] == before[3]
+    assert b.timings == before[4]
