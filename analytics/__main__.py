@@ -34,18 +34,44 @@ def _parse_date(text: str) -> date:
 
 
 def _open(db: str | None, read_only: bool = False):
+    """The store at `db` (default $PARK_DB, else data/park.duckdb).
+
+    A running dashboard holds the file open for writing, and DuckDB lets no other process open it.
+    Commands that only read (`read_only=True`: summary, history, briefing) then read a copy of the
+    file taken now; commands that write are refused with what to do instead.
+    """
     import duckdb
 
     from analytics import store
     path = db or store.default_db_path()
     try:
-        con = store.connect(path, read_only=read_only)
+        con = store.connect(path)
     except duckdb.IOException as exc:
-        raise SystemExit(f"无法打开数据库 {path}：文件被其他程序占用或不可读（{exc.__class__.__name__}）。"
-                         f"如看板正在运行，请在“数据导入”页上传，或先停止看板再用命令行导入。") from None
-    if not read_only:
-        store.refresh_sectors(con)
+        if not read_only or not Path(path).exists():
+            raise SystemExit(f"无法打开数据库 {path}：文件被其他程序（如正在运行的看板）占用或不可读"
+                             f"（{exc.__class__.__name__}）。请在看板的“数据导入”页上传，或先停止看板再用命令行导入。"
+                             ) from None
+        con = _open_copy(path)
+        print(f"提示：数据库 {path} 正被看板占用，本次读取的是其当前副本。", file=sys.stderr)
+        return con
+    store.refresh_sectors(con)
     return con
+
+
+def _open_copy(path: str):
+    """A private copy of the database file (and its write-ahead log), opened read-write in a temp dir."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from analytics import store
+    tmp = Path(tempfile.mkdtemp(prefix="park-db-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    copy = tmp / Path(path).name
+    shutil.copyfile(path, copy)
+    if Path(path + ".wal").exists():
+        shutil.copyfile(path + ".wal", str(copy) + ".wal")
+    return store.connect(copy)
 
 
 def print_outcome(outcome, out=sys.stdout) -> None:
@@ -131,7 +157,7 @@ def cmd_init(args) -> int:
 
 def cmd_summary(args) -> int:
     from analytics import summary
-    con = _open(args.db)
+    con = _open(args.db, read_only=True)
     as_of = args.as_of or summary.default_as_of(con)
     figures = summary.headline(con, as_of)
     if args.json:
@@ -144,7 +170,7 @@ def cmd_summary(args) -> int:
 
 def cmd_history(args) -> int:
     from analytics import store
-    con = _open(args.db)
+    con = _open(args.db, read_only=True)
     log = store.import_log(con)
     if log.empty:
         print("还没有导入记录。")
@@ -192,9 +218,13 @@ def cmd_sample(args) -> int:
 
 
 def cmd_briefing(args) -> int:
-    from analytics import briefing
-    con = _open(args.db)
-    paths = briefing.write_briefing(con, as_of=args.as_of, out_dir=Path(args.out), screenshots=args.screenshots)
+    from analytics import briefing, images, screenshots
+    con = _open(args.db, read_only=True)
+    try:
+        paths = briefing.write_briefing(con, as_of=args.as_of, out_dir=Path(args.out), screenshots=args.screenshots)
+    except (images.ImageError, screenshots.ScreenshotError) as exc:
+        print(f"简报未生成：{exc}", file=sys.stderr)
+        return 1
     for p in paths:
         print(f"已生成：{p}")
     return 0

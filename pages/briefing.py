@@ -8,6 +8,7 @@ from app_lib import ui
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
+ui.shell_guard()
 as_of = ui.as_of()
 b = ui.run(briefing.build_briefing, as_of)
 stem = briefing.file_stem(b)
