@@ -43,3 +43,21 @@ def store_copy(store_db, tmp_path) -> tuple[Path, str]:
     dst = tmp_path / src.name
     shutil.copy(src, dst)
     return dst, kind
+
+
+@pytest.fixture()
+def navigation_mode(monkeypatch):
+    """Keep AppTest in st.navigation mode on every rerun.
+
+    AppTest resets PagesManager.uses_pages_directory before each run; with a pages/ folder next to
+    app.py, each rerun after the first would then take Streamlit's old pages-folder mode and run the
+    page script alone (no app.py, no sidebar). A real server sets the flag once, when app.py calls
+    st.navigation (and app_lib.ui.shell_guard covers a first request to a page URL)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

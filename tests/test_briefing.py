@@ -252,20 +252,9 @@ def test_no_new_entities_is_said_in_words(tiny):
                                                "近一年无新设立市场主体；医疗器械产业市场主体2000户，占34.9%。")
 
 
-@pytest.fixture()
-def _navigation_mode(monkeypatch):
-    """As in test_pages.py: keep AppTest in st.navigation mode on reruns (pages/ exists next to app.py)."""
-    from streamlit.runtime.pages_manager import PagesManager
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
-def test_briefing_page_shows_the_briefing(tmp_path, monkeypatch, _navigation_mode):
+def test_briefing_page_shows_the_briefing(tmp_path, monkeypatch, navigation_mode):
     from streamlit.testing.v1 import AppTest
     path = tmp_path / "tiny.duckdb"
     _tiny(path)
@@ -287,7 +276,7 @@ def test_briefing_page_shows_the_briefing(tmp_path, monkeypatch, _navigation_mod
     assert [len(df.value) for df in at.dataframe] == [2, 2]   # red/yellow projects, open demands
 
 
-def test_briefing_page_on_an_empty_store(tmp_path, monkeypatch, _navigation_mode):
+def test_briefing_page_on_an_empty_store(tmp_path, monkeypatch, navigation_mode):
     from streamlit.testing.v1 import AppTest
     path = tmp_path / "empty.duckdb"
     store.connect(str(path)).close()

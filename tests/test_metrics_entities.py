@@ -3,20 +3,13 @@ from datetime import date
 
 import math
 
-import pandas as pd
 import pytest
 
 from analytics import store
 from analytics.metrics import entities
+from store_rows import insert
 
 D = date(2025, 6, 15)
-
-
-def insert(con, table, rows):
-    df = pd.DataFrame(rows)
-    con.register("_rows", df)
-    con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-    con.unregister("_rows")
 
 
 def ent(uscc, name, est, closed=None, etype="企业", sector="其他", capital=None):

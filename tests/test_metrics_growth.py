@@ -3,18 +3,11 @@ from datetime import date
 
 import math
 
-import pandas as pd
 import pytest
 
 from analytics import store
 from analytics.metrics import growth
-
-
-def insert(con, table, rows):
-    df = pd.DataFrame(rows)
-    con.register("_rows", df)
-    con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-    con.unregister("_rows")
+from store_rows import insert
 
 
 def ind(period, uscc, ytd, prev, sector, **kw):

@@ -8,15 +8,9 @@ import pytest
 
 from analytics import store
 from analytics.metrics import projects
+from store_rows import insert
 
 D = date(2025, 6, 15)
-
-
-def insert(con, table, rows):
-    df = pd.DataFrame(rows)
-    con.register("_rows", df)
-    con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-    con.unregister("_rows")
 
 
 def proj(key, stage, sector="其他", inv=None, signed=None, started=None, producing=None, due=None,

@@ -1,18 +1,11 @@
 """analytics.metrics.quality: latest periods, gaps, entities without code, import warnings."""
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from analytics import store
 from analytics.metrics import quality
-
-
-def insert(con, table, rows):
-    df = pd.DataFrame(rows)
-    con.register("_rows", df)
-    con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-    con.unregister("_rows")
+from store_rows import insert
 
 
 @pytest.fixture()

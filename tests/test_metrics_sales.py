@@ -1,21 +1,14 @@
 """analytics.metrics.sales: totals, months, dimensions and milestone effects, worked by hand."""
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from analytics import store
 from analytics.metrics import sales
+from store_rows import insert
 
 D = date(2025, 6, 15)
 MONTH = 365.25 / 12  # days in a month-equivalent
-
-
-def insert(con, table, rows):
-    df = pd.DataFrame(rows)
-    con.register("_rows", df)
-    con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-    con.unregister("_rows")
 
 
 @pytest.fixture()

@@ -6,15 +6,9 @@ import pytest
 
 from analytics import store
 from analytics.metrics import service
+from store_rows import insert
 
 D = date(2025, 6, 15)
-
-
-def insert(con, table, rows):
-    df = pd.DataFrame(rows)
-    con.register("_rows", df)
-    con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-    con.unregister("_rows")
 
 
 def visit(day, account, leader, vtype, cat=None, demand=None, status=None, resolved=None):

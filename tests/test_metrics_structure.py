@@ -1,20 +1,13 @@
 """analytics.metrics.structure: sector shares now and a year earlier, worked by hand at D = 2025-06-15."""
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from analytics import store
 from analytics.metrics import structure
+from store_rows import insert
 
 D = date(2025, 6, 15)
-
-
-def insert(con, table, rows):
-    df = pd.DataFrame(rows)
-    con.register("_rows", df)
-    con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-    con.unregister("_rows")
 
 
 @pytest.fixture()

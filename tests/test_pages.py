@@ -18,20 +18,7 @@ PAGES = ["pages/overview.py", "pages/economy.py", "pages/entities.py", "pages/st
 PUBLISHED_AS_OF = dt.date(2025, 6, 15)
 
 
-@pytest.fixture(autouse=True)
-def _navigation_mode(monkeypatch):
-    """AppTest resets PagesManager.uses_pages_directory before every run; with a pages/ folder next to
-    app.py that makes each rerun after the first take Streamlit's old pages-folder mode, which runs the
-    page script alone (no app.py, no sidebar). A real server sets the flag once, when app.py calls
-    st.navigation; keep it that way here."""
-    from streamlit.runtime.pages_manager import PagesManager
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+pytestmark = pytest.mark.usefixtures("navigation_mode")
 
 
 def _open(db: Path, monkeypatch, page: str | None = None, as_of: dt.date | None = None,

@@ -3,11 +3,11 @@ from datetime import date
 
 import json
 
-import pandas as pd
 import pytest
 
 from analytics import store, summary, text
 from analytics.metrics import entities, growth, projects, sales, service
+from store_rows import insert
 
 D = date(2025, 6, 15)
 REQUIRED_KEYS = {  # issue 2, item 6, summary --json
@@ -17,13 +17,6 @@ REQUIRED_KEYS = {  # issue 2, item 6, summary --json
     "projects_signed_ytd_by_sector", "projects_by_stage", "sales_assistance_total_wan",
     "sales_assistance_by_channel_wan", "key_accounts",
 }
-
-
-def insert(con, table, rows):
-    df = pd.DataFrame(rows)
-    con.register("_rows", df)
-    con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-    con.unregister("_rows")
 
 
 @pytest.fixture()

@@ -17,17 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PASSWORD = "园区分析员2025"
 
 
-@pytest.fixture(autouse=True)
-def _navigation_mode(monkeypatch):
-    """Keep st.navigation mode across AppTest reruns (see tests/test_pages.py for why)."""
-    from streamlit.runtime.pages_manager import PagesManager
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+pytestmark = pytest.mark.usefixtures("navigation_mode")
 
 
 @pytest.fixture
