@@ -156,3 +156,36 @@ def test_a_file_over_the_size_limit_is_refused(db, monkeypatch):
                                                      XLSX)])
     at.run()
     assert at.error[0].value.startswith("文件“大.xlsx”大小") and "超过 0.001 MB 的上限" in at.error[0].value
+
+
+def _sales_book() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "展销中心"
+    ws.append(["日期", "帮销单位", "金额（万元）"])
+    ws.append(["2025-06-01", "青海甲公司", 1.5])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_column_mapped_by_hand_is_remembered_for_the_same_layout(db):
+    at = _app("analyst")
+    at.file_uploader(key="upload_files").set_value([("帮销.xlsx", _sales_book(), XLSX)])
+    at.run()
+    box = at.selectbox(key="manual_0_展销中心_帮销单位")
+    assert box.value == "" and box.options[0] == "（不使用）" and "企业名称" in box.options
+    box.set_value("enterprise")
+    at.run()
+    at.button(key="apply_map_0_展销中心").click()
+    at.run()
+    assert not at.exception
+    mapping = next(d.value for d in at.dataframe if "识别为" in d.value.columns)
+    assert ["帮销单位", "企业名称"] in mapping[["文件中的列", "识别为"]].values.tolist()
+    # a new session, the same layout: the mapping applies by itself
+    again = _app("analyst")
+    again.file_uploader(key="upload_files").set_value([("帮销-7月.xlsx", _sales_book(), XLSX)])
+    again.run()
+    mapping = next(d.value for d in again.dataframe if "识别为" in d.value.columns)
+    assert ["帮销单位", "企业名称"] in mapping[["文件中的列", "识别为"]].values.tolist()
+    assert not [s for s in again.selectbox if s.key and s.key.startswith("manual_")]
