@@ -7,6 +7,8 @@ projects (analytics.metrics.projects.traffic_lights) and the open demands
 (analytics.metrics.service.open_demands).
 
 Rules the text follows:
+- each paragraph starts with the subject's lead sentence from analytics.text (the one the overview
+  shows) and adds only its own sentences: nothing here words a figure that sentence already gives;
 - each subject uses its latest figures not after as_of: industry its latest
   cumulative period ("1-5月"), the others the date itself ("截至6月15日");
 - every sentence is built from figures the data supports; a subject whose
@@ -36,17 +38,16 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts, fmt, summary
+from analytics import charts, fmt, summary, text
 from analytics.metrics import entities, growth, projects, sales, service
 from analytics.metrics._common import as_date, is_empty, month_end, one_year_before
-from analytics.schema import ENTITIES, INDICATORS, INDUSTRIAL, PROJECTS, SALES, SECTORS, SERVICE_VISITS
+from analytics.schema import ENTITIES, INDICATORS, INDUSTRIAL, PROJECTS, SALES, SERVICE_VISITS
 
 log = logging.getLogger(__name__)
 
 PARK_NAME = "生物科技产业园区"
 TITLE = f"{PARK_NAME}经济运行月度简报"
-OTHER_SECTOR = "其他"
-MEDICAL_SECTOR = "医疗器械"
+OTHER_SECTOR = text.OTHER_SECTOR
 TABLE_MAX_ROWS = 50          # rows of a table shown in the .docx / Markdown / page; the rest are counted
 STAGE_WORDS = {"洽谈": "在谈", "签约": "已签约", "开工": "在建", "投产": "已投产", "停滞": "停滞"}
 
@@ -136,16 +137,6 @@ def _md(d: date, as_of: date) -> str:
     return f"{d.month}月{d.day}日" if d.year == as_of.year else fmt.date_cn(d)
 
 
-def _since_text(since: date) -> str:
-    """Where a campaign's running total starts: '2024年下半年以来' (from July), '2024年以来' (from
-    January), else '2024年9月以来'."""
-    if since.month == 7:
-        return f"{since.year}年下半年以来"
-    if since.month == 1:
-        return f"{since.year}年以来"
-    return f"{since.year}年{since.month}月以来"
-
-
 def _join(items: list[str]) -> str:
     """['a', 'b', 'c'] -> 'a、b、c'."""
     return "、".join(items)
@@ -174,18 +165,7 @@ def _industry(con, h: dict, as_of: date) -> tuple[str | None, list[tuple[str, st
         return None, []
     g = growth.headline_growth(con, as_of)
     period = g.period
-    pct = g.pct
-    if period.month == 12:
-        lead = f"{period.year}年全年" if period.year != as_of.year else "1-12月"
-    else:
-        lead = g.label if period.year == as_of.year else fmt.period_label(period, with_year=True)
-    s = f"{lead}，园区规上工业增加值增速{fmt.pct(pct)}"
-    if g.basis == "enterprise":
-        s += "（根据企业数据测算，现价）"
-    if g.last_year_pct is not None and g.change_pp is not None:
-        ref = "上年" if period.month == 12 else f"{period.year - 1}年全年"
-        s += f"，较{ref}（{fmt.pct(g.last_year_pct)}）{fmt.change_pp_text(g.change_pp)}"
-    sentences = [s]
+    sentences = [text.growth_sentence(h)]
     if g.basis == "official" and g.enterprise_pct is not None:
         t = f"按{g.n_enterprises}家规上工业企业数据汇总测算，现价增速{fmt.pct(g.enterprise_pct)}" \
             if g.n_enterprises else f"按企业数据汇总测算，现价增速{fmt.pct(g.enterprise_pct)}"
@@ -239,20 +219,18 @@ def _entities(con, h: dict, as_of: date):
     total = h.get("entities_total")
     if not total:
         return None, []
-    s = f"截至{_md(as_of, as_of)}，园区各类市场主体总数{fmt.count(total, '户')}"
+    sentences = [f"截至{_md(as_of, as_of)}，{text.entities_sentence(h)}"]
     by_type = h.get("entities_by_type") or {}
     parts = [f"{t}{fmt.count(n, '户')}" for t, n in by_type.items() if n]
     if len(parts) > 1:
-        s += "，其中" + "、".join(parts)
+        sentences.append("按类型分，" + "、".join(parts))
     prev = entities.stock_at(con, one_year_before(as_of))
-    if prev:
-        s += f"，较上年同日{_change_count(total - prev, '户')}"
-    sentences = [s]
-    new12, closed12 = h.get("entities_new_12m"), h.get("entities_closed_12m")
-    t = f"近一年新设立市场主体{fmt.count(new12, '户')}" if new12 else "近一年无新设立市场主体"
+    t = f"市场主体总数较上年同日{_change_count(total - prev, '户')}" if prev else ""
+    closed12 = h.get("entities_closed_12m")
     if closed12:
-        t += f"，注销（吊销）{fmt.count(closed12, '户')}"
-    sentences.append(t)
+        t += f"{'，' if t else ''}近一年注销（吊销）{fmt.count(closed12, '户')}"
+    if t:
+        sentences.append(t)
     mix = entities.sector_mix(con, as_of)
     named = mix[(mix["sector"] != OTHER_SECTOR) & (mix["count"] > 0)]
     if len(named):
@@ -274,18 +252,7 @@ def _projects(con, h: dict, as_of: date, lights: pd.DataFrame):
     if n is None:
         return None, []
     year = as_of.year
-    if n == 0:
-        sentences = [f"{year}年以来暂无新签约项目"]
-    else:
-        s = f"{year}年以来，园区新签约项目{fmt.count(n, '个')}，总投资{fmt.wan_to_text(h['projects_investment_ytd_wan'])}"
-        by_sector = h.get("projects_signed_ytd_by_sector") or {}
-        named = [sec for sec in SECTORS if sec != OTHER_SECTOR and by_sector.get(sec)]
-        if named:
-            s += f"，涉及{_join(named)}{'等' if len(named) > 1 else ''}产业"
-        medical = by_sector.get(MEDICAL_SECTOR, 0)
-        if medical:
-            s += f"，其中医疗器械项目{fmt.count(medical, '个')}"
-        sentences = [s]
+    sentences = [text.projects_sentence(h)]
     stages = h.get("projects_by_stage") or {}
     total = h.get("projects_total") or 0
     if total:
@@ -316,7 +283,7 @@ def _sales(con, h: dict, as_of: date):
     if total is None:
         return None, []
     since = as_date(h["sales_assistance_since"])
-    s = f"{_since_text(since)}，园区累计助企帮销{fmt.wan_to_text(total)}"
+    s = text.sales_sentence(h)
     if since.year < as_of.year:
         this_year = sales.total(con, as_of, date(as_of.year, 1, 1))
         if this_year > 0:
@@ -346,9 +313,8 @@ def _sales(con, h: dict, as_of: date):
 
 
 def _service(con, h: dict, as_of: date, open_df: pd.DataFrame):
-    sentences = []
-    if h.get("key_accounts"):
-        sentences.append(f"园区党委班子成员包保重点企业和项目{fmt.count(h['key_accounts'], '个')}")
+    lead = text.service_sentence(h)
+    sentences = [lead] if lead else []
     visits = service.visits_by_month(con, as_of)
     n_visits = int(visits["visits"].sum()) if len(visits) else 0
     dem = service.demands(con, as_of)
@@ -406,7 +372,7 @@ def _metrics(h: dict, as_of: date, n_open: int | None) -> list[Metric]:
                           if h["projects_signed_ytd"] else ""))
     if h.get("sales_assistance_total_wan") is not None:
         out.append(Metric("助企帮销累计", fmt.wan_to_text(h["sales_assistance_total_wan"]),
-                          _since_text(as_date(h["sales_assistance_since"]))))
+                          text.since_text(h["sales_assistance_since"])))
     if h.get("key_accounts"):
         out.append(Metric("包保重点企业和项目", fmt.count(h["key_accounts"], "个"),
                           "" if n_open is None else f"未办结诉求{n_open}件"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import briefing, images, store
+from analytics import briefing, images, store, text
 
 AS_OF = dt.date(2025, 6, 15)
 HAS_CHROMIUM = shutil.which("chromium") is not None or Path("/usr/bin/chromium").exists()
@@ -83,8 +83,8 @@ def tiny(tmp_path):
 INDUSTRY = ("1-5月，园区规上工业增加值增速9.9%，较2024年全年（3.0%）提高6.9个百分点；"
             "按2家规上工业企业数据汇总测算，现价增速2.5%；"
             "分产业看，医疗器械产业拉动增长5.0个百分点，其他产业下拉2.5个百分点（企业数据，现价）。")
-ENTITIES = ("截至6月15日，园区各类市场主体总数6879户，其中企业6716户、个体工商户163户，较上年同日增加1153户；"
-            "近一年新设立市场主体1163户，注销（吊销）10户；医疗器械产业市场主体2000户，占29.1%。")
+ENTITIES = ("截至6月15日，园区各类市场主体总数6879户，近一年新设立市场主体1163户；按类型分，企业6716户、个体工商户163户；"
+            "市场主体总数较上年同日增加1153户，近一年注销（吊销）10户；医疗器械产业市场主体2000户，占29.1%。")
 PROJECTS = ("2025年以来，园区新签约项目39个，总投资23.5亿元，涉及医疗器械、医药、生产性服务业、绿色算力等产业，"
             "其中医疗器械项目12个；项目台账在库项目41个，其中在谈1个、已签约38个、在建1个、停滞1个；"
             "按项目推进节点研判，红灯项目1个、黄灯项目1个，详见附表1。")
@@ -105,6 +105,22 @@ def test_paragraphs_are_built_from_the_figures(tiny):
                                                "五、包保服务与企业诉求"]
     assert b.omitted == []
 
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, dt.date(2024, 12, 31), dt.date(2025, 1, 20)])
+def test_each_paragraph_starts_with_the_overview_lead_sentence(tiny, as_of):
+    # analytics.text words each subject's lead sentence once: the briefing starts with it, then adds its own
+    # sentences. 2024-12-31: period 1-12月 of as_of's year; 2025-01-20: only 2024's 1-12月 exists (another year)
+    b = briefing.build_briefing(tiny, as_of)
+    leads = {"industry": text.growth_sentence(b.headline),
+             "entities": f"截至{as_of.month}月{as_of.day}日，{text.entities_sentence(b.headline)}",
+             "projects": text.projects_sentence(b.headline), "sales": text.sales_sentence(b.headline),
+             "service": text.service_sentence(b.headline)}
+    for s in b.sections:
+        assert s.paragraph.startswith(leads[s.subject]), s.subject
+        assert s.paragraph[len(leads[s.subject])] in "；，。", s.subject
+    assert b.section("industry").paragraph.startswith(
+        {AS_OF: "1-5月，", dt.date(2024, 12, 31): "1-12月，", dt.date(2025, 1, 20): "2024年全年，"}[as_of])
 
 def test_metric_row(tiny):
     b = briefing.build_briefing(tiny, AS_OF)
@@ -235,10 +251,10 @@ def test_sample_store_reproduces_the_published_figures(store_db):
         con.close()
     assert b.section("industry").paragraph.startswith(
         "1-5月，园区规上工业增加值增速9.9%，较2024年全年（3.0%）提高6.9个百分点；")
-    assert b.section("entities").paragraph.startswith("截至6月15日，园区各类市场主体总数6879户，")
-    assert "；近一年新设立市场主体1163户" in b.section("entities").paragraph
+    assert b.section("entities").paragraph.startswith(
+        "截至6月15日，园区各类市场主体总数6879户，近一年新设立市场主体1163户；")
     assert b.section("projects").paragraph.startswith("2025年以来，园区新签约项目39个，总投资23.5亿元，")
-    assert "累计助企帮销9000余万元" in b.section("sales").paragraph
+    assert b.section("sales").paragraph.startswith("2024年下半年以来，园区累计助企帮销9000余万元")
     assert b.section("service").paragraph.startswith("园区党委班子成员包保重点企业和项目67个")
     assert b.omitted == []
 
@@ -248,8 +264,8 @@ def test_no_new_entities_is_said_in_words(tiny):
     # year before: 5716 old + 10 not yet closed = 5726 alive (all 企业, so no breakdown), none new, none
     # closed; a year earlier also 5726; 医疗器械 2000 / 5726 = 34.93% -> 34.9%
     b = briefing.build_briefing(tiny, dt.date(2024, 12, 31))
-    assert b.section("entities").paragraph == ("截至12月31日，园区各类市场主体总数5726户，较上年同日持平；"
-                                               "近一年无新设立市场主体；医疗器械产业市场主体2000户，占34.9%。")
+    assert b.section("entities").paragraph == ("截至12月31日，园区各类市场主体总数5726户，近一年无新设立市场主体；"
+                                               "市场主体总数较上年同日持平；医疗器械产业市场主体2000户，占34.9%。")
 
 
 

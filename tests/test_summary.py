@@ -118,11 +118,13 @@ def test_default_as_of(con):
 
 
 def test_overview_paragraph(con):
+    # the fixture's figures (see test_headline_keys_and_figures); projects: 医疗器械 and 医药 named in
+    # schema.SECTORS order; the first sale on 2024-07-20 -> '2024年下半年以来'
     p = text.overview_paragraph(summary.headline(con, D))
     assert p == ("截至2025年6月15日，园区各类市场主体总数2户，近一年新设立市场主体1户；"
-                 "1-5月，规上工业增加值增速9.9%，较2024年全年（3.0%）提高6.9个百分点；"
-                 "2025年以来签约项目2个，总投资23.5亿元，其中医疗器械项目1个；"
-                 "2024年7月以来累计助企帮销9000余万元；园区党委班子成员包保重点企业和项目2个。")
+                 "1-5月，园区规上工业增加值增速9.9%，较2024年全年（3.0%）提高6.9个百分点；"
+                 "2025年以来，园区新签约项目2个，总投资23.5亿元，涉及医疗器械、医药等产业，其中医疗器械项目1个；"
+                 "2024年下半年以来，园区累计助企帮销9000余万元；园区党委班子成员包保重点企业和项目2个。")
 
 
 def test_overview_paragraph_drops_missing_sentences():
@@ -130,5 +132,41 @@ def test_overview_paragraph_drops_missing_sentences():
          "industrial_growth_period": "2025-02", "industrial_growth_basis": "enterprise",
          "industrial_growth_last_year": None, "industrial_growth_change_pp": None, "projects_signed_ytd": None,
          "sales_assistance_total_wan": None, "key_accounts": None}
-    assert text.overview_paragraph(h) == "截至2025年6月15日，1-2月，规上工业增加值增速5.0%（企业数据测算，现价）。"
+    assert text.overview_paragraph(h) == \
+        "截至2025年6月15日，1-2月，园区规上工业增加值增速5.0%（根据企业数据测算，现价）。"
     assert text.overview_paragraph(summary.headline(store.connect(":memory:"), D)) == "截至2025年6月15日，暂无数据。"
+
+
+def _growth(as_of: str, period: str, pct: float, last: float | None = None, basis: str = "official") -> dict:
+    return {"as_of": as_of, "industrial_growth_ytd": pct, "industrial_growth_period": period,
+            "industrial_growth_basis": basis, "industrial_growth_last_year": last,
+            "industrial_growth_change_pp": None if last is None else round(pct - last, 1)}
+
+
+def test_growth_sentence_names_the_period_against_the_year_of_as_of():
+    # 1-12月 of as_of's year is compared with '上年': 3.0 - 4.2 = -1.2 -> 回落1.2个百分点
+    assert text.growth_sentence(_growth("2024-12-31", "2024-12", 3.0, 4.2)) == \
+        "1-12月，园区规上工业增加值增速3.0%，较上年（4.2%）回落1.2个百分点"
+    # in January 2025 the latest period is 2024's 1-12月: '2024年全年'
+    assert text.growth_sentence(_growth("2025-01-20", "2024-12", 3.0, 3.0)) == \
+        "2024年全年，园区规上工业增加值增速3.0%，较上年（3.0%）持平"
+    # a period of another year that is not December carries its year; 8.1 - 3.0 = 5.1
+    assert text.growth_sentence(_growth("2025-02-10", "2024-11", 8.1, 3.0, "enterprise")) == \
+        "2024年1-11月，园区规上工业增加值增速8.1%（根据企业数据测算，现价），较2023年全年（3.0%）提高5.1个百分点"
+    assert text.growth_sentence(_growth("2025-02-10", "2025-01", 2.0)) == "1月，园区规上工业增加值增速2.0%"
+    assert text.growth_sentence({"as_of": "2025-02-10", "industrial_growth_ytd": None}) is None
+
+
+def test_lead_sentences_of_the_other_subjects():
+    h = {"as_of": "2025-06-15", "entities_total": 10, "entities_new_12m": 0, "projects_signed_ytd": 0,
+         "sales_assistance_total_wan": 56.34, "sales_assistance_since": "2025-03-02", "key_accounts": 0}
+    assert text.entities_sentence(h) == "园区各类市场主体总数10户，近一年无新设立市场主体"
+    assert text.projects_sentence(h) == "2025年以来暂无新签约项目"
+    assert text.sales_sentence(h) == "2025年3月以来，园区累计助企帮销56.3万元"
+    assert text.service_sentence(h) is None
+    # one project of 其他 (not named), 5000 万元 given in 亿元 only: 0.5亿元 -> 5000万元
+    h = {"as_of": "2025-06-15", "projects_signed_ytd": 1, "projects_investment_ytd_yi": 0.5,
+         "projects_signed_ytd_by_sector": {"其他": 1}, "projects_signed_ytd_medical": 0}
+    assert text.projects_sentence(h) == "2025年以来，园区新签约项目1个，总投资5000万元"
+    assert [text.since_text(d) for d in ("2024-07-05", "2025-01-31", "2024-09-01")] == \
+        ["2024年下半年以来", "2025年以来", "2024年9月以来"]
