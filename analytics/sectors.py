@@ -13,8 +13,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import duckdb
-
 from analytics.schema import SECTORS
 
 DEFAULT_MAPPING_PATH = Path(__file__).resolve().parent.parent / "data" / "sector_mapping.csv"
@@ -104,19 +102,3 @@ def sector_for_code(code: str | None, mapping: dict[str, str]) -> str:
         if hit:
             return hit
     return OTHER
-
-
-def register_mapping(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) -> None:
-    """(Re)create the table sector_mapping(prefix, sector) the SQL below joins on."""
-    con.execute("CREATE OR REPLACE TABLE sector_mapping (prefix VARCHAR PRIMARY KEY, sector VARCHAR)")
-    if mapping:
-        con.executemany("INSERT INTO sector_mapping VALUES (?, ?)", list(mapping.items()))
-
-
-def mapped_sector_sql(code_expr: str) -> str:
-    """SQL expression: the longest-prefix sector of `code_expr` from table sector_mapping, or NULL.
-
-    `code_expr` is a trusted column expression (never user input).
-    """
-    return (f"(SELECT m.sector FROM sector_mapping m WHERE starts_with({code_expr}, m.prefix) "
-            f"ORDER BY length(m.prefix) DESC LIMIT 1)")

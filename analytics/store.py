@@ -8,12 +8,20 @@ Tables (DDL derived from analytics.schema, never written by hand):
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
+from analytics import sectors as _sectors
+from analytics.ingest.model import ERROR, WorkbookResult
 from analytics.schema import DATASETS, Dataset
+from analytics.schema import dataset as _dataset
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "park.duckdb"
 DB_ENV_VAR = "PARK_DB"
@@ -66,15 +74,6 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
 # ---------------------------------------------------------------------------
 # Importing
 # ---------------------------------------------------------------------------
-import threading  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from datetime import datetime  # noqa: E402
-
-import pandas as pd  # noqa: E402
-
-from analytics import sectors as _sectors  # noqa: E402
-from analytics.ingest.model import ERROR, WorkbookResult  # noqa: E402
-from analytics.schema import DATASETS as _DATASETS, dataset as _dataset  # noqa: E402
 
 # One import or rollback at a time in this process: a second upload committed at the same
 # moment waits for the first (DuckDB itself refuses a second writing process).
@@ -126,7 +125,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     """True when no dataset table holds a row."""
     return all(con.execute(f'SELECT count(*) FROM "{ds.table}"').fetchall()[0][0] == 0
-               for ds in _DATASETS.values())
+               for ds in DATASETS.values())
 
 
 def _q(name: str) -> str:
@@ -391,7 +390,7 @@ def rollback(con: duckdb.DuckDBPyConnection, batch_id: int, *, who: str = "命�
             raise StoreError(f"批次 {batch_id} 本身是一次撤销操作，不能再撤销。")
         if rolled_back_by is not None:
             raise StoreError(f"批次 {batch_id}（{file_name}）已由批次 {rolled_back_by} 撤销。")
-        for ds in _DATASETS.values():
+        for ds in DATASETS.values():
             later = con.execute(f'SELECT min(_replaced_by) FROM "{ds.table}__prev" WHERE _batch_id = ?',
                                 [batch_id]).fetchall()[0][0]
             if later is not None:
@@ -401,7 +400,7 @@ def rollback(con: duckdb.DuckDBPyConnection, batch_id: int, *, who: str = "命�
         try:
             new_id = int(con.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0])
             restored = deleted = 0
-            for ds in _DATASETS.values():
+            for ds in DATASETS.values():
                 cols = ", ".join(_q(n) for n, _ in table_columns(ds))
                 deleted += con.execute(f'DELETE FROM "{ds.table}" WHERE _batch_id = ?', [batch_id]).fetchall()[0][0]
                 restored += con.execute(f'INSERT INTO "{ds.table}" SELECT {cols}, _batch_id FROM "{ds.table}__prev" '
@@ -423,7 +422,6 @@ def rollback(con: duckdb.DuckDBPyConnection, batch_id: int, *, who: str = "命�
 # ---------------------------------------------------------------------------
 def layout_signature(dataset: str, headers: list[str]) -> str:
     """A sheet layout: its dataset and the set of its header texts (order ignored)."""
-    import hashlib
     return hashlib.sha256(("\x1f".join([dataset] + sorted(headers))).encode("utf-8")).hexdigest()[:16]
 
 

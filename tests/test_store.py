@@ -186,3 +186,13 @@ def test_hand_made_column_mapping_is_remembered_per_layout(con):
     assert store.remembered_mapping(con, layout) == {"帮销单位": "enterprise"}
     store.remember_mapping(con, layout, {"帮销单位": ""}, who="甲")
     assert store.remembered_mapping(con, layout) == {}
+
+
+def test_an_edited_mapping_file_recomputes_sectors(con, tmp_path):
+    store.import_workbooks(con, [wb("entities", [ent("A", code="F5191"), ent("B", code="C3581")])])
+    assert store.refresh_sectors(con) is True  # first open records the default file's fingerprint
+    assert store.refresh_sectors(con) is False  # unchanged file: nothing to do
+    edited = tmp_path / "mapping.csv"
+    edited.write_text("prefix,sector\nF51,生产性服务业\nC358,医疗器械\n", encoding="utf-8")
+    assert store.refresh_sectors(con, edited) is True
+    assert dict(con.execute("SELECT uscc, sector FROM entities").fetchall()) == {"A": "生产性服务业", "B": "医疗器械"}
