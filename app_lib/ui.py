@@ -39,9 +39,7 @@ def connection():
 def data_version() -> int:
     """The store's data version (changes on every import or rollback); part of every cache key."""
     with connection().cursor() as cur:
-        if hasattr(store, "data_version"):
-            return int(store.data_version(cur))
-        return int(cur.execute("SELECT coalesce(max(batch_id), 0) FROM import_log").fetchone()[0])
+        return store.data_version(cur)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -68,10 +66,7 @@ def run(func: Callable, *args, **kwargs):
 # ---------------------------------------------------------------------------
 def default_as_of() -> dt.date:
     """The latest date the data supports (analytics.summary.default_as_of), today when the store is empty."""
-    try:
-        from analytics import summary
-    except ImportError:           # the library's summary has not landed yet
-        return dt.date.today()
+    from analytics import summary
     value = run(summary.default_as_of)
     if value is None:
         return dt.date.today()
