@@ -54,7 +54,6 @@ def _open(db: str | None, read_only: bool = False):
         con = _open_copy(path)
         print(f"提示：数据库 {path} 正被看板占用，本次读取的是其当前副本。", file=sys.stderr)
         return con
-    store.refresh_sectors(con)
     return con
 
 

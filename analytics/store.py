@@ -68,6 +68,7 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     con = duckdb.connect(path, read_only=read_only)
     if not read_only:
         create_schema(con)
+        refresh_sectors(con)
     return con
 
 
@@ -191,7 +192,8 @@ def _fill_sector(con, table: str, dataset_name: str, mapping: dict[str, str] | N
 def refresh_sectors(con: duckdb.DuckDBPyConnection, mapping_path=None) -> bool:
     """Recompute the effective sector of entities and industrial rows when the mapping file changed.
 
-    Returns True when it recomputed. Called on every open of the dashboard and the CLI.
+    Returns True when it recomputed. connect() calls it, so the dashboard and the CLI see an edited
+    mapping the next time they open the store.
     """
     path = mapping_path or _sectors.DEFAULT_MAPPING_PATH
     fp = _sectors.mapping_fingerprint(path)
@@ -342,6 +344,9 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect)
                 _stage_frame(con, ds, frame, {s: i for i, s in enumerate(infos)})
                 _merge_dataset(con, ds, batch_id, infos)
                 outcome.sheets.extend(infos.values())
+            if "entities" in by_dataset:
+                # industrial rows without their own code take the registry's: the registry just changed
+                _fill_sector(con, "industrial", "industrial")
             for info in outcome.sheets:
                 con.execute("INSERT INTO import_log VALUES (?, 'import', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
                             [batch_id, wb.file, wb.sha256, info.sheet, info.dataset, info.rows_read, info.rows_new,
@@ -406,6 +411,7 @@ def rollback(con: duckdb.DuckDBPyConnection, batch_id: int, *, who: str = "å‘½ä»
                 restored += con.execute(f'INSERT INTO "{ds.table}" SELECT {cols}, _batch_id FROM "{ds.table}__prev" '
                                         f'WHERE _replaced_by = ?', [batch_id]).fetchall()[0][0]
                 con.execute(f'DELETE FROM "{ds.table}__prev" WHERE _replaced_by = ?', [batch_id])
+            _fill_sector(con, "industrial", "industrial")  # the registry may have changed
             con.execute("UPDATE import_log SET rolled_back_by = ? WHERE batch_id = ?", [new_id, batch_id])
             con.execute("""INSERT INTO import_log VALUES (?, 'rollback', ?, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0,
                            ?, ?, NULL, ?)""", [new_id, file_name, datetime.now().replace(microsecond=0), who,

@@ -190,9 +190,18 @@ def test_hand_made_column_mapping_is_remembered_per_layout(con):
 
 def test_an_edited_mapping_file_recomputes_sectors(con, tmp_path):
     store.import_workbooks(con, [wb("entities", [ent("A", code="F5191"), ent("B", code="C3581")])])
-    assert store.refresh_sectors(con) is True  # first open records the default file's fingerprint
-    assert store.refresh_sectors(con) is False  # unchanged file: nothing to do
+    assert store.refresh_sectors(con) is False  # connect() recorded the default file: nothing to do
     edited = tmp_path / "mapping.csv"
     edited.write_text("prefix,sector\nF51,生产性服务业\nC358,医疗器械\n", encoding="utf-8")
     assert store.refresh_sectors(con, edited) is True
     assert dict(con.execute("SELECT uscc, sector FROM entities").fetchall()) == {"A": "生产性服务业", "B": "医疗器械"}
+
+
+def test_industrial_rows_take_the_sector_of_a_registry_loaded_later(con):
+    p5 = pd.Timestamp("2025-05-01")
+    store.import_workbooks(con, [wb("industrial", [dict(period=p5, uscc="A", value_added_ytd=1.0)])])
+    assert con.execute("SELECT sector FROM industrial").fetchall() == [("其他",)]
+    b = store.import_workbooks(con, [wb("entities", [ent("A", code="C2720")])])[0]
+    assert con.execute("SELECT sector FROM industrial").fetchall() == [("医药",)]  # C27 -> 医药
+    store.rollback(con, b.batch_id)
+    assert con.execute("SELECT sector FROM industrial").fetchall() == [("其他",)]
