@@ -76,7 +76,10 @@ ACCOUNT_TYPE_SYNONYMS = {"企业": "企业", "项目": "项目", "重点企业":
 # Footer rows: a row whose first non-empty cell starts with one of these is
 # never data (DATA.md, layout quirks).
 FOOTER_PREFIXES = ("合计", "总计", "小计", "制表单位", "制表人", "制表", "填报说明", "填表说明",
-                   "审核人", "负责人", "说明", "注:", "注：", "备注:", "数据来源")
+                   "审核人", "负责人", "说明", "注:", "注：", "备注:", "数据来源",
+                   # the signature line of statistics forms: "单位负责人：… 统计负责人：… 填表人：…"
+                   "单位负责人", "统计负责人", "填表人", "填报人", "报出日期", "填报日期", "填表日期",
+                   "制表日期", "联系电话", "联系人")
 # Sub-headers that are ambiguous alone; they take the merged group above them.
 SUB_HEADERS = ("本年累计", "上年同期累计", "上年同期", "本月", "上年同月", "累计", "同比增长", "增速")
 SERIAL_HEADERS = ("序号", "编号序号", "No", "NO", "No.")
@@ -187,7 +190,7 @@ INDUSTRIAL = Dataset(
         Field("period", "period", "报告期", ("报告期", "统计期", "期别", "月份", "统计时间"), required=True,
               doc="end month of the cumulative period, first day of that month"),
         Field("uscc", "uscc", "统一社会信用代码", USCC_SYNONYMS, required=True),
-        Field("name", "str", "企业名称", ("企业名称", "单位名称", "详细名称")),
+        Field("name", "str", "企业名称", ("企业名称", "单位名称", "详细名称", "单位详细名称")),
         Field("value_added_ytd", "money", "工业增加值 本年累计（万元）",
               (f"{_VA} 本年累计", f"{_VA}本年累计", f"本年累计{_VA}", "增加值累计", f"{_VA}累计",
                f"{_VA} 累计"), required=True, unit="万元", plausible=(-1e6, 1e8)),

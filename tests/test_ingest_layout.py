@@ -155,3 +155,54 @@ def test_every_header_synonym_is_recognised(tmp_path, ds_name):
     for s, (field_name, syn) in zip(r.sheets, cases):
         assert s.dataset == ds_name, (syn, s.skipped_reason)
         assert s.columns[syn] == field_name, syn
+
+
+# A statistics-office form: title, a note row, then a three-row header: 主要经济指标 over
+# 工业增加值（千元）/ 工业总产值（千元）, each over 本年累计 / 上年同期累计; 序号 … 行业代码 merged
+# down the three rows; a 合计 row and the signature line of the form below the data.
+INDUSTRIAL_THREE_ROW = [
+    ["2025年1-5月生物科技产业园区规上工业企业主要经济指标"],
+    ["填报单位：园区经发局"],
+    ["序号", "期别", "统一社会信用代码", "单位详细名称", "主要经济指标", None, None, None, "行业代码"],
+    [None, None, None, None, "工业增加值（千元）", None, "工业总产值（千元）", None, None],
+    [None, None, None, None, "本年累计", "上年同期累计", "本年累计", "上年同期累计", None],
+    [1, "1-5月", uscc(21), "青海甲制药有限公司", 12000, 10000, 50000, 45000, "C2720"],
+    [2, "1-5月", uscc(22), "青海乙器械有限公司", "1,500", 500, 8000, 7000, "C3581"],
+    ["合计", None, None, None, 13500, 10500, 58000, 52000],
+    ["单位负责人：张三    统计负责人：李四    填表人：王五    报出日期：2025年6月10日"],
+]
+
+
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "forward-filled"])
+def test_three_row_header_and_signature_footer(tmp_path, merged):
+    merges = {"规上工业": ["A1:I1", "E3:H3", "E4:F4", "G4:H4"] + [f"{c}3:{c}5" for c in "ABCDI"]} if merged else None
+    s = _one(write_book(tmp_path / "w.xlsx", {"规上工业": INDUSTRIAL_THREE_ROW}, merges=merges))
+    assert s.dataset == "industrial"
+    assert s.header_rows == (3, 4, 5)
+    assert s.columns == {"期别": "period", "统一社会信用代码": "uscc", "单位详细名称": "name",
+                         "工业增加值（千元） 本年累计": "value_added_ytd",
+                         "工业增加值（千元） 上年同期累计": "value_added_prev_ytd",
+                         "工业总产值（千元） 本年累计": "output_ytd",
+                         "工业总产值（千元） 上年同期累计": "output_prev_ytd", "行业代码": "industry_code"}
+    f = s.frame
+    # "1-5月" with the year of the title -> May 2025; 千元 from the group cell -> 万元 (/10):
+    # 12000 -> 1200, "1,500" -> 150, 10000 -> 1000, 500 -> 50, 50000 -> 5000, 7000 -> 700
+    assert _days(f["period"]) == ["2025-05-01", "2025-05-01"]
+    assert list(f["value_added_ytd"]) == [1200.0, 150.0]
+    assert list(f["value_added_prev_ytd"]) == [1000.0, 50.0]
+    assert list(f["output_ytd"]) == [5000.0, 800.0]
+    assert list(f["output_prev_ytd"]) == [4500.0, 700.0]
+    assert list(f["name"]) == ["青海甲制药有限公司", "青海乙器械有限公司"]
+    # Excel rows 6-7 are data; 8 is 合计; 9 is the signature line, which closes the table
+    assert list(f["_row"]) == [6, 7]
+    assert msg.NOTE_FOOTER.format(row=9) in s.notes
+    assert msg.NOTE_ROWS_DROPPED.format(blank=0, footer=2) in s.notes
+    assert s.problems == []
+
+
+def test_signature_line_spread_over_cells_is_not_data(tmp_path):
+    rows = registry_rows() + [[], ["单位负责人：李四", None, "统计负责人：王五", None, "填表人：赵六"]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"Sheet1": rows}))
+    assert s.rows_read == 3 and list(s.frame["_row"]) == [2, 3, 4]
+    assert msg.NOTE_FOOTER.format(row=6) in s.notes
+    assert s.problems == []

@@ -266,3 +266,27 @@ def test_inputs_not_mutated(tmp_path):
     p = write_book(tmp_path / "w.xlsx", {"S": registry_rows()})
     read_workbook(p, column_overrides=overrides, today=TODAY)
     assert overrides == before
+
+
+def test_cell_units_without_yuan_accounting_negatives_and_none_words(tmp_path):
+    rows = [["统一社会信用代码", "市场主体名称", "成立日期", "注册资本（万元）"],
+            [uscc(1), "甲", "2020-01-01", "1.5亿"],     # 1.5 亿 = 15000 万元
+            [uscc(2), "乙", "2020-01-01", "8,000万"],   # 8000 万元
+            [uscc(3), "丙", "2020-01-01", "（500）"],   # accounting negative: -500 万元
+            [uscc(4), "丁", "2020-01-01", "无"],         # none -> empty, no error
+            [uscc(5), "戊", "2020-01-01", "－"]]         # full-width dash -> empty
+    s = _sheet(tmp_path, rows)
+    f = s.frame
+    assert f["registered_capital"].tolist()[:3] == [15000.0, 8000.0, -500.0]
+    assert f["registered_capital"].iloc[3:].isna().all()
+    # -500 is below the plausible range 0 … 100,000,000 万元: a warning, not an error
+    assert _problems(s) == [(WARNING, 4, "注册资本（万元）", "(500)",
+                             msg.OUT_OF_RANGE.format(low="0", high="100,000,000", unit="万元"))]
+
+
+def test_period_as_real_excel_date(tmp_path):
+    rows = [["统计期", "统一社会信用代码", "工业增加值本年累计（万元）"],
+            [dt.datetime(2025, 5, 1), uscc(1), 10], [dt.datetime(2025, 2, 28), uscc(2), 5], ["2025.05", uscc(3), 1]]
+    s = _sheet(tmp_path, rows, name="规上工业")
+    assert _days(s.frame["period"]) == ["2025-05-01", "2025-02-01", "2025-05-01"]
+    assert s.problems == []

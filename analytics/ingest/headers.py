@@ -168,15 +168,22 @@ def find_header(rows: list[list], first_row: int, first_col: int,
     """The header layout of a sheet from its first rows (`rows`: lists of cell texts).
 
     The header row is the first row with at least two known column names (or
-    one known name over a row of sub-headers such as 本年累计). When the row
-    below holds sub-headers, the two rows form one header: the merged group
-    cell above (from `merges`, else the nearest group text to the left) is
-    prefixed to each sub-header.
+    one known name over a row of sub-headers such as 本年累计). The header
+    continues downwards over group rows ("工业增加值（千元）" merged over its
+    sub-columns) down to a row of sub-headers, at most MAX_HEADER_ROWS rows in
+    all. Each column's name is then the texts above it, top to bottom (a
+    group cell's text comes from its merged range, else from the nearest
+    group text to the left); the longest tail of them that is a known column
+    name wins ("主要指标 / 工业增加值（千元） / 本年累计" reads as
+    "工业增加值（千元） 本年累计"), else the group and the sub-header.
     """
     extra_known = extra_known or set()
 
     def known(text: str) -> bool:
         return _known(text) or (bool(text) and header_key(text)[0] in extra_known)
+
+    def known_key(key: str) -> bool:
+        return bool(lookup(key)) or key in extra_known
 
     width = max((len(r) for r in rows), default=0)
     for i in range(min(len(rows), HEADER_SCAN_ROWS)):
@@ -189,33 +196,54 @@ def find_header(rows: list[list], first_row: int, first_col: int,
     else:
         return None
     above = [" ".join(t for t in (_cell(rows, r, c) for c in range(width)) if t) for r in range(i)]
-    two_rows = has_sub and not any(known(t) and not _is_sub(t) for t in below)
+    depth = _header_depth(rows, i, width, known)
+    block = list(range(i, i + depth))
     headers: list[Header] = []
     for c in range(width):
-        top = texts[c]
-        if two_rows:
-            sub = below[c]
-            group = top or _group_text(rows, i, c, first_row, first_col, merges, texts)
-            if sub and group and sub != group:
-                text = f"{group} {sub}"
-                gkey, gunit = header_key(group)
-                skey, sunit = header_key(sub)
-                key, unit = gkey + skey, sunit or gunit
-                gperiod = parse_period_text(gkey, default_year)
-                if not lookup(key) and gperiod:  # "2025年1-5月" over "本年累计": the period is the group
-                    headers.append(Header(c, text, skey, unit, period=gperiod))
-                    continue
-            else:
-                text = group or sub
-                key, unit = header_key(text)
-        else:
-            text = top
-            key, unit = header_key(text)
-        if not text:
+        parts: list[str] = []
+        for k, r in enumerate(block):
+            t = _cell(rows, r, c)
+            if not t and k < depth - 1 and any(_cell(rows, rr, c) for rr in block[k + 1:]):
+                row_texts = [_cell(rows, r, cc) for cc in range(width)]
+                t = _group_text(rows, r, c, first_row, first_col, merges, row_texts)
+            if t and (not parts or parts[-1] != t):
+                parts.append(t)
+        if not parts:
             continue
+        unit = next((u for u in (header_key(p)[1] for p in reversed(parts)) if u), None)
+        keys = [header_key(p)[0] for p in parts]
+        tail = next((j for j in range(len(parts)) if known_key("".join(keys[j:]))), None)
+        if tail is None and len(parts) > 1:
+            period = next((parse_period_text(k, default_year) for k in reversed(keys[:-1])
+                           if parse_period_text(k, default_year)), None)
+            if period:  # "2025年1-5月" over "本年累计": the period is the group
+                headers.append(Header(c, " ".join(parts[-2:]), keys[-1], unit, period=period))
+                continue
+            tail = len(parts) - 2
+        tail = tail or 0
+        text = " ".join(parts[tail:])
+        key = "".join(keys[tail:])
         period = parse_period_text(key, default_year) if not lookup(key) else None
         headers.append(Header(c, text, key, unit, period=period, serial=key.upper() in SERIAL_KEYS))
-    return HeaderLayout(rows=(i, i + 1) if two_rows else (i,), headers=headers, above=above)
+    return HeaderLayout(rows=tuple(block), headers=headers, above=above)
+
+
+MAX_HEADER_ROWS = 4
+
+
+def _header_depth(rows, i, width, known) -> int:
+    """How many rows the header starting at row i spans: 1, or down to a row of sub-headers
+    (本年累计, 上年同期累计…) through group rows that hold no known column name and no number."""
+    for k in range(i + 1, i + MAX_HEADER_ROWS):
+        texts = [_cell(rows, k, c) for c in range(width)]
+        if any(_is_sub(t) for t in texts) and not any(known(t) and not _is_sub(t) for t in texts):
+            return k - i + 1
+        if not any(texts) or any(_NUMBER_LIKE_RE.match(t) or (known(t) and not _is_sub(t)) for t in texts if t):
+            return 1
+    return 1
+
+
+_NUMBER_LIKE_RE = re.compile(r"^[+-]?[\d,.]+$")
 
 
 def _group_text(rows, i, c, first_row, first_col, merges, texts) -> str:

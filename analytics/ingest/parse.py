@@ -36,7 +36,7 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 USCC_TYPE_BY_PREFIX = {"91": "企业", "92": "个体工商户", "93": "农民专业合作社"}
 # rows whose first non-empty cell starts with these end the table (notes below it are not data)
 CLOSING_FOOTERS = tuple(p for p in FOOTER_PREFIXES if p not in ("合计", "总计", "小计"))
-EMPTY_CELL_RE = r"^[\s\x{3000}\-—–―~/\\]*$"  # '', '—', '-', '/' are empty
+EMPTY_CELL_RE = r"^(?:[\s\x{3000}\-—–―~/\\\x{FF0D}\x{FF0F}\x{FF5E}]*|无|暂无)$"  # '', '—', '-', '/', '无' are empty
 FUTURE_EXEMPT_FIELDS = ("due_on",)  # deadlines are meant to be in the future
 ENTITY_TYPE_WORDS = {
     "个体工商户": ("个体",),
@@ -246,7 +246,9 @@ _PERIOD_CUM = r"^(?:(\d{4})年)?(?:(\d{1,2})[-~—–至到])?(\d{1,2})月份?$"
 _PERIOD_NUM = r"^(\d{4})[-/.](\d{1,2})$"
 _PERIOD_COMPACT = r"^(\d{4})(\d{2})$"
 _PERIOD_YEAR = r"^(\d{4})年(?:全年|度)?$"
-_MONEY_UNIT = r"(千元|万元|亿元|元)$"
+_MONEY_UNIT = r"(千元|万元|亿元|元|千|万|亿)$"
+# a unit in a cell without 元 ("1.5亿", "8,000万") -> the unit it stands for
+CELL_UNIT_ALIASES = {"千": "千元", "万": "万元", "亿": "亿元"}
 
 
 class _Sql:
@@ -517,7 +519,8 @@ def _period_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> No
     year = sql.param("default_year", ctx.default_year)
     s, y, m = f"s_{n}", f"y_{n}", f"mo_{n}"
     sql.add(0, f"regexp_replace({v}, '\\s+', '', 'g')", s)
-    sql.add(1, f"TRY_CAST(TRY_CAST({s} AS TIMESTAMP) AS DATE)", f"iso_{n}")
+    # a real Excel date arrives as "2025-05-01 00:00:00": cast the text before its spaces are removed
+    sql.add(1, f"TRY_CAST(TRY_CAST({v} AS TIMESTAMP) AS DATE)", f"iso_{n}")
     sql.add(1, f"""CASE WHEN regexp_full_match({s}, $period_cum) THEN
                             COALESCE(TRY_CAST(NULLIF(regexp_extract({s}, $period_cum, 1), '') AS INTEGER),
                                      CAST({year} AS INTEGER))
@@ -550,7 +553,9 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
     fast, s, t = f"fast_{n}", f"s_{n}", f"t_{n}"
     # fast path: a plain number ("12.5"); the rest goes through the text rules below
     sql.add(0, f"CASE WHEN isfinite(TRY_CAST({v} AS DOUBLE)) THEN TRY_CAST({v} AS DOUBLE) END", fast)
-    sql.add(1, f"CASE WHEN {fast} IS NULL AND {v} IS NOT NULL THEN regexp_replace({v}, '{strip}', '', 'g') END", s)
+    # accounting negatives "(500)" / "（500）" (NFKC already made the brackets half-width) -> "-500"
+    sql.add(1, f"CASE WHEN {fast} IS NULL AND {v} IS NOT NULL THEN regexp_replace(regexp_replace({v}, '{strip}', '', 'g'), "
+               f"'^\\((.+)\\)$', '-\\1') END", s)
     if f.kind == "money":
         sql.param("money_unit", _MONEY_UNIT)
         header_unit = h.unit if h.unit in MONEY_UNIT_TO_WAN else None
@@ -558,8 +563,9 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
         factor = sql.param(f"factor_{n}", MONEY_UNIT_TO_WAN[unit])
         sql.add(2, f"NULLIF(regexp_extract({s}, $money_unit, 1), '')", f"u_{n}")
         sql.add(2, f"regexp_replace({s}, $money_unit, '')", t)
-        cases = " ".join(f"WHEN '{u}' THEN {sql.param(f'unit_{i}', MONEY_UNIT_TO_WAN[u])}"
-                         for i, u in enumerate(MONEY_UNIT_TO_WAN))
+        cell_units = list(MONEY_UNIT_TO_WAN) + list(CELL_UNIT_ALIASES)
+        cases = " ".join(f"WHEN '{u}' THEN {sql.param(f'unit_{i}', MONEY_UNIT_TO_WAN[CELL_UNIT_ALIASES.get(u, u)])}"
+                         for i, u in enumerate(cell_units))
         # unit change: the cell's unit wins over the header's; the value leaves in 万元
         sql.add(3, f"CASE WHEN {fast} IS NOT NULL THEN {fast} * {factor} "
                    f"WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) * "
