@@ -4,23 +4,39 @@ Money in 万元 below 1 亿, in 亿元 from 1 亿 (1 亿元 = 10000 万元); cou
 entities in 户, enterprises in 家, projects in 个; growth rates as "9.9%";
 changes of a rate in 个百分点; cumulative periods as "1-5月"; dates as
 "2025年6月15日". Every function returns "—" for a missing value (None/NaN).
+
+Rounding is 四舍五入 (half up, as the statistics office rounds) on the number as written
+(its shortest decimal form): 23.45 -> '23.5', 6.25 -> '6.3', -1.25 -> '-1.3'; a value that
+rounds to zero never shows a minus sign ('-0.0%' is written '0.0%').
 """
 from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 MISSING = "—"
 WAN_PER_YI = 10000.0  # 1 亿元 = 10000 万元
 
 
 def _missing(x) -> bool:
+    """None, NaN or an infinity (a rate over a zero base): written '—'."""
     if x is None:
         return True
     try:
-        return bool(math.isnan(x))
+        return not math.isfinite(x)
     except TypeError:
         return False
+
+
+def _fixed(x: float, digits: int) -> str:
+    """x with `digits` decimals, rounded half up on its shortest decimal form, never '-0':
+    _fixed(23.45, 1) -> '23.5' (the float is 23.4499..., f-format would give '23.4'),
+    _fixed(6.25, 1) -> '6.3', _fixed(-0.04, 1) -> '0.0'."""
+    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    if q == 0:
+        q = abs(q)
+    return f"{q:.{digits}f}"
 
 
 def _trim(text: str) -> str:
@@ -34,14 +50,14 @@ def yi(wan: float | None, digits: int = 1) -> str:
     """万元 -> '23.5亿元' (rounded to `digits` decimals, trailing zeros dropped)."""
     if _missing(wan):
         return MISSING
-    return f"{_trim(f'{wan / WAN_PER_YI:.{digits}f}')}亿元"
+    return f"{_trim(_fixed(wan / WAN_PER_YI, digits))}亿元"
 
 
 def wan(wan_value: float | None, digits: int = 1) -> str:
     """万元 -> '56.3万元' (plain, rounded, trailing zeros dropped)."""
     if _missing(wan_value):
         return MISSING
-    return f"{_trim(f'{wan_value:.{digits}f}')}万元"
+    return f"{_trim(_fixed(wan_value, digits))}万元"
 
 
 def wan_to_text(wan_value: float | None) -> str:
@@ -50,14 +66,16 @@ def wan_to_text(wan_value: float | None) -> str:
     - from 1 亿 (10000 万元): 亿元 with one decimal: 235000 -> '23.5亿元';
     - 100 to 9999 万元: the leading digit's magnitude, with 余 when something is cut:
       9234.5 -> '9000余万元', 8000 -> '8000万元', 512 -> '500余万元';
-    - below 100 万元: one decimal: 56.34 -> '56.3万元';
-    - negative amounts keep their sign on the magnitude: -8000 -> '-8000万元'.
+    - 1 to 100 万元: one decimal: 56.34 -> '56.3万元'; below 1 万元 two: 0.04 -> '0.04万元';
+    - negative amounts keep their sign on the magnitude: -8000 -> '-8000万元' (no sign when the
+      text is zero: -0.001 -> '0万元').
     """
     if _missing(wan_value):
         return MISSING
     v = float(wan_value)
     if v < 0:
-        return "-" + wan_to_text(-v)
+        text = wan_to_text(-v)
+        return text if text == "0万元" else "-" + text
     if v >= WAN_PER_YI:
         return yi(v)
     if v >= 100:
@@ -65,28 +83,28 @@ def wan_to_text(wan_value: float | None) -> str:
         base = math.floor(v / step) * step
         suffix = "余" if v - base > 1e-9 else ""
         return f"{int(base)}{suffix}万元"
-    return wan(v)
+    return wan(v, 1 if v >= 1 else 2)
 
 
 def pct(x: float | None, digits: int = 1) -> str:
     """A percent number -> '9.9%' (one decimal kept: 3 -> '3.0%')."""
     if _missing(x):
         return MISSING
-    return f"{x:.{digits}f}%"
+    return f"{_fixed(x, digits)}%"
 
 
 def pp(x: float | None, digits: int = 1) -> str:
     """A change of a rate in percentage points -> '6.9个百分点' (sign kept: '-1.2个百分点')."""
     if _missing(x):
         return MISSING
-    return f"{x:.{digits}f}个百分点"
+    return f"{_fixed(x, digits)}个百分点"
 
 
 def change_pp_text(x: float | None, digits: int = 1) -> str:
     """A change of a rate in words: 6.9 -> '提高6.9个百分点', -1.2 -> '回落1.2个百分点', 0 -> '持平'."""
     if _missing(x):
         return MISSING
-    r = round(float(x), digits)
+    r = Decimal(_fixed(x, digits))
     if r == 0:
         return "持平"
     return f"{'提高' if r > 0 else '回落'}{abs(r):.{digits}f}个百分点"

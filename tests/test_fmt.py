@@ -16,7 +16,16 @@ from analytics import fmt
     (100, "100万元"),
     (56.34, "56.3万元"),        # below 100: one decimal
     (0, "0万元"),
+    (0.5, "0.5万元"),
+    (0.04, "0.04万元"),       # below 1 万元 two decimals: 400 元 is not "0万元"
     (-8000, "-8000万元"),
+    (-0.001, "0万元"),        # rounds to zero: no minus sign
+    (234500, "23.5亿元"),     # 23.45 亿 rounded half up (四舍五入); the float 23.45 is 23.4499...
+    (9236, "9000余万元"),     # the park's published 助企帮销 figure
+    (9999, "9000余万元"),
+    (12345, "1.2亿元"),
+    (14999, "1.5亿元"),       # 1.4999 -> 1.5
+    (float("inf"), "—"),
     (None, "—"),
     (float("nan"), "—"),
 ])
@@ -31,7 +40,15 @@ def test_yi_pct_pp_count():
     assert fmt.pct(3) == "3.0%"
     assert fmt.pct(None) == "—"
     assert fmt.pp(6.9) == "6.9个百分点"
-    assert fmt.pp(-1.25) == "-1.2个百分点"  # round-half-even of the float 1.25
+    # 四舍五入 (half up) on the number as written, as the statistics office rounds:
+    assert fmt.pp(-1.25) == "-1.3个百分点"
+    assert fmt.pct(6.25) == "6.3%"          # 5 of 80 entities; f-format would say 6.2 %
+    assert fmt.pct(2.45) == "2.5%"          # the float 2.45 is 2.4500000000000001776...; 2.05 is 2.04999...
+    assert fmt.pct(2.05) == "2.1%"
+    assert fmt.pct(-0.04) == "0.0%"         # never "-0.0%"
+    assert fmt.pct(float("inf")) == "—"     # a rate over a zero base
+    assert fmt.change_pp_text(-0.05) == "回落0.1个百分点"
+    assert fmt.yi(234550, digits=2) == "23.46亿元"
     assert fmt.change_pp_text(6.9) == "提高6.9个百分点"
     assert fmt.change_pp_text(-1.2) == "回落1.2个百分点"
     assert fmt.change_pp_text(0.04) == "持平"
