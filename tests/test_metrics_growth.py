@@ -148,3 +148,38 @@ def test_enterprise_contribution_and_movers(con):
 def test_unknown_basis_message(con):
     with pytest.raises(ValueError, match="未知价格口径 “real”；可用：current、comparable"):
         growth.growth_series(con, basis="real")
+
+
+def test_official_growth_recognises_the_office_s_row_names():
+    # real tables number their rows and put the unit in the name; the rate may sit in the
+    # cumulative column of a row that says it is a rate
+    c = store.connect(":memory:")
+    insert(c, "indicators", [
+        # 1-2月: numbered, unit in brackets, rate in its own column
+        {"indicator": "一、规模以上工业增加值（万元）", "unit": "万元", "period": date(2025, 2, 1),
+         "value_ytd": 41000.0, "growth_pct": 8.6},
+        # 1-3月: a growth-only row "…增速（%）" whose figure is in 本年累计
+        {"indicator": "（一）规上工业增加值增速（％）", "unit": None, "period": date(2025, 3, 1),
+         "value_ytd": 9.2, "growth_pct": None},
+        # 1-4月: two matching rows, the first synonym (规上工业增加值) wins, not the larger rate;
+        # a look-alike (其中：…) and another indicator are ignored
+        {"indicator": "规模以上工业增加值", "unit": "万元", "period": date(2025, 4, 1), "growth_pct": 12.0},
+        {"indicator": "1.规上工业增加值", "unit": "万元", "period": date(2025, 4, 1), "growth_pct": 9.5},
+        {"indicator": "其中：医药制造业增加值", "unit": "万元", "period": date(2025, 4, 1), "growth_pct": 30.0},
+        {"indicator": "规上工业总产值", "unit": "万元", "period": date(2025, 5, 1), "growth_pct": 9.8},
+        # a value row without a rate: no official rate for 1-5月
+        {"indicator": "规上工业增加值", "unit": "万元", "period": date(2025, 5, 1), "value_ytd": 100.0},
+    ])
+    off = growth.official_growth(c)
+    assert off["label"].tolist() == ["1-2月", "1-3月", "1-4月"]
+    assert off["growth_pct"].tolist() == [8.6, 9.2, 9.5]
+    assert off["value_ytd"].iloc[0] == 41000.0 and math.isnan(off["value_ytd"].iloc[1])  # 9.2 is a rate
+    assert growth.official_growth(c, "规上工业总产值")["growth_pct"].tolist() == [9.8]
+    h = growth.headline_growth(c, date(2025, 6, 15))
+    assert (h.label, h.pct, h.basis) == ("1-4月", 9.5, "official")
+
+
+def test_indicator_core():
+    assert growth.indicator_core("一、规模以上工业增加值增速（%）") == ("规模以上工业增加值", True)
+    assert growth.indicator_core(" 规上工业增加值 (可比价) ") == ("规上工业增加值", False)
+    assert growth.indicator_core("增速") == ("增速", False)  # a bare rate word is not stripped to nothing

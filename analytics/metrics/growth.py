@@ -23,6 +23,8 @@ Money in 万元, rates in percent, changes of rates in 个百分点.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -99,21 +101,66 @@ def growth_series(con: duckdb.DuckDBPyConnection, year: int | None = None, basis
     return df[["period", "label", "ytd", "prev_ytd", "growth_pct", "n_enterprises", "basis"]]
 
 
+# An indicator row's name as the statistics office writes it, reduced to its core: NFKC, no spaces,
+# no leading enumeration ("一、", "（一）", "1.", "1、"), no trailing bracket groups ("（%）", "(万元)",
+# "（可比价）"), no trailing rate word ("增速", "增长", "同比增长", "增长率", "增幅").
+_ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.](?!\d))")
+_BRACKET_RE = re.compile(r"\([^()]*\)$")
+_RATE_RE = re.compile(r"(?:同比增长率|同比增长|同比增速|增长率|增速|增幅|增长)$")
+
+
+def indicator_core(name) -> tuple[str, bool]:
+    """(core name, says_rate) of an indicator name: '一、规模以上工业增加值增速（%）' ->
+    ('规模以上工业增加值', True); '规上工业增加值' -> ('规上工业增加值', False). says_rate is True
+    when the name itself says the row is a rate (a rate word or a '%' unit in brackets)."""
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(name or "")))
+    t = _ENUM_RE.sub("", t)
+    rate = False
+    while True:
+        m = _BRACKET_RE.search(t)
+        if m:
+            rate = rate or "%" in m.group(0)
+            t = t[:m.start()]
+            continue
+        m = _RATE_RE.search(t)
+        if m and m.start() > 0:
+            rate = True
+            t = t[:m.start()]
+            continue
+        return t, rate
+
+
 def official_growth(con: duckdb.DuckDBPyConnection, indicator: str = "规上工业增加值") -> pd.DataFrame:
     """The official rate from the indicator table, one row per cumulative period (ascending).
 
     Columns: period (date), label ('1-5月'), value_ytd (in the row's own unit), growth_pct (percent).
-    The indicator name also matches its usual variants (规模以上工业增加值…). January-only rows are ignored.
+    A row matches when its name reduced by indicator_core is one of INDICATOR_SYNONYMS[indicator]
+    ('规模以上工业增加值', '一、规上工业增加值', '规上工业增加值增速（%）' all match 规上工业增加值).
+    The rate is the row's growth column; a row whose name says it is a rate ('…增速', unit '%') and
+    whose growth column is blank gives its cumulative value as the rate. Where several rows match
+    in one period, the first synonym in INDICATOR_SYNONYMS order wins. January-only rows are ignored.
     """
-    names = list(INDICATOR_SYNONYMS.get(indicator, (indicator,)))
-    df = query(con, """
-        SELECT period, max(value_ytd) AS value_ytd, max(growth_pct) AS growth_pct
-        FROM indicators
-        WHERE list_contains(?, trim(indicator)) AND month(period) > 1 AND growth_pct IS NOT NULL
-        GROUP BY period ORDER BY period""", [names])
+    wanted = [indicator_core(n)[0] for n in INDICATOR_SYNONYMS.get(indicator, (indicator,))]
+    wanted = list(dict.fromkeys(wanted))
+    cols = ["period", "label", "value_ytd", "growth_pct"]
+    df = query(con, "SELECT indicator, unit, period, value_ytd, growth_pct FROM indicators "
+                    "WHERE month(period) > 1 ORDER BY period, indicator")
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    core = [indicator_core(n) for n in df["indicator"]]
+    unit_pct = df["unit"].fillna("").astype(str).map(lambda u: "%" in unicodedata.normalize("NFKC", u))
+    says_rate = pd.Series([c[1] for c in core], index=df.index) | unit_pct
+    rank = pd.Series([wanted.index(c[0]) if c[0] in wanted else -1 for c in core], index=df.index)
+    rate = df["growth_pct"].where(df["growth_pct"].notna(), df["value_ytd"].where(says_rate))
+    df = df.assign(growth_pct=rate, value_ytd=df["value_ytd"].where(~says_rate), _rank=rank)
+    df = df[(df["_rank"] >= 0) & df["growth_pct"].notna()]
+    df = df.sort_values(["period", "_rank"]).groupby("period", as_index=False).agg(
+        value_ytd=("value_ytd", "first"), growth_pct=("growth_pct", "first"))
+    if df.empty:
+        return pd.DataFrame(columns=cols)
     df["period"] = pd.to_datetime(df["period"]).dt.date
     df["label"] = period_labels(df["period"])
-    return df[["period", "label", "value_ytd", "growth_pct"]]
+    return df[cols].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
