@@ -290,3 +290,32 @@ def test_period_as_real_excel_date(tmp_path):
     s = _sheet(tmp_path, rows, name="规上工业")
     assert _days(s.frame["period"]) == ["2025-05-01", "2025-02-01", "2025-05-01"]
     assert s.problems == []
+
+
+def test_indicators_monthly_and_cumulative_groups(tmp_path):
+    # "5月" over 本月 / 同比增长(%) and "1-5月" over 本年累计 / 同比增长(%): the cumulative group is read
+    rows = [["西宁经济技术开发区生物科技产业园区主要经济指标"],
+            ["指标名称", "计量单位", "5月", None, "1-5月", None],
+            [None, None, "本月", "同比增长(%)", "本年累计", "同比增长(%)"],
+            ["规上工业增加值", "万元", 1000, 8.5, 5000, 9.9],
+            ["固定资产投资", "万元", None, None, 20000, -3.2]]
+    merges = {"2025年": ["C2:D2", "E2:F2", "A2:A3", "B2:B3"]}
+    s = _sheet(tmp_path, rows, name="2025年", merges=merges)
+    assert s.columns == {"指标名称": "indicator", "计量单位": "unit", "1-5月 本年累计": "value_ytd",
+                         "1-5月 同比增长(%)": "growth_pct"}
+    assert s.unused_columns == ["5月 本月", "5月 同比增长(%)"]
+    # the period is the group "1-5月" with the year of the sheet name: May 2025
+    assert _days(s.frame["period"]) == ["2025-05-01", "2025-05-01"]
+    assert list(s.frame["value_ytd"]) == [5000.0, 20000.0]
+    assert list(s.frame["growth_pct"]) == [9.9, -3.2]
+    assert msg.NOTE_HEADER_PERIOD.format(header="1-5月 本年累计", period="2025年5月") in s.notes
+
+
+def test_indicators_this_year_and_last_year_columns(tmp_path):
+    # the prior year's period column is not the value; "增长(%)" is the growth
+    rows = [["指标", "单位", "2024年1-5月", "2025年1-5月", "增长(%)"], ["规上工业增加值", "万元", 4550, 5000, 9.9]]
+    s = _sheet(tmp_path, rows, name="Sheet1")
+    assert s.columns == {"指标": "indicator", "单位": "unit", "2025年1-5月": "value_ytd", "增长(%)": "growth_pct"}
+    assert s.unused_columns == ["2024年1-5月"]
+    assert (_days(s.frame["period"]), list(s.frame["value_ytd"]), list(s.frame["growth_pct"])) == \
+        (["2025-05-01"], [5000.0], [9.9])

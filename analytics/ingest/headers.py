@@ -132,6 +132,7 @@ class Header:
     unit: str | None = None       # unit from the header (or its merged group)
     period: tuple[int, int] | None = None  # the header itself is a period ("1-5月")
     serial: bool = False          # 序号
+    group: str = ""               # comparison key of the group cell above the name ("1-5月", "本月"), if any
 
 
 @dataclass
@@ -213,18 +214,21 @@ def find_header(rows: list[list], first_row: int, first_col: int,
         unit = next((u for u in (header_key(p)[1] for p in reversed(parts)) if u), None)
         keys = [header_key(p)[0] for p in parts]
         tail = next((j for j in range(len(parts)) if known_key("".join(keys[j:]))), None)
+        group_period = next((parse_period_text(k, default_year) for k in reversed(keys[:-1])
+                             if parse_period_text(k, default_year)), None)
         if tail is None and len(parts) > 1:
-            period = next((parse_period_text(k, default_year) for k in reversed(keys[:-1])
-                           if parse_period_text(k, default_year)), None)
-            if period:  # "2025年1-5月" over "本年累计": the period is the group
-                headers.append(Header(c, " ".join(parts[-2:]), keys[-1], unit, period=period))
+            if group_period:  # "2025年1-5月" over "本年累计": the period is the group
+                headers.append(Header(c, " ".join(parts[-2:]), keys[-1], unit, period=group_period, group=keys[-2]))
                 continue
             tail = len(parts) - 2
         tail = tail or 0
-        text = " ".join(parts[tail:])
+        # a sub-header that names the column alone ("本年累计") still shows its group: "1-5月 本年累计"
+        shown = tail - 1 if tail and keys[tail] in SUB_KEYS else tail
+        text = " ".join(parts[shown:])
         key = "".join(keys[tail:])
         period = parse_period_text(key, default_year) if not lookup(key) else None
-        headers.append(Header(c, text, key, unit, period=period, serial=key.upper() in SERIAL_KEYS))
+        headers.append(Header(c, text, key, unit, period=period or group_period, serial=key.upper() in SERIAL_KEYS,
+                              group=keys[tail - 1] if tail else ""))
     return HeaderLayout(rows=tuple(block), headers=headers, above=above)
 
 
@@ -290,8 +294,14 @@ def map_headers(ds: Dataset, headers: list[Header], overrides: dict[str, str | N
     unused: list[Header] = []
     duplicates: list[tuple[Header, Header, str]] = []
     names = set(ds.field_names)
+    monthly, other_periods = set(), set()
+    if ds.name == "indicators":
+        monthly, other_periods = _indicator_columns_not_read(headers)
     for h in headers:
         if h.serial and h.key not in overrides:
+            continue
+        if id(h) in monthly | other_periods and h.key not in overrides:
+            unused.append(h)
             continue
         if h.key in overrides:
             target = overrides[h.key]
@@ -308,6 +318,26 @@ def map_headers(ds: Dataset, headers: list[Header], overrides: dict[str, str | N
         else:
             unused.append(h)
     return Mapping(ds, fields, unused, duplicates)
+
+
+MONTH_ONLY_KEYS = ("本月", "当月", "本月数", "当月数", "上年同月", "上年本月")
+
+
+def _indicator_columns_not_read(headers: list[Header]) -> tuple[set[int], set[int]]:
+    """Columns of an indicator table that are not the cumulative figures (ids of their Header).
+
+    monthly: 本月 columns and every column of a group that has one ("5月" over 本月 / 同比增长(%)),
+    so the cumulative group's 本年累计 and 同比增长 are read. other_periods: period-named value
+    columns other than the latest ("2024年1-5月" beside "2025年1-5月" is the prior year's figure).
+    """
+    month_groups = {h.group for h in headers if h.group and h.key in MONTH_ONLY_KEYS}
+    month_groups |= {h.group for h in headers if h.group in MONTH_ONLY_KEYS}
+    monthly = {id(h) for h in headers if h.key in MONTH_ONLY_KEYS or (h.group and h.group in month_groups)}
+    bare = [h for h in headers if h.period and not lookup(h.key) and id(h) not in monthly]
+    latest = max((h.period for h in bare), default=None)
+    first_latest = next((h for h in bare if h.period == latest), None)
+    other_periods = {id(h) for h in bare if h is not first_latest}
+    return monthly, other_periods
 
 
 def normalise_overrides(column_overrides: dict | None, sheet_name: str) -> dict[str, str | None]:
