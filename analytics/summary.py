@@ -10,6 +10,7 @@ from datetime import date
 
 import duckdb
 
+from analytics import fmt
 from analytics.metrics import entities, growth, projects, sales, service
 from analytics.metrics._common import as_date, is_empty, none_if_nan
 from analytics.schema import ENTITY_TYPES, STAGES
@@ -54,7 +55,8 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
     projects_signed_ytd_by_sector {sector: 个}; projects_by_stage {洽谈, 签约, 开工, 投产, 停滞: 个, whole
     ledger}; sales_assistance_total_wan (万元 up to as_of, two decimals); sales_assistance_by_channel_wan
     {channel: 万元}; key_accounts (个).
-    More: entities_closed_12m, industrial_growth_label ('1-5月'), industrial_growth_change_pp
+    More: entities_closed_12m, industrial_growth_label ('1-5月'; '2024年1-12月' when the period is
+    not in as_of's year), industrial_growth_change_pp
     (vs last year's 1-12月, 个百分点), industrial_growth_enterprise / _official / _comparable,
     industrial_growth_last_year_period, projects_signed_ytd_medical, projects_investment_ytd_wan,
     projects_total, sales_assistance_since ('YYYY-MM-DD', first sale).
@@ -81,7 +83,10 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
     h["industrial_growth_basis"] = g.basis
     h["industrial_growth_series"] = dict(g.series) if g.period is not None else None
     h["industrial_growth_last_year"] = g.last_year_pct
-    h["industrial_growth_label"] = g.label
+    # the label names the year when the figure is not from as_of's year (a card reading
+    # "增速（1-12月）" in February 2025 would pass 2024's figure off as this year's)
+    h["industrial_growth_label"] = (g.label if g.period is None or g.period.year == d.year
+                                    else fmt.period_label(g.period, with_year=True))
     h["industrial_growth_change_pp"] = g.change_pp
     h["industrial_growth_enterprise"] = g.enterprise_pct
     h["industrial_growth_official"] = g.official_pct

@@ -170,3 +170,13 @@ def test_lead_sentences_of_the_other_subjects():
     assert text.projects_sentence(h) == "2025年以来，园区新签约项目1个，总投资5000万元"
     assert [text.since_text(d) for d in ("2024-07-05", "2025-01-31", "2024-09-01")] == \
         ["2024年下半年以来", "2025年以来", "2024年9月以来"]
+
+
+def test_growth_label_names_the_year_when_the_period_is_from_another_year(con):
+    # 10 February 2025: no 2025 period has ended; the figure is 2024's 1-12月 (1030 / 1000 - 1 = 3.0 %)
+    h = summary.headline(con, date(2025, 2, 10))
+    assert (h["industrial_growth_period"], h["industrial_growth_label"], h["industrial_growth_ytd"]) == \
+        ("2024-12", "2024年1-12月", 3.0)
+    # 31 December 2024: the same figure is this year's
+    assert summary.headline(con, date(2024, 12, 31))["industrial_growth_label"] == "1-12月"
+    assert summary.headline(con, D)["industrial_growth_label"] == "1-5月"
