@@ -62,6 +62,12 @@ SPARK_HEIGHT_PX = 60
 FOOTNOTE_SHIFT_PX = -58
 BASIS_LABELS = {"current": "现价", "comparable": "可比价", "official": "可比价", "enterprise": "现价"}
 MONTH_TICK_FORMAT = "%Y年%-m月"
+AUTO_TICK_ANGLES_DEG = (0, -30, -90)
+# value labels on bars: never shrunk below this size nor turned sideways; a label that does not fit
+# inside its bar at this size goes outside it
+BAR_TEXT_MIN_PX = 11
+_BAR_TEXT = {"uniformtext": {"minsize": BAR_TEXT_MIN_PX, "mode": "show"}}
+SMALL_COUNT_MAX = 8   # whole-number values up to this: one tick per unit (plotly would tick 0.5 个, 0.5 户)   # tick label angles plotly may choose from, in order
 _MONTH_KEY = re.compile(r"^\d{4}-\d{2}(-01)?$")
 
 
@@ -112,7 +118,10 @@ def _style(fig: go.Figure, title: str, foot: str, x_title: str | None = None, y_
         hoverlabel={"font": {"family": FONT_FAMILY}},
         separators=".,",
     )
-    fig.update_xaxes(title_text=x_title, gridcolor=GRID, zerolinecolor=GRID, automargin=True)
+    # crowded tick labels rotate counter-clockwise (text ends at its tick): a clockwise label runs past the
+    # right edge and plotly drops it, so the last month or category would have no label
+    fig.update_xaxes(title_text=x_title, gridcolor=GRID, zerolinecolor=GRID, automargin=True,
+                     autotickangles=list(AUTO_TICK_ANGLES_DEG))
     fig.update_yaxes(title_text=y_title, gridcolor=GRID, zerolinecolor="#cbd2d9", automargin=True,
                      exponentformat="none", separatethousands=True)
     fig.add_annotation(text=foot, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
@@ -160,7 +169,7 @@ def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, foot: str, x_title: 
             marker_color = shade
         kw = dict(name=str(name) if name is not None else y, marker_color=marker_color,
                   text=_number_text(part[y], digits) if text else None, textposition="auto",
-                  cliponaxis=False, customdata=part[[x]].to_numpy())
+                  textangle=0, cliponaxis=False, customdata=part[[x]].to_numpy())
         if horizontal:
             fig.add_trace(go.Bar(x=part[y], y=part[x].astype(str), orientation="h",
                                  hovertemplate="%{y}：%{x:,." + str(digits) + "f}<extra></extra>", **kw))
@@ -168,18 +177,33 @@ def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, foot: str, x_title: 
             fig.add_trace(go.Bar(x=part[x].astype(str) if not pd.api.types.is_datetime64_any_dtype(part[x])
                                  else part[x], y=part[y],
                                  hovertemplate="%{x}：%{y:,." + str(digits) + "f}<extra></extra>", **kw))
-    fig.update_layout(barmode=barmode, bargap=0.25, legend_traceorder="normal")
+    fig.update_layout(barmode=barmode, bargap=0.25, legend_traceorder="normal", **_BAR_TEXT)
+    stacked = color is not None and barmode in ("stack", "relative")
+    shown_values = data.groupby(x, sort=False)[y].sum() if stacked else data[y]    # a stack reaches its total
+    value_axis = count_axis(shown_values) if digits == 0 else {}
     if horizontal:
         order = list(category_order) if category_order else list(dict.fromkeys(data[x].astype(str)))
         fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
+        fig.update_xaxes(**value_axis)
         return _style(fig, title, foot, x_title=y_title, y_title=x_title, height=height,
                       legend=color is not None)
+    fig.update_yaxes(**value_axis)
     if category_order:
         fig.update_xaxes(categoryorder="array", categoryarray=list(category_order))
     if _is_month_keys(data[x]):
         fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT, dtick="M1" if len(data) <= 14
                          else None)
     return _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height, legend=color is not None)
+
+
+def count_axis(values: pd.Series) -> dict:
+    """Axis settings for a value axis of counts: a tick every 1 when every value is a whole number no
+    larger than SMALL_COUNT_MAX, else plotly's own ticks (dtick None: also undoes an earlier dtick 1,
+    e.g. after a caller adds a trace with larger values)."""
+    nums = pd.to_numeric(values, errors="coerce").dropna()
+    if len(nums) and (nums % 1 == 0).all() and nums.abs().max() <= SMALL_COUNT_MAX:
+        return {"dtick": 1, "tick0": 0}
+    return {"dtick": None, "tick0": None}
 
 
 def _is_month_keys(values: pd.Series) -> bool:
@@ -248,8 +272,9 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
     fig.add_trace(go.Scatter(x=data[x], y=data[line_col], name=line_name, yaxis="y2", mode="lines+markers",
                              line={"color": SECONDARY, "width": 2.5},
                              hovertemplate=line_name + "：%{y:,." + str(digits) + "f}<extra></extra>"))
+    # the right axis picks its own round ticks: synced to the left axis's grid it reads 21.7户, 3,440万元
     fig.update_layout(yaxis2={"title": {"text": y2_title}, "overlaying": "y", "side": "right",
-                              "showgrid": False, "rangemode": "tozero"})
+                              "showgrid": False, "rangemode": "tozero", "tickmode": "auto"})
     fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT)
     for i, (when, label) in enumerate(markers):
         fig.add_vline(x=pd.Timestamp(when).timestamp() * 1000, line={"color": MUTED, "dash": "dot", "width": 1})
@@ -319,8 +344,10 @@ def diverging_bar(frame: pd.DataFrame, label: str, value: str, *, title: str, fo
     data = frame.copy()
     colors = [POSITIVE if (v or 0) >= 0 else NEGATIVE for v in data[value]]
     fig = go.Figure(go.Bar(x=data[value], y=data[label].astype(str), orientation="h", marker_color=colors,
-                           text=_number_text(data[value], digits), textposition="auto", cliponaxis=False,
+                           text=_number_text(data[value], digits), textposition="auto", textangle=0,
+                           cliponaxis=False,
                            customdata=data[[label]].to_numpy(),
                            hovertemplate="%{y}：%{x:,." + str(digits) + "f}<extra></extra>"))
     fig.update_yaxes(categoryorder="array", categoryarray=list(data[label].astype(str))[::-1])
+    fig.update_layout(**_BAR_TEXT)
     return _style(fig, title, foot, x_title=x_title, height=height, legend=False)

@@ -21,6 +21,7 @@ ALL_SECTORS = "全部产业"
 AS_OF_KEY = "as_of"
 STYLED_ROWS_MAX = 1000   # pandas Styler costs ~0.1 ms a row on every rerun: plain text beyond this
 SECTOR_KEY = "sector"
+MISSING_TEXT = "—"       # an empty cell in a table (Streamlit would print "None")
 
 
 # ---------------------------------------------------------------------------
@@ -222,7 +223,8 @@ def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: st
                 styler = styler.map(lambda v, m=mapping: f"color: {m[v]}; font-weight: 600" if v in m else "",
                                     subset=[labels[col]])
         shown = styler
-    st.dataframe(shown, hide_index=True, height=height, column_config=config or None, key=f"tbl_{key}")
+    st.dataframe(shown, hide_index=True, height=height, column_config=config or None, key=f"tbl_{key}",
+                 placeholder=MISSING_TEXT)
     download_xlsx(frame[cols], labels, filename, key, title=title)
 
 

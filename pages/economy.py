@@ -18,16 +18,20 @@ period = head.period
 period_text = fmt.period_label(period, with_year=True)
 data_date = fmt.month_label(period)
 basis_text = "可比价" if head.basis == "official" else "现价"
+# the latest period may be of an earlier year (before 1-2月 is reported): the card then names its year
+growth_label = head.label if period.year == as_of.year else period_text
+if sector:
+    st.caption(f"顶部指标为全园区口径；下方图表和企业名单按所选产业（{sector}）。")
 
 cols = st.columns([1.25, 1, 1, 1, 1])
 with cols[0]:
-    ui.metric(f"规上工业增加值增速（{head.label}）", fmt.pct(head.pct),
+    ui.metric(f"规上工业增加值增速（{growth_label}）", fmt.pct(head.pct),
               None if head.change_pp is None else f"{head.change_pp:+.1f}个百分点",
               trend=list(head.series.values()),
               help=f"{'统计部门公布（可比价）' if head.basis == 'official' else '企业数据同口径汇总（现价）'}；"
                    f"变化为较上年全年（{fmt.pct(head.last_year_pct)}）")
 with cols[1]:
-    ui.metric("上年全年增速（1-12月）", fmt.pct(head.last_year_pct))
+    ui.metric(f"{period.year - 1}年全年增速（1-12月）", fmt.pct(head.last_year_pct))
 with cols[2]:
     ui.metric("企业汇总增速（现价）", fmt.pct(head.enterprise_pct),
               None if head.official_pct is None or head.enterprise_pct is None
@@ -51,7 +55,10 @@ with left:
                  labels=pick("label", "ytd", "prev_ytd", "growth_pct", "n_enterprises"))
     else:
         rec = ui.run(growth.reconciliation, month_end(period))
-        fig = charts.line(rec, "label", ["official_pct", "enterprise_pct", "comparable_pct"], x_is_month=False,
+        # a series without a single value (no official figures or no price index that year) would be a
+        # legend entry with nothing drawn
+        drawn = [c for c in ("official_pct", "enterprise_pct", "comparable_pct") if rec[c].notna().any()]
+        fig = charts.line(rec, "label", drawn or ["enterprise_pct"], x_is_month=False,
                           title=f"规上工业增加值累计增速：公布数与企业汇总（{period.year}年）",
                           foot=charts.footnote(f"{INDICATORS.source}、{INDUSTRIAL.source}", data_date,
                                                note="公布数为可比价，企业汇总为现价及可比价"),

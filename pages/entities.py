@@ -1,4 +1,5 @@
 """市场主体: the stock and new registrations over time, mix by type and sector, a searchable table."""
+import pandas as pd
 import streamlit as st
 
 from analytics import charts, fmt
@@ -51,6 +52,7 @@ with right:
                      y_title="新设（户）", text=False)
     fig.add_scatter(x=monthly["month"], y=monthly["new_prev_year"], name="上年同月", mode="lines+markers",
                     line={"color": charts.SECONDARY, "dash": "dot"})
+    fig.update_yaxes(**charts.count_axis(pd.concat([monthly["new"], monthly["new_prev_year"]])))
     fig.update_layout(showlegend=True)
     fig.data[0].name = "本年"
     ui.chart(fig, monthly, key="ent_monthly", filename=f"近12个月新设_{date_text}",

@@ -28,6 +28,8 @@ sales_monthly = ui.run(sales.monthly, as_of) if h["sales_assistance_total_wan"] 
 cards = st.columns([1.25, 1, 1, 1, 1, 1])
 with cards[0]:
     label = h.get("industrial_growth_label") or ""
+    if label and not h["industrial_growth_period"].startswith(str(as_of.year)):   # e.g. 2024年1-12月 in February
+        label = fmt.period_label(f"{h['industrial_growth_period']}-01", with_year=True)
     basis = "统计部门公布，可比价" if h.get("industrial_growth_basis") == "official" else "企业数据测算，现价"
     change = h.get("industrial_growth_change_pp")
     ui.metric(f"规上工业增加值增速（{label}）" if label else "规上工业增加值增速", fmt.pct(h["industrial_growth_ytd"]),

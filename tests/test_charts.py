@@ -71,3 +71,52 @@ def test_bar_line_keeps_both_axis_titles_and_milestones():
     labels = [a for a in fig.layout.annotations if a.text in ("大通店开业", "展销会")]
     # close milestones are labelled on opposite sides of their lines
     assert [a.xanchor for a in labels] == ["left", "right"]
+
+
+def test_crowded_tick_labels_turn_counter_clockwise_so_the_last_one_stays():
+    # 12 month bars ('2024-07' .. '2025-06') on a narrow chart: plotly rotates the labels; turned clockwise
+    # the label of the last month ran past the figure's right edge and was dropped (seen in the browser)
+    months = [f"2024-{m:02d}" for m in range(7, 13)] + [f"2025-{m:02d}" for m in range(1, 7)]
+    fig = charts.bar(pd.DataFrame({"month": months, "new": [108, 90, 95, 89, 84, 90, 57, 53, 124, 149, 124, 47]}),
+                     "month", "new", title="t", foot="f")
+    assert fig.layout.xaxis.autotickangles == (0, -30, -90)
+    assert fig.layout.xaxis.dtick == "M1" and fig.layout.xaxis.tickformat == "%Y年%-m月"
+
+
+def test_bar_value_labels_are_horizontal_and_never_shrunk_below_the_minimum():
+    # the 0.33 bar of the sector contribution chart showed its label turned sideways and shrunk inside the bar
+    frame = pd.DataFrame({"sector": ["食品保健品", "医疗器械", "其他", "医药"], "pp": [6.91, 2.43, 0.33, 0.26]})
+    div = charts.diverging_bar(frame, "sector", "pp", title="t", foot="f", x_title="拉动（个百分点）")
+    bars = charts.bar(frame, "sector", "pp", title="t", foot="f", digits=2)
+    for fig in (div, bars):
+        assert fig.data[0].textangle == 0
+        assert fig.layout.uniformtext.minsize == charts.BAR_TEXT_MIN_PX == 11
+        assert fig.layout.uniformtext.mode == "show"
+    assert list(div.data[0].text) == ["6.91", "2.43", "0.33", "0.26"]
+
+
+def test_small_counts_tick_every_whole_unit_and_stacks_count_their_totals():
+    # 3 and 1 projects: plotly ticked 0, 0.5, 1, ... 个; a tick every 1 instead
+    few = charts.bar(pd.DataFrame({"s": ["医药", "其他"], "n": [3, 1]}), "s", "n", title="t", foot="f")
+    assert (few.layout.yaxis.dtick, few.layout.yaxis.tick0) == (1, 0)
+    # horizontal: the value axis is x
+    side = charts.bar(pd.DataFrame({"s": ["张三", "李四"], "n": [2, 5]}), "s", "n", title="t", foot="f",
+                      horizontal=True)
+    assert side.layout.xaxis.dtick == 1 and side.layout.yaxis.dtick is None
+    # amounts (digits=1) and counts above SMALL_COUNT_MAX (8) keep plotly's ticks
+    assert charts.bar(pd.DataFrame({"s": ["a"], "v": [3.0]}), "s", "v", title="t", foot="f",
+                      digits=1).layout.yaxis.dtick is None
+    assert charts.bar(pd.DataFrame({"s": ["a", "b"], "n": [9, 1]}), "s", "n", title="t", foot="f").layout.yaxis.dtick is None
+    # a stack of 5 + 6 = 11 visits reaches 11: not one tick per visit
+    stack = pd.DataFrame({"m": ["3月", "3月"], "kind": ["政策走访", "问题访谈"], "n": [5, 6]})
+    assert charts.bar(stack, "m", "n", color="kind", barmode="stack", title="t", foot="f").layout.yaxis.dtick is None
+    assert charts.bar(stack, "m", "n", color="kind", barmode="group", title="t", foot="f").layout.yaxis.dtick == 1
+    # count_axis undoes dtick 1 when a caller adds larger values (None = plotly's own ticks)
+    assert charts.count_axis(pd.Series([4, 30])) == {"dtick": None, "tick0": None}
+
+
+def test_bar_line_right_axis_picks_its_own_round_ticks():
+    frame = pd.DataFrame({"month": ["2025-04", "2025-05"], "new": [3, 4], "stock": [82, 86]})
+    fig = charts.bar_line(frame, "month", "new", "stock", title="t", foot="f", bar_name="当月新设",
+                          line_name="总数", y_title="当月新设（户）", y2_title="总数（户）")
+    assert fig.layout.yaxis2.tickmode == "auto"

@@ -109,7 +109,7 @@ def test_economy_headline_equals_growth_library(store_copy, monkeypatch):
     con.close()
     shown = _metrics(_open(db, monkeypatch, "pages/economy.py"))
     assert shown[f"规上工业增加值增速（{g.label}）"] == fmt.pct(g.pct)
-    assert shown["上年全年增速（1-12月）"] == fmt.pct(g.last_year_pct)
+    assert shown[f"{g.period.year - 1}年全年增速（1-12月）"] == fmt.pct(g.last_year_pct)
     assert shown["企业汇总增速（现价）"] == fmt.pct(g.enterprise_pct)
 
 
@@ -188,3 +188,50 @@ def test_a_store_with_only_the_registry_still_renders_every_page(store_copy, mon
         assert any(i.endswith("暂无助企帮销数据。") for i in infos)
     if page in ("pages/economy.py", "pages/projects.py", "pages/sales.py"):
         assert at.info                                          # the page says what to import
+
+
+def _chart_specs(at: AppTest) -> list[dict]:
+    import json
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/economy.py"])
+def test_before_the_first_period_of_the_year_the_growth_card_names_last_years_period(store_copy, monkeypatch, page):
+    # 2025-02-10: 1-2月 of 2025 is not reported yet, the latest period is 2024年1-12月 (never a January-only
+    # figure); a card reading only "1-12月" beside a 数据日期 of 2025 was taken for this year
+    db, _ = store_copy
+    at = _open(db, monkeypatch, page, as_of=dt.date(2025, 2, 10))
+    labels = [m.label for m in at.metric]
+    assert "规上工业增加值增速（2024年1-12月）" in labels
+    assert not [label for label in labels if "（1月）" in label or "1-1月" in label]
+    if page == "pages/economy.py":
+        assert "2023年全年增速（1-12月）" in labels     # the year before the period's year, not "上年"
+
+
+def test_economy_chart_draws_no_empty_series(store_copy, monkeypatch):
+    # 2024 has no price index in the sample: 企业汇总（可比价） has no value that year, so it must not be a
+    # legend entry with nothing drawn; at 2025-06-15 all three series have values
+    db, _ = store_copy
+    at = _open(db, monkeypatch, "pages/economy.py", as_of=dt.date(2025, 2, 10))
+    spec = next(s for s in _chart_specs(at) if "公布数与企业汇总" in s["layout"]["title"]["text"])
+    assert [t["name"] for t in spec["data"]] == ["统计部门公布（可比价）", "企业汇总（现价）"]
+    at = _open(db, monkeypatch, "pages/economy.py", as_of=PUBLISHED_AS_OF)
+    spec = next(s for s in _chart_specs(at) if "公布数与企业汇总" in s["layout"]["title"]["text"])
+    assert [t["name"] for t in spec["data"]] == ["统计部门公布（可比价）", "企业汇总（现价）", "企业汇总（可比价）"]
+
+
+def test_economy_with_a_sector_says_the_cards_are_park_wide(store_copy, monkeypatch):
+    db, _ = store_copy
+    at = _open(db, monkeypatch, "pages/economy.py", sector="绿色算力")
+    assert "顶部指标为全园区口径；下方图表和企业名单按所选产业（绿色算力）。" in [c.value for c in at.caption]
+
+
+def test_tables_show_a_dash_not_none_for_missing_values(store_copy, monkeypatch):
+    # the registry table's 注销日期 is empty for every live entity: Streamlit printed "None" there
+    db, _ = store_copy
+    at = _open(db, monkeypatch, "pages/entities.py")
+    table = next(d for d in at.dataframe if "注销日期" in d.value.columns)
+    assert table.value["注销日期"].isna().sum() > 0
+    assert table.proto.placeholder == "—"
+    at = _open(db, monkeypatch, "pages/projects.py")
+    assert at.dataframe and all(d.proto.placeholder == "—" for d in at.dataframe)
