@@ -5,8 +5,8 @@ entities in 户, enterprises in 家, projects in 个; growth rates as "9.9%";
 changes of a rate in 个百分点; cumulative periods as "1-5月"; dates as
 "2025年6月15日". Every function returns "—" for a missing value (None/NaN).
 
-Rounding is 四舍五入 (half up, as the statistics office rounds) on the number as written
-(its shortest decimal form): 23.45 -> '23.5', 6.25 -> '6.3', -1.25 -> '-1.3'; a value that
+Rounding is 四舍五入 (half up, as the statistics office rounds) on the number's decimal form
+(12 significant digits, so float noise does not decide): 23.45 -> '23.5', 6.25 -> '6.3', -1.25 -> '-1.3'; a value that
 rounds to zero never shows a minus sign ('-0.0%' is written '0.0%').
 """
 from __future__ import annotations
@@ -29,14 +29,19 @@ def _missing(x) -> bool:
         return False
 
 
+def round_half_up(x: float, digits: int = 1) -> Decimal:
+    """x rounded 四舍五入 to `digits` decimals on its decimal form at 12 significant digits, so
+    float noise does not decide: 23.45 (the float 23.4499...) -> 23.5, (102.25 / 100 - 1) x 100
+    (the float 2.2499999999999964) -> 2.3; a zero never carries a sign."""
+    q = Decimal(f"{float(x):.12g}").quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return abs(q) if q == 0 else q
+
+
 def _fixed(x: float, digits: int) -> str:
-    """x with `digits` decimals, rounded half up on its shortest decimal form, never '-0':
-    _fixed(23.45, 1) -> '23.5' (the float is 23.4499..., f-format would give '23.4'),
-    _fixed(6.25, 1) -> '6.3', _fixed(-0.04, 1) -> '0.0'."""
-    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    if q == 0:
-        q = abs(q)
-    return f"{q:.{digits}f}"
+    """x with `digits` decimals, rounded as round_half_up, never '-0':
+    _fixed(23.45, 1) -> '23.5' (f-format would give '23.4'), _fixed(6.25, 1) -> '6.3',
+    _fixed(-0.04, 1) -> '0.0'."""
+    return f"{round_half_up(x, digits):.{digits}f}"
 
 
 def _trim(text: str) -> str:

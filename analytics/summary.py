@@ -102,7 +102,7 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
     else:
         n, inv, by_sector = projects.signed_summary(con, d)
         h["projects_signed_ytd"] = n
-        h["projects_investment_ytd_yi"] = round(inv / 10000, 2)
+        h["projects_investment_ytd_yi"] = float(fmt.round_half_up(inv / 10000, 2))
         h["projects_signed_ytd_by_sector"] = by_sector
         st = projects.by_stage(con)
         h["projects_by_stage"] = {s: int(c) for s, c in zip(st["stage"], st["count"])}

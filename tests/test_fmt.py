@@ -67,3 +67,12 @@ def test_dates_and_periods():
     assert fmt.period_label(date(2025, 5, 1), with_year=True) == "2025年1-5月"
     assert fmt.month_label(date(2025, 5, 1)) == "2025年5月"
     assert fmt.month_key(date(2025, 5, 17)) == "2025-05"
+
+
+def test_round_half_up_is_not_decided_by_float_noise():
+    # (102.25 / 100 - 1) x 100 is the float 2.2499999999999964; written it is 2.25 -> 2.3
+    x = (102.25 / 100 - 1) * 100
+    assert str(fmt.round_half_up(x, 1)) == "2.3"
+    assert fmt.pct(x) == "2.3%"
+    assert str(fmt.round_half_up(-0.04, 1)) == "0.0"  # no signed zero
+    assert str(fmt.round_half_up(23.455, 2)) == "23.46"

@@ -183,3 +183,13 @@ def test_indicator_core():
     assert growth.indicator_core("一、规模以上工业增加值增速（%）") == ("规模以上工业增加值", True)
     assert growth.indicator_core(" 规上工业增加值 (可比价) ") == ("规上工业增加值", False)
     assert growth.indicator_core("增速") == ("增速", False)  # a bare rate word is not stripped to nothing
+
+
+def test_headline_rounds_half_up_like_the_statistics_office():
+    # Σytd 102.25 over Σprev 100 -> +2.25 % -> 2.3 (the float ratio is 2.2499999999999964, which
+    # round() would take to 2.2); last year 1-12月 1.0 % (101 / 100) -> change 1.3 个百分点
+    c = store.connect(":memory:")
+    insert(c, "industrial", [ind(date(2024, 12, 1), "A", 101.0, 100.0, "医药"),
+                             ind(date(2025, 5, 1), "A", 102.25, 100.0, "医药")])
+    h = growth.headline_growth(c, date(2025, 6, 15))
+    assert (h.pct, h.basis, h.last_year_pct, h.change_pp) == (2.3, "enterprise", 1.0, 1.3)

@@ -31,6 +31,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from analytics.fmt import round_half_up
 from analytics.metrics._common import as_date, none_if_nan, period_labels, query
 
 MEASURES = ("value_added", "output", "revenue")
@@ -192,7 +193,7 @@ class GrowthHeadline:
 
 def _r1(x):
     x = none_if_nan(x)
-    return None if x is None else round(float(x), 1)
+    return None if x is None else float(round_half_up(x, 1))
 
 
 def _combined(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
@@ -236,7 +237,7 @@ def headline_growth(con: duckdb.DuckDBPyConnection, as_of: date) -> GrowthHeadli
         enterprise_pct=_r1(row["enterprise_pct"]), official_pct=_r1(row["official_pct"]),
         comparable_pct=_r1(row["comparable_pct"]), last_year_pct=last_pct,
         last_year_period=date(period.year - 1, 12, 1) if len(last) else None,
-        change_pp=None if last_pct is None or pct is None else round(pct - last_pct, 1),
+        change_pp=None if last_pct is None or pct is None else float(round_half_up(pct - last_pct, 1)),
         series=series, n_enterprises=None if n is None else int(n))
 
 
