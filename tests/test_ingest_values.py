@@ -319,3 +319,25 @@ def test_indicators_this_year_and_last_year_columns(tmp_path):
     assert s.unused_columns == ["2024年1-5月"]
     assert (_days(s.frame["period"]), list(s.frame["value_ytd"]), list(s.frame["growth_pct"])) == \
         (["2025-05-01"], [5000.0], [9.9])
+
+
+def test_stages_and_statuses_with_remarks(tmp_path):
+    rows = [["项目名称", "项目阶段"], ["甲", "已签约（待开工）"], ["乙", "已投产运营"], ["丙", "停滞(资金未到位)"],
+            ["丁", "开工【2025年5月】"], ["戊", "已竣工投产"], ["己", "规划中"]]
+    s = _sheet(tmp_path, rows)
+    # a bracketed remark is dropped; else the longest synonym the text starts with (已投产 -> 投产)
+    assert s.frame["stage"].tolist()[:5] == ["签约", "投产", "停滞", "开工", "投产"]
+    assert s.frame["stage_raw"].tolist()[0] == "已签约(待开工)"
+    assert _problems(s) == [(ERROR, 7, "项目阶段", "规划中", msg.ENUM_UNKNOWN.format(
+        label="项目阶段", allowed="洽谈、签约、开工、投产、停滞"))]
+
+
+def test_merged_data_cells_fill_every_row_they_span(tmp_path):
+    rows = [["项目名称", "项目阶段", "责任领导", "计划总投资（万元）"],
+            ["甲", "签约", "张书记", 100], ["乙", "开工", None, 200], ["丙", "洽谈", None, 300], ["丁", "签约", "李主任", 50],
+            ["合计", None, None, "=SUM(D2:D5)"]]
+    s = _sheet(tmp_path, rows, merges={"S": ["C2:C4", "A6:C6"]})
+    assert s.frame["leader"].tolist() == ["张书记", "张书记", "张书记", "李主任"]
+    assert s.notes[0] == msg.NOTE_MERGED_DATA.format(first=2, last=4, header="责任领导")
+    # the =SUM() of the 合计 row has no cached value, but that row is not data: no warning
+    assert s.problems == []

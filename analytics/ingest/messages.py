@@ -39,6 +39,8 @@ NOTE_FOOTER = "第{row}行起为表尾说明，已忽略"
 NOTE_ROWS_DROPPED = "跳过空行 {blank} 行、合计/表尾行 {footer} 行"
 NOTE_HEADER_PERIOD = "报告期取自列名「{header}」：{period}"
 NOTE_DUPLICATE_COLUMN = "列「{header}」与列「{other}」都表示「{label}」，只读取了「{other}」"
+NOTE_MERGED_DATA = "第{first}-{last}行的「{header}」是合并单元格，已把合并的值填入其中每一行"
+NOTE_MERGED_DATA_MORE = "另有 {n} 处合并单元格同样按合并的值填入每一行"
 NOTE_EXTRA_PERIOD_COLUMN = "列「{header}」也是报告期数值列，只读取了「{other}」"
 
 # --------------------------------------------------------------------------- sheet-level problems

@@ -180,7 +180,22 @@ def enum_normaliser(f: Field) -> Callable[[str], str | None]:
     table.update({_enum_key(v): v for v in f.allowed})
     if f.name == "entity_type":
         return entity_type_from_text
-    return lambda text: table.get(_enum_key(text))
+    by_length = sorted((k for k in table if len(k) >= 2), key=len, reverse=True)
+
+    def normalise(text: str) -> str | None:
+        """Exact synonym; else without a bracketed remark ("已签约（待开工）" -> 已签约); else the
+        longest synonym the text starts with ("已投产运营" -> 已投产)."""
+        key = _enum_key(text)
+        if key in table:
+            return table[key]
+        bare = _REMARK_RE.sub("", key)
+        if bare in table:
+            return table[bare]
+        return next((table[k] for k in by_length if bare.startswith(k)), None)
+    return normalise
+
+
+_REMARK_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】")
 
 
 def entity_type_from_text(text: str) -> str | None:

@@ -124,7 +124,17 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
 
     ctx = _context(wb, info, layout, chosen, today, sr)
     serial_cols = {h.col for h in layout.headers if h.serial}
-    data, blank, footer, close_at = select_rows(raw.table, layout.data_start, raw.first_row, serial_cols)
+    table, filled = fill_merged_data_cells(raw.table, raw.merges, raw.first_row, raw.first_col, layout.data_start)
+    data, blank, footer, close_at = select_rows(table, layout.data_start, raw.first_row, serial_cols)
+    del table
+    if filled:  # a note for each merge over data rows of a column the dataset reads
+        read_cols = {h.col: h.text for h in chosen.fields.values()}
+        kept = set(data.column("_row").to_pylist())
+        filled = [(read_cols[c], r1, r2) for c, r1, r2 in filled if c in read_cols and r1 in kept]
+        for header, r1, r2 in filled[:MAX_MERGE_NOTES]:
+            sr.notes.append(msg.NOTE_MERGED_DATA.format(first=r1, last=r2, header=header))
+        if len(filled) > MAX_MERGE_NOTES:
+            sr.notes.append(msg.NOTE_MERGED_DATA_MORE.format(n=len(filled) - MAX_MERGE_NOTES))
     if close_at is not None:
         sr.notes.append(msg.NOTE_FOOTER.format(row=close_at))
     if blank or footer:
@@ -134,12 +144,12 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
     formula_cells = raw.formula_cells
     raw.table = None  # the raw text is no longer needed: free it before parsing
     del raw
+    data_rows = set(data.column("_row").to_pylist()) if formula_cells else set()
     parsed = build_sheet(con, f"sheet_{index}", data, chosen, ctx, numeric)
     del data
     sr.rows_read = parsed.rows
     sr.problems.extend(parsed.problems)
-    sr.problems.extend(_formula_problems(wb.file_name, info.name, formula_cells, chosen, first_row, first_col,
-                                         layout.data_start))
+    sr.problems.extend(_formula_problems(wb.file_name, info.name, formula_cells, chosen, first_col, data_rows))
     return sr, parsed
 
 
@@ -249,13 +259,13 @@ def _numeric_cells(wb: Workbook, raw: RawSheet, chosen: Mapping, data: pa.Table)
     return out
 
 
-def _formula_problems(file: str, sheet: str, cells, chosen: Mapping, first_row: int, first_col: int,
-                      data_start: int) -> list[Problem]:
-    """A warning per formula cell without a cached value in a column the dataset reads."""
+def _formula_problems(file: str, sheet: str, cells, chosen: Mapping, first_col: int,
+                      data_rows: set[int]) -> list[Problem]:
+    """A warning per formula cell without a cached value in a column the dataset reads, on a data
+    row (a 合计 row's =SUM() is not read, so it is not reported)."""
     by_col = {first_col + h.col: h for h in chosen.fields.values()}
     out: list[Problem] = []
-    start = first_row + data_start
-    hits = [(r, c) for r, c in cells if c in by_col and r >= start]
+    hits = [(r, c) for r, c in cells if c in by_col and r in data_rows]
     for r, c in hits[:MAX_PROBLEMS_PER_CHECK]:
         h = by_col[c]
         out.append(Problem(WARNING, file, sheet, r, h.text, None,
@@ -265,6 +275,43 @@ def _formula_problems(file: str, sheet: str, cells, chosen: Mapping, first_row: 
         out.append(Problem(WARNING, file, sheet, None, None, None,
                            msg.MORE_PROBLEMS.format(n=len(hits) - MAX_PROBLEMS_PER_CHECK, shown=MAX_PROBLEMS_PER_CHECK)))
     return out
+
+
+MAX_MERGE_NOTES = 5
+
+
+def fill_merged_data_cells(table: pa.Table, merges, first_row: int, first_col: int,
+                           data_start: int) -> tuple[pa.Table, list[tuple[int, int, int]]]:
+    """The raw table with each vertically merged data cell's value copied into every row it spans.
+
+    A merge such as J4:J5 (one leader for two projects) holds its value in J4 only; every row
+    it covers means that value. Only the merge's first column is filled (a cell merged across
+    columns names one column). Returns (new table, [(table column, first Excel row, last Excel
+    row)]); the input table is not modified.
+    """
+    if not merges:
+        return table, []
+    start = first_row - 1 + data_start  # 0-based Excel row of the first data row
+    by_col: dict[int, list[tuple[int, int]]] = {}
+    filled = []
+    for r1, c1, r2, _c2 in merges:
+        col = c1 - first_col
+        if r2 > r1 and r1 >= start and 0 <= col < table.num_columns:
+            by_col.setdefault(col, []).append((r1 - (first_row - 1), r2 - (first_row - 1)))
+            filled.append((col, r1 + 1, r2 + 1))
+    if not by_col:
+        return table, []
+    import numpy as np
+    n = table.num_rows
+    for col, spans in by_col.items():
+        arr = table.column(col).combine_chunks()
+        source = np.arange(n)
+        for a, b in spans:
+            if a < n:
+                source[a + 1:min(b, n - 1) + 1] = a
+        arr = pc.take(arr, pa.array(source))
+        table = table.set_column(col, table.column_names[col], arr)
+    return table, sorted(filled, key=lambda t: (t[1], t[0]))
 
 
 # --------------------------------------------------------------------------- whole workbook
