@@ -122,6 +122,14 @@ def count(n: int | None, unit: str = "户") -> str:
     return f"{int(n)}{unit}"
 
 
+def _no_date(d) -> bool:
+    """None, NaN or NaT (NaT != NaT, like NaN): written '—'."""
+    try:
+        return d is None or bool(d != d)
+    except (TypeError, ValueError):
+        return False
+
+
 def _as_date(d) -> date:
     if isinstance(d, datetime):
         return d.date()
@@ -133,8 +141,8 @@ def _as_date(d) -> date:
 
 
 def date_cn(d) -> str:
-    """date(2025, 6, 15) -> '2025年6月15日'."""
-    if d is None:
+    """date(2025, 6, 15) -> '2025年6月15日' ('—' for None/NaT)."""
+    if _no_date(d):
         return MISSING
     d = _as_date(d)
     return f"{d.year}年{d.month}月{d.day}日"
@@ -143,7 +151,7 @@ def date_cn(d) -> str:
 def period_label(period, with_year: bool = False) -> str:
     """The cumulative period ending in `period`'s month: May -> '1-5月', February -> '1-2月',
     December -> '1-12月'; January alone -> '1月'. with_year: '2025年1-5月'."""
-    if period is None:
+    if _no_date(period):
         return MISSING
     p = _as_date(period)
     label = "1月" if p.month == 1 else f"1-{p.month}月"
@@ -151,8 +159,8 @@ def period_label(period, with_year: bool = False) -> str:
 
 
 def month_label(month) -> str:
-    """date(2025, 5, 1) -> '2025年5月'."""
-    if month is None:
+    """date(2025, 5, 1) -> '2025年5月' ('—' for None/NaT)."""
+    if _no_date(month):
         return MISSING
     m = _as_date(month)
     return f"{m.year}年{m.month}月"

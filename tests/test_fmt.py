@@ -76,3 +76,12 @@ def test_round_half_up_is_not_decided_by_float_noise():
     assert fmt.pct(x) == "2.3%"
     assert str(fmt.round_half_up(-0.04, 1)) == "0.0"  # no signed zero
     assert str(fmt.round_half_up(23.455, 2)) == "23.46"
+
+
+def test_missing_dates_are_a_dash():
+    import pandas as pd
+    for f in (fmt.date_cn, fmt.period_label, fmt.month_label):
+        assert f(None) == "—"
+        assert f(pd.NaT) == "—"            # was 'nan年nan月nan日'
+        assert f(float("nan")) == "—"
+    assert fmt.date_cn(pd.Timestamp("2025-06-15")) == "2025年6月15日"
