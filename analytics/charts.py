@@ -121,7 +121,7 @@ def _style(fig: go.Figure, title: str, foot: str, x_title: str | None = None, y_
     # crowded tick labels rotate counter-clockwise (text ends at its tick): a clockwise label runs past the
     # right edge and plotly drops it, so the last month or category would have no label
     fig.update_xaxes(title_text=x_title, gridcolor=GRID, zerolinecolor=GRID, automargin=True,
-                     autotickangles=list(AUTO_TICK_ANGLES_DEG))
+                     autotickangles=list(AUTO_TICK_ANGLES_DEG), exponentformat="none", separatethousands=True)
     fig.update_yaxes(title_text=y_title, gridcolor=GRID, zerolinecolor="#cbd2d9", automargin=True,
                      exponentformat="none", separatethousands=True)
     fig.add_annotation(text=foot, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",

@@ -60,13 +60,19 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    fig = charts.donut(types, "entity_type", "count", title=f"{scope}市场主体类型构成（截至{date_text}）",
-                       foot=foot, unit="户")
+    # bars, not a ring: Streamlit reports clicks on cartesian traces only, and a click filters the table below
+    fig = charts.bar(types, "entity_type", "count", title=f"{scope}市场主体类型构成（截至{date_text}）",
+                     foot=charts.footnote(ENTITIES.source, date_text, note="点击条形筛选下方名录"),
+                     y_title="市场主体（户）", horizontal=True)
+    fig.update_traces(text=[f"{c:,}户（{p:.1f}%）" for c, p in zip(types["count"], types["share_pct"])],
+                      textposition="outside")
+    fig.update_xaxes(range=[0, max(1, int(types["count"].max())) * 1.35])     # room for the labels outside
     st_type = ui.chart(fig, types, key="ent_types", filename=f"市场主体类型构成_{date_text}", selectable=True,
                        labels=pick("entity_type", "count", "share_pct", count="数量（户）"))
 with right:
     sectors = ui.run(entities.sector_mix, as_of)
-    fig = charts.bar(sectors, "sector", "count", title=f"各产业市场主体数量（截至{date_text}）", foot=foot,
+    fig = charts.bar(sectors, "sector", "count", title=f"各产业市场主体数量（截至{date_text}）",
+                     foot=charts.footnote(ENTITIES.source, date_text, note="点击柱形筛选下方名录"),
                      y_title="市场主体（户）", category_order=list(sectors["sector"]))
     st_sector = ui.chart(fig, sectors, key="ent_sectors", filename=f"各产业市场主体_{date_text}",
                          selectable=True,
@@ -77,7 +83,7 @@ clicked_sector = ui.selected_values(st_sector, "x")
 f1, f2, f3 = st.columns([3, 1, 1])
 text = f1.text_input("名称或统一社会信用代码", key="ent_query", placeholder="输入名称或代码的一部分")
 type_options = ("全部类型",) + tuple(ENTITY_TYPES)
-ui.sync_selection(st_type, "label", "ent_type", type_options)
+ui.sync_selection(st_type, "y", "ent_type", type_options)
 chosen_type = f2.selectbox("主体类型", type_options, key="ent_type")
 alive_only = f3.toggle("仅在册", value=True, key="ent_alive")
 table_sector = clicked_sector[0] if clicked_sector else sector

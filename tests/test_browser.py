@@ -155,3 +155,39 @@ def test_every_page_renders_in_chromium(server):
             _full_page_screenshot(page, ARTIFACTS / f"page_{name}.png")
         browser.close()
     assert not failures, failures
+
+
+def test_clicking_the_entity_charts_filters_the_registry_table(server):
+    """The type chart was a ring: Streamlit reports no selection for pie slices, so a click did nothing.
+    Now bars: clicking 个体工商户 sets the 主体类型 filter; clicking the 食品保健品 bar of the sector
+    chart narrows the table to that sector (the caption names it)."""
+    from playwright.sync_api import sync_playwright
+    url, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
+        _wait_idle(page)
+        page.locator('[data-testid="stSidebarNav"] a', has_text="市场主体").first.click()
+        page.get_by_text("市场主体查询").wait_for(timeout=PAGE_TIMEOUT_MS)
+        _wait_idle(page)
+        types = page.locator('[data-testid="stPlotlyChart"]', has_text="市场主体类型构成").first
+        for _ in range(3):          # plotly may bind its click handler a moment after drawing
+            types.locator("g.point path").nth(1).click(force=True)     # bars top-down: 企业 个体工商户 农民专业合作社
+            page.wait_for_timeout(1500)
+            _wait_idle(page)
+            if _select_values(page)["主体类型"] == "个体工商户":
+                break
+        assert _select_values(page)["主体类型"] == "个体工商户"
+        sectors = page.locator('[data-testid="stPlotlyChart"]', has_text="各产业市场主体数量").first
+        caption = page.get_by_text("最多显示500条").first
+        for _ in range(3):
+            sectors.locator("g.point path").nth(2).click(force=True)   # 医疗器械 医药 食品保健品 ...
+            page.wait_for_timeout(1500)
+            _wait_idle(page)
+            if "产业：食品保健品" in caption.inner_text():
+                break
+        assert caption.inner_text() == "最多显示500条，按成立日期从新到旧；产业：食品保健品"
+        assert page.locator('[data-testid="stException"]').count() == 0
+        browser.close()
