@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 MISSING = "—"
 WAN_PER_YI = 10000.0  # 1 亿元 = 10000 万元
+MAX_CUT_SHARE = 0.15  # "X余万元" may leave out at most 15% of the amount, else one more digit is written
 
 
 def _missing(x) -> bool:
@@ -69,8 +70,11 @@ def wan_to_text(wan_value: float | None) -> str:
     """An amount in 万元 as the park writes it in prose.
 
     - from 1 亿 (10000 万元): 亿元 with one decimal: 235000 -> '23.5亿元';
-    - 100 to 9999 万元: the leading digit's magnitude, with 余 when something is cut:
-      9234.5 -> '9000余万元', 8000 -> '8000万元', 512 -> '500余万元';
+    - 100 to 9999 万元: cut down to the leading digit, with 余 when something is cut, as long as
+      the figure written keeps at least 85% of the amount (MAX_CUT_SHARE); otherwise to the
+      leading two digits, so amounts side by side do not read alike: 9234.5 -> '9000余万元',
+      8000 -> '8000万元', 512 -> '500余万元', 2234.5 -> '2000余万元', but 2891 -> '2800余万元'
+      (not '2000余万元', 31% cut), 1999 -> '1900余万元';
     - 1 to 100 万元: one decimal: 56.34 -> '56.3万元'; below 1 万元 two: 0.04 -> '0.04万元';
     - negative amounts keep their sign on the magnitude: -8000 -> '-8000万元' (no sign when the
       text is zero: -0.001 -> '0万元').
@@ -86,6 +90,9 @@ def wan_to_text(wan_value: float | None) -> str:
     if v >= 100:
         step = 10 ** int(math.floor(math.log10(v)))
         base = math.floor(v / step) * step
+        if (v - base) / v > MAX_CUT_SHARE:
+            step //= 10
+            base = math.floor(v / step) * step
         suffix = "余" if v - base > 1e-9 else ""
         return f"{int(base)}{suffix}万元"
     return wan(v, 1 if v >= 1 else 2)

@@ -22,7 +22,13 @@ from analytics import fmt
     (-0.001, "0万元"),        # rounds to zero: no minus sign
     (234500, "23.5亿元"),     # 23.45 亿 rounded half up (四舍五入); the float 23.45 is 23.4499...
     (9236, "9000余万元"),     # the park's published 助企帮销 figure
-    (9999, "9000余万元"),
+    (9999, "9000余万元"),      # 999 cut = 10 % of the amount: one digit is enough
+    (2234.5, "2000余万元"),    # 234.5 cut = 10.5 %
+    (2891, "2800余万元"),      # 2000余 would leave out 891 = 31 %: two digits (channel shares side by side)
+    (2632, "2600余万元"),      # 632 / 2632 = 24 %
+    (1999, "1900余万元"),      # not 1000余万元 (half the amount)
+    (189, "180余万元"),        # 89 / 189 = 47 %
+    (150, "150万元"),          # nothing cut at two digits -> no 余
     (12345, "1.2亿元"),
     (14999, "1.5亿元"),       # 1.4999 -> 1.5
     (float("inf"), "—"),
