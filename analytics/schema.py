@@ -47,6 +47,10 @@ STATUS_SYNONYMS = {
     "注销": "注销", "已注销": "注销", "吊销": "吊销", "已吊销": "吊销",
     "吊销,未注销": "吊销", "吊销，未注销": "吊销", "吊销未注销": "吊销",
     "撤销": "撤销", "已撤销": "撤销", "迁出": "迁出", "已迁出": "迁出",
+    # revoked and then deregistered: deregistered
+    "吊销,已注销": "注销", "吊销，已注销": "注销", "吊销已注销": "注销",
+    # other states of the national registry that are still registered (not closed): alive
+    "迁入": "存续", "停业": "存续", "歇业": "存续", "清算": "存续", "清算中": "存续",
 }
 STAGE_SYNONYMS = {
     "洽谈": "洽谈", "洽谈中": "洽谈", "在谈": "洽谈", "对接中": "洽谈", "意向": "洽谈",

@@ -206,3 +206,30 @@ def test_signature_line_spread_over_cells_is_not_data(tmp_path):
     assert s.rows_read == 3 and list(s.frame["_row"]) == [2, 3, 4]
     assert msg.NOTE_FOOTER.format(row=6) in s.notes
     assert s.problems == []
+
+
+def test_second_table_below_the_first_names_its_channel(tmp_path):
+    header = ["销售日期", "供货企业", "产品", "帮销金额（元）"]
+    rows = [["助企帮销台账（特产展销馆）"], header,
+            ["2024-12-09", "甲公司", "枸杞", "12,345.6"], ["2024-12-10", "乙公司", "牦牛肉", 50000],
+            ["小计", None, None, 62345.6], [],
+            [None, "大通店"], header, ["2025-05-10", "甲公司", "枸杞", 8000]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"特产展销馆": rows}))
+    f = s.frame
+    assert list(f["_row"]) == [3, 4, 9]
+    # 元 -> 万元: 12345.6 / 10000 = 1.23456; 50000 -> 5; 8000 -> 0.8
+    assert list(f["amount"]) == [1.23456, 5.0, 0.8]
+    assert list(f["channel"]) == ["特产展销馆", "特产展销馆", "大通店"]
+    assert msg.NOTE_REPEATED_HEADER.format(rows="8") in s.notes
+    assert msg.NOTE_SUB_TABLE_TITLE.format(row=7, title="大通店") in s.notes
+    assert msg.NOTE_CHANNEL_FROM_TITLE.format(row=9, title="大通店") in s.notes
+    assert s.problems == []
+
+
+def test_a_different_table_below_is_not_read_with_the_first_tables_columns(tmp_path):
+    rows = [["日期", "企业名称", "销售额（万元）"], ["2025-05-10", "甲", 1], [],
+            ["企业名称", "产品名称", "日期", "销售额（万元）"], ["乙", "枸杞", "2025-05-11", 2]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"展会": rows}))
+    assert list(s.frame["_row"]) == [2]
+    assert [(p.level, p.row, p.message) for p in s.problems] == [
+        ("error", 4, msg.FOREIGN_HEADER.format(header_row=1))]

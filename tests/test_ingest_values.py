@@ -144,7 +144,7 @@ def test_entity_types_and_statuses(tmp_path):
             _entity(uscc(2), "2020-01-01", 主体类型="某某公司分公司", 登记状态="在营"),
             _entity(uscc(3, "92"), "2020-01-01", 主体类型="", 登记状态="注销", 注销日期="2024-01-02"),
             _entity(uscc(4, "93"), "2020-01-01", 主体类型="农民专业合作社", 登记状态="吊销"),
-            _entity(uscc(5), "2020-01-01", 主体类型="外星人", 登记状态="歇业")]
+            _entity(uscc(5), "2020-01-01", 主体类型="外星人", 登记状态="待核实")]
     s = _sheet(tmp_path, rows)
     f = s.frame
     assert list(f["entity_type"]) == ["企业", "企业", "个体工商户", "农民专业合作社", "企业"]
@@ -153,8 +153,18 @@ def test_entity_types_and_statuses(tmp_path):
     assert list(f["status_raw"])[1] == "在营"
     assert _problems(s) == [
         (WARNING, 5, "登记状态", "吊销", msg.CLOSED_WITHOUT_DATE.format(status="吊销")),
-        (ERROR, 6, "登记状态", "歇业", msg.ENUM_UNKNOWN.format(label="登记状态", allowed="存续、注销、吊销、撤销、迁出")),
+        (ERROR, 6, "登记状态", "待核实", msg.ENUM_UNKNOWN.format(label="登记状态", allowed="存续、注销、吊销、撤销、迁出")),
     ]
+
+
+def test_other_registry_states(tmp_path):
+    # 歇业/停业/清算/迁入 are still registered (alive); 吊销，已注销 ends deregistered
+    states = ["歇业", "停业", "清算", "迁入", "吊销，已注销", "吊销，未注销", "在营（开业）"]
+    rows = [REG_HEADER] + [_entity(uscc(i), "2020-01-01", 登记状态=t, 注销日期="2024-01-02" if "吊销" in t else None)
+                           for i, t in enumerate(states, 1)]
+    s = _sheet(tmp_path, rows)
+    assert list(s.frame["status"]) == ["存续", "存续", "存续", "存续", "注销", "吊销", "存续"]
+    assert s.problems == []
 
 
 def test_entity_type_unknown_without_code_hint(tmp_path):

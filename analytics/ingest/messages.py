@@ -41,12 +41,17 @@ NOTE_HEADER_PERIOD = "报告期取自列名「{header}」：{period}"
 NOTE_DUPLICATE_COLUMN = "列「{header}」与列「{other}」都表示「{label}」，只读取了「{other}」"
 NOTE_MERGED_DATA = "第{first}-{last}行的「{header}」是合并单元格，已把合并的值填入其中每一行"
 NOTE_MERGED_DATA_MORE = "另有 {n} 处合并单元格同样按合并的值填入每一行"
+NOTE_REPEATED_HEADER = "第{rows}行重复了表头（同一工作表中的下一个表格），不作为数据"
+NOTE_SUB_TABLE_TITLE = "第{row}行「{title}」是下一个表格的标题，不作为数据"
+NOTE_CHANNEL_FROM_TITLE = "第{row}行起的帮销渠道取该表格的标题「{title}」"
 NOTE_EXTRA_PERIOD_COLUMN = "列「{header}」也是报告期数值列，只读取了「{other}」"
 
 # --------------------------------------------------------------------------- sheet-level problems
 COLUMN_MISSING = "缺少必需的列「{label}」（可用的列名：{synonyms}）；请添加该列，或在上传页指定哪一列是「{label}」"
 PERIOD_MISSING = "缺少报告期：没有「报告期」列，工作表名和标题中也找不到报告期（如“2025年1-5月”）；请添加报告期列或在工作表名/标题中写明"
 MONEY_NO_UNIT = "金额列没有注明单位，已按万元读取；如果不是万元，请在表头写明单位，如“{label}（元）”"
+FOREIGN_HEADER = ("这一行是另一个表格的表头（列与第{header_row}行的表头不同），从这一行起的内容未读取；"
+                  "请把这个表格移到单独的工作表，或改成与上面相同的列后重新上传")
 FORMULA_NO_VALUE = "单元格 {cell} 是公式，但文件中没有保存计算结果，读到的是空值；请在 Excel 中打开、重新计算并保存后再上传"
 
 # --------------------------------------------------------------------------- row-level problems

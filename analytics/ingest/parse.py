@@ -311,6 +311,8 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
     sql.param("today", ctx.today)
 
     cols: dict[str, pa.Array] = {"_row": data.column("_row").combine_chunks()}
+    if "_title" in data.column_names:  # the title of the table each row sits in (a second table on the sheet)
+        cols["_title"] = data.column("_title").combine_chunks()
     for fname, h in mapping.fields.items():
         f = ds.field(fname)
         text = _normalise_text(data.column(f"c{h.col}"), f.kind)
@@ -417,7 +419,8 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
         y, m = ctx.default_period
         out["period"] = sql.param("default_period", dt.date(y, m, 1))
     if ds.name == "sales" and "channel" not in present:
-        out["channel"] = sql.param("default_channel", ctx.sheet)
+        channel = sql.param("default_channel", ctx.sheet)
+        out["channel"] = f"COALESCE(_title, {channel})" if "_title" in cols else channel
     if ds.name == "projects" and "name" in present:
         pid = "f_project_id" if "project_id" in present else "NULL"
         out["project_key"] = f"COALESCE({pid}, f_name)"

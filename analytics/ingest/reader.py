@@ -22,6 +22,7 @@ from analytics.ingest.headers import (HEADER_SCAN_ROWS, HeaderLayout, Mapping, f
 from analytics.ingest.model import ERROR, WARNING, Problem, SheetResult, WorkbookResult
 from analytics.ingest.parse import MAX_PROBLEMS_PER_CHECK, ParsedSheet, SheetContext, build_sheet, select_rows
 from analytics.ingest.source import FileRefused, RawSheet, SheetInfo, Workbook, column_letter
+from analytics.ingest.subtables import SubTables, find_sub_tables
 from analytics.schema import DATASETS, Dataset, dataset as get_dataset
 
 PROSE_SHEET_NAME_RE = re.compile(r"说明|填表|填报|备注|注意|目录|readme|封面", re.I)
@@ -125,8 +126,11 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
     ctx = _context(wb, info, layout, chosen, today, sr)
     serial_cols = {h.col for h in layout.headers if h.serial}
     table, filled = fill_merged_data_cells(raw.table, raw.merges, raw.first_row, raw.first_col, layout.data_start)
+    subs = find_sub_tables(table, layout, head)
     data, blank, footer, close_at = select_rows(table, layout.data_start, raw.first_row, serial_cols)
     del table
+    if subs.dropped or subs.foreign is not None:
+        data = _apply_sub_tables(data, subs, raw.first_row, layout, chosen, info.name, wb.file_name, sr)
     if filled:  # a note for each merge over data rows of a column the dataset reads
         read_cols = {h.col: h.text for h in chosen.fields.values()}
         kept = set(data.column("_row").to_pylist())
@@ -278,6 +282,33 @@ def _formula_problems(file: str, sheet: str, cells, chosen: Mapping, first_col: 
 
 
 MAX_MERGE_NOTES = 5
+
+
+def _apply_sub_tables(data: pa.Table, subs: SubTables, first_row: int, layout: HeaderLayout, chosen: Mapping,
+                      sheet: str, file: str, sr: SheetResult) -> pa.Table:
+    """Data rows without repeated headers and their titles (nor anything from a foreign header on),
+    with a `_title` column naming each later table's rows when a sales sheet has no channel column."""
+    import numpy as np
+    excel = lambda r: first_row + r  # noqa: E731  table row -> Excel row
+    drop = sorted(excel(r) for r in subs.dropped)
+    keep = pc.invert(pc.is_in(data.column("_row"), value_set=pa.array(drop, pa.int64())))
+    if subs.foreign is not None:
+        keep = pc.and_(keep, pc.less(data.column("_row"), excel(subs.foreign)))
+        sr.problems.append(Problem(ERROR, file, sheet, excel(subs.foreign), None, None, msg.FOREIGN_HEADER.format(
+            header_row=excel(layout.rows[-1]))))
+    if subs.repeated:
+        sr.notes.append(msg.NOTE_REPEATED_HEADER.format(rows="、".join(str(excel(r)) for r in subs.repeated)))
+    for r, title in sorted(subs.titles.items()):
+        sr.notes.append(msg.NOTE_SUB_TABLE_TITLE.format(row=excel(r), title=title))
+    data = data.filter(keep)
+    if chosen.dataset.name == "sales" and "channel" not in chosen.fields and subs.segments:
+        starts = np.array([excel(r) for r, _ in subs.segments])
+        titles = [None] + [t for _, t in subs.segments]
+        which = np.searchsorted(starts, data.column("_row").to_numpy(), side="right")
+        data = data.append_column("_title", pa.array([titles[k] for k in which], pa.string()))
+        for r, t in subs.segments:
+            sr.notes.append(msg.NOTE_CHANNEL_FROM_TITLE.format(row=excel(r) + 1, title=t))
+    return data
 
 
 def fill_merged_data_cells(table: pa.Table, merges, first_row: int, first_col: int,
