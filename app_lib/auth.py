@@ -9,6 +9,7 @@ The password is never stored, logged or shown; failed attempts slow further atte
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -31,7 +32,10 @@ def _secret(name: str, default=None):
 def oidc_configured() -> bool:
     """True when the secrets hold an [auth] section for st.login."""
     section = _secret("auth")
-    return bool(section) and bool(section.get("client_id") or any(isinstance(v, dict) for v in section.values()))
+    if not isinstance(section, Mapping) or not section:
+        return False
+    # one provider ([auth] with client_id) or several ([auth.<name>] sub-sections)
+    return bool(section.get("client_id")) or any(isinstance(v, Mapping) for v in section.values())
 
 
 def password_hash() -> str | None:

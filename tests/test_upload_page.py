@@ -189,3 +189,18 @@ def test_a_column_mapped_by_hand_is_remembered_for_the_same_layout(db):
     mapping = next(d.value for d in again.dataframe if "识别为" in d.value.columns)
     assert ["帮销单位", "企业名称"] in mapping[["文件中的列", "识别为"]].values.tolist()
     assert not [s for s in again.selectbox if s.key and s.key.startswith("manual_")]
+
+
+def test_with_an_identity_provider_viewers_get_the_single_sign_on_button(db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
+                          "client_id": "park", "client_secret": "y",
+                          "server_metadata_url": "https://sso.example/.well-known/openid-configuration"}
+    at.secrets["analysts"] = ["analyst@example.gov.cn"]
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert at.button(key="oidc_login").label == "登录"
+    assert "login_password" not in [t.key for t in at.text_input]
+    assert not at.get("file_uploader")
