@@ -88,6 +88,17 @@ def sector() -> str | None:
     return None if value in (None, ALL_SECTORS) else value
 
 
+def ledger_is_newer(dataset: str, day: dt.date) -> bool:
+    """True when `dataset` holds dates later than `day` (metrics.quality.latest_periods): a chart of the
+    ledger's current state (project stages) then shows things the as-of date cannot know about."""
+    from analytics.metrics import quality
+    latest = run(quality.latest_periods)
+    row = latest[latest["dataset"] == dataset]
+    if row.empty or pd.isna(row["latest"].iloc[0]):
+        return False
+    return pd.Timestamp(row["latest"].iloc[0]).date() > day
+
+
 def sector_text() -> str:
     """'（医疗器械）' when a sector is selected, '' otherwise: appended to chart titles."""
     s = sector()

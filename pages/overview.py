@@ -106,7 +106,12 @@ with c1:
 with c2:
     stages = h.get("projects_by_stage") or {}
     frame = pd.DataFrame({"stage": [s for s in STAGES if s in stages], "count": [stages[s] for s in STAGES if s in stages]})
-    fig = charts.bar(frame, "stage", "count", title=f"在库招商项目阶段分布（截至{date_text}）",
-                     foot=charts.footnote(PROJECTS.source, date_text), y_title="项目数（个）", height=340)
+    # stages are the ledger's current state: before the ledger's latest signing they cannot be dated back
+    current = ui.ledger_is_newer("projects", as_of)
+    fig = charts.bar(frame, "stage", "count",
+                     title="在库招商项目阶段分布（台账当前状态）" if current else f"在库招商项目阶段分布（截至{date_text}）",
+                     foot=charts.footnote(PROJECTS.source, None if current else date_text,
+                                          note="阶段为台账当前状态，不随数据日期回溯" if current else None),
+                     y_title="项目数（个）", height=340)
     ui.chart(fig, frame, key="ov_stages", filename=f"项目阶段分布_{date_text}", empty_message="暂无招商项目数据。",
              labels={"stage": "项目阶段", "count": "项目数（个）"})

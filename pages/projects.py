@@ -13,6 +13,11 @@ scope = sector or "全园区"
 date_text = fmt.date_cn(as_of)
 year_text = f"{as_of.year}年1月1日至{as_of.month}月{as_of.day}日"
 foot = charts.footnote(PROJECTS.source, date_text)
+# stages are the ledger's current state: before the ledger's latest signing they cannot be dated back
+current_state = ui.ledger_is_newer("projects", as_of)
+state_text = "台账当前状态" if current_state else f"截至{date_text}"
+state_foot = charts.footnote(PROJECTS.source, None if current_state else date_text,
+                             note="阶段为台账当前状态，不随数据日期回溯" if current_state else None)
 
 ui.require(ui.run(projects.count_all) > 0, "暂无招商项目数据：请先导入招商引资项目台账。")
 n_signed, inv_signed, signed_by_sector = ui.run(projects.signed_summary, as_of, sector)
@@ -29,7 +34,8 @@ with c[1]:
 with c[2]:
     ui.metric("其中医疗器械项目", fmt.count(signed_by_sector.get("医疗器械", 0), "个"))
 with c[3]:
-    ui.metric("在库项目", fmt.count(int(stages["count"].sum()), "个"),
+    ui.metric("在库项目（台账当前）" if current_state else "在库项目",
+              fmt.count(int(stages["count"].sum()), "个"),
               f"在建{int(stages.loc[stages['stage'] == '开工', 'count'].sum())}个", delta_color="off",
               delta_arrow="off")
 with c[4]:
@@ -40,14 +46,14 @@ with c[4]:
 c1, c2, c3 = st.columns(3)
 with c1:
     fun = ui.run(projects.funnel, sector)
-    fig = charts.funnel(fun, "stage", "reached", title=f"{scope}项目推进漏斗（截至{date_text}）", foot=foot)
+    fig = charts.funnel(fun, "stage", "reached", title=f"{scope}项目推进漏斗（{state_text}）", foot=state_foot)
     ui.chart(fig, fun, key="prj_funnel", filename=f"项目推进漏斗_{date_text}",
              labels=pick("stage", "reached", "conversion_pct", "median_days_from_previous",
                          stage="阶段", reached="达到该阶段项目（个）", conversion_pct="转化率（%）",
                          median_days_from_previous="距上一阶段天数中位数（天）"))
 with c2:
-    fig = charts.bar(stages, "stage", "count", title=f"{scope}项目阶段分布（截至{date_text}）",
-                     foot=charts.footnote(PROJECTS.source, date_text, note="点击条形筛选下表"),
+    fig = charts.bar(stages, "stage", "count", title=f"{scope}项目阶段分布（{state_text}）",
+                     foot=f"{state_foot} · 点击条形筛选下表",
                      y_title="项目数（个）", category_order=list(STAGES))
     st_stage = ui.chart(fig, stages, key="prj_stages", filename=f"项目阶段分布_{date_text}", selectable=True,
                         labels=pick("stage", "count", "investment_wan", stage="阶段", count="项目数（个）",

@@ -235,3 +235,22 @@ def test_tables_show_a_dash_not_none_for_missing_values(store_copy, monkeypatch)
     assert table.proto.placeholder == "—"
     at = _open(db, monkeypatch, "pages/projects.py")
     assert at.dataframe and all(d.proto.placeholder == "—" for d in at.dataframe)
+
+
+def test_project_stages_before_the_ledgers_latest_signing_say_they_are_the_current_state(store_copy, monkeypatch):
+    # the stage counts are the ledger's state now (75 projects, some signed in 2025): at 2024-12-31 a title
+    # "截至2024年12月31日" claimed them for a date they cannot describe
+    db, _ = store_copy
+    at = _open(db, monkeypatch, "pages/projects.py", as_of=dt.date(2024, 12, 31))
+    titles = [s["layout"]["title"]["text"] for s in _chart_specs(at)]
+    assert "全园区项目阶段分布（台账当前状态）" in titles
+    assert "全园区项目推进漏斗（台账当前状态）" in titles
+    assert "在库项目（台账当前）" in _metrics(at)
+    at = _open(db, monkeypatch, as_of=dt.date(2024, 12, 31))
+    spec = next(s for s in _chart_specs(at) if "阶段分布" in s["layout"]["title"]["text"])
+    assert spec["layout"]["title"]["text"] == "在库招商项目阶段分布（台账当前状态）"
+    assert spec["layout"]["annotations"][-1]["text"] == "数据来源：招商部门项目台账 · 阶段为台账当前状态，不随数据日期回溯"
+    # after the latest signing (2025-06-06 in the sample) the stages are dated as usual
+    at = _open(db, monkeypatch, "pages/projects.py", as_of=PUBLISHED_AS_OF)
+    assert "全园区项目阶段分布（截至2025年6月15日）" in [s["layout"]["title"]["text"] for s in _chart_specs(at)]
+    assert "在库项目" in _metrics(at)
