@@ -351,3 +351,17 @@ def test_merged_data_cells_fill_every_row_they_span(tmp_path):
     assert s.notes[0] == msg.NOTE_MERGED_DATA.format(first=2, last=4, header="责任领导")
     # the =SUM() of the 合计 row has no cached value, but that row is not data: no warning
     assert s.problems == []
+
+
+def test_marked_and_wrapped_headers_and_money_in_words(tmp_path):
+    rows = [["*统一社会\n信用代码", "企业名称※", "成立\n日期", "注册资本(万元人民币)"],
+            [uscc(1), "甲", "2020-01-01", "500万元人民币"],   # 500 万元
+            [uscc(2), "乙", "2020-01-01", "100万美元"],       # foreign currency: left empty, warned
+            [uscc(3), "丙", "2020-01-01", "50万人民币"],      # 50 万元
+            [uscc(4), "丁", "2020-01-01", "RMB 1,000"]]     # header unit 万元: 1000 万元
+    s = _sheet(tmp_path, rows)
+    assert s.columns == {"*统一社会信用代码": "uscc", "企业名称※": "name", "成立日期": "established_on",
+                         "注册资本(万元人民币)": "registered_capital"}
+    cap = s.frame["registered_capital"].tolist()
+    assert cap[0] == 500.0 and cap[1] != cap[1] and cap[2:] == [50.0, 1000.0]
+    assert _problems(s) == [(WARNING, 3, "注册资本(万元人民币)", "100万美元", msg.MONEY_FOREIGN.format(currency="美元"))]

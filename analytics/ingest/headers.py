@@ -16,7 +16,11 @@ from analytics.schema import DATASETS, SERIAL_HEADERS, SUB_HEADERS, Dataset
 HEADER_SCAN_ROWS = 50
 MONEY_UNITS = ("元", "千元", "万元", "亿元")
 _UNIT_WORDS = "千元|万元|亿元|元|%|个|户|家|人|亩|平方米|吨|万吨|千瓦时|万千瓦时"
-_UNIT_IN_HEADER_RE = re.compile(rf"[(\[【]\s*(?:(?:金额)?单位[:]?)?\s*({_UNIT_WORDS})\s*[)\]】]")
+_UNIT_IN_HEADER_RE = re.compile(
+    rf"[(\[【]\s*(?:(?:金额)?单位[:]?)?\s*(?:人民币)?\s*({_UNIT_WORDS}|万|亿)\s*(?:人民币)?\s*[)\]】]")
+_SHORT_UNITS = {"万": "万元", "亿": "亿元"}  # "(万人民币)" -> 万元
+# marks of a required column in templates: "*项目名称", "项目名称※"; a trailing colon
+_HEADER_MARKS_RE = re.compile(r"^[*※★☆]+|[*※★☆:]+$")
 _TRAILING_BRACKET_RE = re.compile(r"[(\[【][^)\]】]*[)\]】]$")
 _SHEET_UNIT_RE = re.compile(r"单位\s*[:]\s*(千元|万元|亿元|元)")
 _SPACES_RE = re.compile(r"\s+")
@@ -41,12 +45,12 @@ def header_key(text) -> tuple[str, str | None]:
     '注册资本（万元）' -> ('注册资本', '万元'); '同比增长(%)' -> ('同比增长', '%');
     '工业增加值 本年累计' -> ('工业增加值本年累计', None).
     """
-    t = _SPACES_RE.sub("", nfkc(text))
+    t = _HEADER_MARKS_RE.sub("", _SPACES_RE.sub("", nfkc(text)))
     unit = None
     m = _UNIT_IN_HEADER_RE.search(t)
     if m:
-        unit = m.group(1)
-        t = (t[:m.start()] + t[m.end():]).strip()
+        unit = _SHORT_UNITS.get(m.group(1), m.group(1))
+        t = _HEADER_MARKS_RE.sub("", (t[:m.start()] + t[m.end():]).strip())
     return t, unit
 
 
@@ -152,7 +156,11 @@ def _cell(rows: list[list], r: int, c: int) -> str:
     if r >= len(rows) or c >= len(rows[r]):
         return ""
     v = rows[r][c]
-    return "" if v is None else str(v).strip()
+    # a header wrapped inside its cell ("统一社会\n信用代码") reads as one line
+    return "" if v is None else _LINE_BREAK_RE.sub("", str(v).strip())
+
+
+_LINE_BREAK_RE = re.compile(r"\s*[\r\n]+\s*")
 
 
 def _known(text: str) -> bool:

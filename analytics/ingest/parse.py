@@ -262,6 +262,8 @@ _PERIOD_NUM = r"^(\d{4})[-/.](\d{1,2})$"
 _PERIOD_COMPACT = r"^(\d{4})(\d{2})$"
 _PERIOD_YEAR = r"^(\d{4})年(?:全年|度)?$"
 _MONEY_UNIT = r"(千元|万元|亿元|元|千|万|亿)$"
+# a foreign currency in a money cell ("100万美元"): not converted, left empty with a warning
+_FOREIGN_CURRENCY = r"(美元|美金|港元|港币|欧元|日元|英镑|澳元|加元|新台币|卢布|韩元)"
 # a unit in a cell without 元 ("1.5亿", "8,000万") -> the unit it stands for
 CELL_UNIT_ALIASES = {"千": "千元", "万": "万元", "亿": "亿元"}
 
@@ -567,7 +569,8 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
     """Numbers with thousands separators; money with a unit in the cell or header, converted to 万元."""
     n = f.name
     sql.param("number", _NUMBER)
-    strip = "[,\\s¥%]" if f.kind == "pct" else "[,\\s¥]"
+    # thousands separators, spaces, the yuan sign and the word 人民币 ("500万元人民币") go
+    strip = "[,\\s¥%]" if f.kind == "pct" else "[,\\s¥]|人民币|RMB|CNY"
     fast, s, t = f"fast_{n}", f"s_{n}", f"t_{n}"
     # fast path: a plain number ("12.5"); the rest goes through the text rules below
     sql.add(0, f"CASE WHEN isfinite(TRY_CAST({v} AS DOUBLE)) THEN TRY_CAST({v} AS DOUBLE) END", fast)
@@ -579,8 +582,13 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
         header_unit = h.unit if h.unit in MONEY_UNIT_TO_WAN else None
         unit = header_unit or ctx.default_unit or f.unit or "万元"
         factor = sql.param(f"factor_{n}", MONEY_UNIT_TO_WAN[unit])
+        sql.param("foreign_currency", _FOREIGN_CURRENCY)
+        sql.add(2, f"NULLIF(regexp_extract({s}, $foreign_currency, 1), '')", f"cur_{n}")
         sql.add(2, f"NULLIF(regexp_extract({s}, $money_unit, 1), '')", f"u_{n}")
-        sql.add(2, f"regexp_replace({s}, $money_unit, '')", t)
+        sql.add(2, f"CASE WHEN NOT regexp_matches({s}, $foreign_currency) THEN regexp_replace({s}, $money_unit, '') END", t)
+        sql.add(3, f"(cur_{n} IS NOT NULL)", f"f_{n}__foreign")
+        sql.check(f"f_{n}__foreign", WARNING, n, h, lambda r, n=n: msg.MONEY_FOREIGN.format(currency=r[f"cur_{n}"]),
+                  aux=(f"cur_{n}",), value_col=v)
         cell_units = list(MONEY_UNIT_TO_WAN) + list(CELL_UNIT_ALIASES)
         cases = " ".join(f"WHEN '{u}' THEN {sql.param(f'unit_{i}', MONEY_UNIT_TO_WAN[CELL_UNIT_ALIASES.get(u, u)])}"
                          for i, u in enumerate(cell_units))
