@@ -136,8 +136,8 @@ def _entity_counts(con: duckdb.DuckDBPyConnection, d: date) -> dict:
                count(*) FILTER (WHERE alive AND t = '农民专业合作社'),
                count(*) FILTER (WHERE established_on > ? AND established_on <= ?),
                count(*) FILTER (WHERE closed_on > ? AND closed_on <= ?)
-        FROM (SELECT established_on, closed_on, {entities.TYPE_SQL} AS t,
-                     established_on <= ? AND (closed_on IS NULL OR closed_on > ?) AS alive FROM entities)""",
+        FROM (SELECT established_on, {entities.CLOSED_SQL} AS closed_on, {entities.TYPE_SQL} AS t,
+                     {entities.ALIVE_SQL} AS alive FROM entities)""",
                       [y, d, y, d, d, d]).fetchone()
     return {"total": int(row[0]), "企业": int(row[1]), "个体工商户": int(row[2]), "农民专业合作社": int(row[3]),
             "new_12m": int(row[4]), "closed_12m": int(row[5])}

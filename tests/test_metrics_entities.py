@@ -107,3 +107,29 @@ def test_search_entities(con):
     assert status["91F"] == "存续"  # closed only after D
     assert entities.search_entities(con, D, query="91a")["市场主体名称"].tolist() == ["甲医疗公司"]
     assert entities.search_entities(con, D, query="%").empty  # a literal %, not a wildcard
+
+
+def test_a_date_on_an_entity_whose_status_is_alive_is_not_a_closing_date():
+    # registry exports carry 核准日期 (latest approval, a closed_on synonym) for every entity:
+    # with status 存续 it does not close the entity; with 注销 (or no status) it does
+    c = store.connect(":memory:")
+    insert(c, "entities", [
+        {**ent("91P", "甲", date(2020, 1, 1), closed=date(2024, 3, 5)), "status": "存续"},   # alive
+        {**ent("91Q", "乙", date(2020, 1, 1), closed=date(2024, 3, 5)), "status": "注销"},   # closed 2024-03-05
+        {**ent("91R", "丙", date(2020, 1, 1), closed=date(2024, 3, 5), sector="医药")},       # no status: closed
+        {**ent("92S", "丁", date(2024, 7, 1), closed=date(2025, 1, 10), etype=None), "status": "存续"},  # alive, new
+    ])
+    # alive at D: P, S = 2; closed in (2024-06-15, D]: none (Q, R closed 2024-03-05; P, S are 存续)
+    assert entities.stock_at(c, D) == 2
+    assert entities.closed_12m(c, D) == 0
+    assert entities.closed_in_window(c, date(2024, 3, 1), date(2024, 3, 31)) == 2  # Q, R
+    assert entities.type_mix(c, D)["count"].tolist() == [1, 1, 0]
+    assert entities.stock_series(c, date(2025, 1, 1), D, "quarter")["stock"].tolist() == [2, 2]
+    found = entities.search_entities(c, D, query="", alive_only=False)
+    assert dict(zip(found["统一社会信用代码"], found["登记状态"])) == {"91P": "存续", "91Q": "注销", "91R": "注销",
+                                                                        "92S": "存续"}
+    from analytics import summary
+    from analytics.metrics import structure
+    h = summary.headline(c, D)
+    assert (h["entities_total"], h["entities_new_12m"], h["entities_closed_12m"]) == (2, 1, 0)
+    assert structure.sector_shares(c, D).set_index("sector").loc["医药", "entities"] == 0  # R closed

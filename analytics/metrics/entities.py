@@ -2,8 +2,11 @@
 
 Definitions (../shared/DATA.md §1):
 - An entity counts at date D (is "alive" at D) when established_on <= D and
-  (closed_on is empty or closed_on > D). The registry status is not consulted:
-  a closed entity without a closing date (a warning at import) still counts.
+  (closed_on is empty or closed_on > D). A closed entity without a closing date (a
+  warning at import) still counts. The closing date of an entity whose status is 存续
+  is not a closing date (CLOSED_SQL): registry exports carry 核准日期 (the latest
+  approval, a closed_on synonym) for every entity, and DATA.md says closed_on is empty
+  while alive; such an entity counts until its status changes.
 - New in a window (start, end]: start < established_on <= end; "new in the last
   twelve months" at D: D minus one year < established_on <= D.
 - Closed in a window (start, end]: start < closed_on <= end.
@@ -25,7 +28,9 @@ from analytics.schema import ENTITY_TYPES, SECTORS
 # SQL expression: the entity type with the credit-code fallback
 TYPE_SQL = ("coalesce(entity_type, CASE substr(uscc, 1, 2) WHEN '92' THEN '个体工商户' "
             "WHEN '93' THEN '农民专业合作社' ELSE '企业' END)")
-ALIVE_SQL = "(established_on <= ? AND (closed_on IS NULL OR closed_on > ?))"
+# SQL expression: the effective closing date (none while the registry status is 存续)
+CLOSED_SQL = "(CASE WHEN status = '存续' THEN NULL ELSE closed_on END)"
+ALIVE_SQL = f"(established_on <= ? AND ({CLOSED_SQL} IS NULL OR {CLOSED_SQL} > ?))"
 SECTOR_SQL = "(CAST(? AS VARCHAR) IS NULL OR sector = ?)"
 FREQS = ("month", "quarter", "year")
 
@@ -47,8 +52,9 @@ def new_in_window(con: duckdb.DuckDBPyConnection, start_exclusive: date, end_inc
 
 def closed_in_window(con: duckdb.DuckDBPyConnection, start_exclusive: date, end_inclusive: date,
                      sector: str | None = None) -> int:
-    """Entities whose closed_on falls in (start_exclusive, end_inclusive] (户)."""
-    return int(scalar(con, f"SELECT count(*) FROM entities WHERE closed_on > ? AND closed_on <= ? AND {SECTOR_SQL}",
+    """Entities whose closing date (CLOSED_SQL) falls in (start_exclusive, end_inclusive] (户)."""
+    return int(scalar(con, f"SELECT count(*) FROM entities WHERE {CLOSED_SQL} > ? AND {CLOSED_SQL} <= ? "
+                           f"AND {SECTOR_SQL}",
                       [as_date(start_exclusive), as_date(end_inclusive), sector, sector]))
 
 
@@ -110,7 +116,7 @@ def stock_series(con: duckdb.DuckDBPyConnection, start: date, end: date, freq: s
     grid = pd.DataFrame({"period_end": ends})
     # aggregate by day in SQL, bucket the (few thousand) days in pandas with searchsorted
     days = _query(con, f"""
-        WITH e AS (SELECT established_on AS est, closed_on AS clo FROM entities
+        WITH e AS (SELECT established_on AS est, {CLOSED_SQL} AS clo FROM entities
                    WHERE {SECTOR_SQL} AND established_on <= ?)
         SELECT 'est' AS kind, est AS d, count(*) AS n FROM e GROUP BY est
         UNION ALL SELECT 'gone', greatest(est, clo), count(*) FROM e WHERE clo <= ? GROUP BY 2
@@ -219,12 +225,13 @@ def search_entities(con: duckdb.DuckDBPyConnection, as_of: date, query: str = ""
     pattern = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     df = _query(con, f"""
         SELECT uscc, name, {TYPE_SQL} AS entity_type, established_on,
-               CASE WHEN closed_on IS NULL OR closed_on > ? THEN '存续' ELSE coalesce(status, '注销') END AS status,
-               CASE WHEN closed_on <= ? THEN closed_on END AS closed_on,
+               CASE WHEN {CLOSED_SQL} IS NULL OR {CLOSED_SQL} > ? THEN '存续' ELSE coalesce(status, '注销') END
+                   AS status,
+               CASE WHEN {CLOSED_SQL} <= ? THEN closed_on END AS closed_on,
                industry_code, industry_name, sector, registered_capital
         FROM entities
         WHERE established_on <= ?
-          AND (NOT ? OR closed_on IS NULL OR closed_on > ?)
+          AND (NOT ? OR {CLOSED_SQL} IS NULL OR {CLOSED_SQL} > ?)
           AND (name ILIKE ? ESCAPE '\\' OR uscc ILIKE ? ESCAPE '\\')
           AND {SECTOR_SQL} AND (CAST(? AS VARCHAR) IS NULL OR {TYPE_SQL} = ?)
         ORDER BY established_on DESC, uscc LIMIT ?""",

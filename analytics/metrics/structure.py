@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from analytics.metrics._common import as_date, one_year_before, query
+from analytics.metrics.entities import ALIVE_SQL
 from analytics.schema import SECTORS
 
 MEASURES = {"entities": "市场主体数", "capital_wan": "注册资本", "value_added_wan": "规上工业增加值",
@@ -40,9 +41,9 @@ def sector_shares(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     investment_wan (万元), investment_share_pct; plus attrs['value_added_period'] (date or None)."""
     d = as_date(as_of)
     period = industrial_period_at(con, d)
-    df = query(con, """
+    df = query(con, f"""
         WITH e AS (SELECT sector, count(*) AS entities, coalesce(sum(registered_capital), 0) AS capital_wan
-                   FROM entities WHERE established_on <= ? AND (closed_on IS NULL OR closed_on > ?) GROUP BY sector),
+                   FROM entities WHERE {ALIVE_SQL} GROUP BY sector),
         i AS (SELECT sector, sum(value_added_ytd) AS value_added_wan FROM industrial WHERE period = ? GROUP BY sector),
         p AS (SELECT sector, coalesce(sum(investment), 0) AS investment_wan FROM projects
               WHERE signed_on >= ? AND signed_on <= ? GROUP BY sector),
