@@ -141,6 +141,21 @@ def require(condition: bool, message: str) -> None:
         st.stop()
 
 
+def require_data(condition: bool, datasets: tuple[str, ...], subject: str, empty_store_message: str) -> None:
+    """Like require, but says WHY there is nothing to show: `empty_store_message` (what to import) when
+    none of `datasets` (schema dataset names) has a row; otherwise the data exist but not at the chosen
+    as-of date / sector, and the page says so instead of asking for an import that was already done."""
+    if condition:
+        return
+    from analytics import fmt
+    from analytics.metrics import quality
+    counts = run(quality.dataset_counts)
+    if int(counts.loc[counts["dataset"].isin(datasets), "rows"].sum()) == 0:
+        require(False, empty_store_message)
+    where = f"所选数据日期（{fmt.date_cn(as_of())}）" + (f"和产业（{sector()}）" if sector() else "")
+    require(False, f"{where}下暂无{subject}：库中已有数据，请调整侧栏的“数据日期”或“产业”。")
+
+
 def is_empty(frame) -> bool:
     return frame is None or (isinstance(frame, pd.DataFrame) and frame.empty)
 

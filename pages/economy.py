@@ -13,7 +13,8 @@ ui.header("经济运行", "规上工业增加值为累计口径，1、2月合并
 as_of, sector = ui.as_of(), ui.sector()
 
 head = ui.run(growth.headline_growth, as_of)
-ui.require(head.period is not None, "暂无规上工业数据：请先在“数据导入”页导入规上工业企业主要指标或主要经济指标。")
+ui.require_data(head.period is not None, ("industrial", "indicators"), "规上工业数据",
+                "暂无规上工业数据：请先在“数据导入”页导入规上工业企业主要指标或主要经济指标。")
 period = head.period
 period_text = fmt.period_label(period, with_year=True)
 data_date = fmt.month_label(period)

@@ -16,7 +16,7 @@ date_text = fmt.date_cn(as_of)
 foot = charts.footnote(ENTITIES.source, date_text)
 
 total = ui.run(entities.stock_at, as_of, sector)
-ui.require(total > 0, "暂无市场主体数据：请先导入市场主体名录。")
+ui.require_data(total > 0, ("entities",), "在册市场主体", "暂无市场主体数据：请先导入市场主体名录。")
 total_prev = ui.run(entities.stock_at, one_year_before(as_of), sector)
 new12 = ui.run(entities.new_12m, as_of, sector)
 closed12 = ui.run(entities.closed_12m, as_of, sector)

@@ -62,7 +62,9 @@ with c3:
     sec = ui.run(projects.by_sector, as_of)
     fig = charts.bar(sec, "sector", "count", title=f"{year_text}签约项目产业分布", foot=foot,
                      y_title="项目数（个）", category_order=list(sec["sector"]))
-    ui.chart(fig, sec, key="prj_sectors", filename=f"签约项目产业分布_{date_text}",
+    # six rows of 0 would draw an empty axis: no signing yet this year is an explicit empty state
+    ui.chart(fig, sec if int(sec["count"].sum()) else sec.iloc[0:0], key="prj_sectors",
+             filename=f"签约项目产业分布_{date_text}", empty_message=f"{year_text}尚无签约项目。",
              labels=pick("sector", "count", "investment_wan", "share_pct", count="项目数（个）",
                          investment_wan="计划总投资（万元）", share_pct="投资占比（%）"))
 
@@ -82,7 +84,8 @@ with c2:
                           title=f"{as_of.year}年逐月签约项目与累计计划投资（截至{date_text}）", foot=foot,
                           bar_name="当月签约", line_name="累计计划总投资", y_title="项目数（个）",
                           y2_title="累计计划总投资（亿元）")
-    ui.chart(fig, monthly, key="prj_monthly", filename=f"逐月签约项目_{date_text}",
+    ui.chart(fig, monthly if int(monthly["count"].sum()) else monthly.iloc[0:0], key="prj_monthly",
+             filename=f"逐月签约项目_{date_text}", empty_message=f"{year_text}尚无签约项目。",
              labels=pick("month", "count", "investment_wan", "cumulative_count", "cumulative_investment_wan",
                          count="签约项目（个）", investment_wan="计划总投资（万元）",
                          cumulative_count="累计签约（个）", cumulative_investment_wan="累计计划总投资（万元）"))

@@ -15,7 +15,7 @@ date_text = fmt.date_cn(as_of)
 foot = charts.footnote(SALES.source, date_text)
 
 total = ui.run(sales.total, as_of)
-ui.require(total > 0, "暂无助企帮销数据：请先导入助企帮销台账。")
+ui.require_data(total > 0, ("sales",), "助企帮销数据", "暂无助企帮销数据：请先导入助企帮销台账。")
 monthly = ui.run(sales.monthly, as_of)
 channels = ui.run(sales.by_dimension, as_of, "channel")
 this_year = ui.run(sales.total, as_of, as_of.replace(month=1, day=1))

@@ -254,3 +254,38 @@ def test_project_stages_before_the_ledgers_latest_signing_say_they_are_the_curre
     at = _open(db, monkeypatch, "pages/projects.py", as_of=PUBLISHED_AS_OF)
     assert "全园区项目阶段分布（截至2025年6月15日）" in [s["layout"]["title"]["text"] for s in _chart_specs(at)]
     assert "在库项目" in _metrics(at)
+
+
+@pytest.mark.parametrize("page, message", [
+    ("pages/economy.py", "所选数据日期（2023年1月1日）下暂无规上工业数据：库中已有数据，请调整侧栏的“数据日期”或“产业”。"),
+    ("pages/sales.py", "所选数据日期（2023年1月1日）下暂无助企帮销数据：库中已有数据，请调整侧栏的“数据日期”或“产业”。"),
+])
+def test_a_date_before_the_data_says_so_instead_of_asking_for_an_import(store_copy, monkeypatch, page, message):
+    # the sample's industrial data start in 2024 and its sales in 2024-07: at 2023-01-01 the pages asked
+    # the analyst to import workbooks that were already imported
+    db, _ = store_copy
+    at = _open(db, monkeypatch, page, as_of=dt.date(2023, 1, 1))
+    assert [i.value for i in at.info] == [message]
+
+
+@pytest.mark.parametrize("page, message", [
+    ("pages/economy.py", "暂无规上工业数据：请先在“数据导入”页导入规上工业企业主要指标或主要经济指标。"),
+    ("pages/sales.py", "暂无助企帮销数据：请先导入助企帮销台账。"),
+    ("pages/entities.py", "暂无市场主体数据：请先导入市场主体名录。"),
+])
+def test_an_empty_store_asks_for_the_import(tmp_path, monkeypatch, page, message):
+    db = tmp_path / "empty.duckdb"
+    store.connect(db).close()
+    at = _open(db, monkeypatch, page)
+    assert [i.value for i in at.info] == [message]
+
+
+def test_a_year_without_signings_shows_empty_states_not_empty_axes(store_copy, monkeypatch):
+    # 2023-01-01: no project signed yet; the sector and monthly charts drew bare axes (six bars of 0)
+    db, _ = store_copy
+    at = _open(db, monkeypatch, "pages/projects.py", as_of=dt.date(2023, 1, 1))
+    infos = [i.value for i in at.info]
+    assert "2023年1月1日至1月1日签约项目产业分布：2023年1月1日至1月1日尚无签约项目。" in infos
+    assert "2023年逐月签约项目与累计计划投资（截至2023年1月1日）：2023年1月1日至1月1日尚无签约项目。" in infos
+    titles = [s["layout"]["title"]["text"] for s in _chart_specs(at)]
+    assert not [t for t in titles if "签约项目产业分布" in t or "逐月签约项目" in t]
