@@ -72,3 +72,20 @@ def test_milestone_effects(con):
     assert fair["change_pct"] == pytest.approx(((400 / 23) / (200 / 14) - 1) * 100)
     # before the showroom opened only it is not yet a milestone
     assert sales.milestone_effects(con, date(2024, 12, 8)).empty
+
+
+def test_top_never_shows_two_rows_named_other():
+    # a channel really called 其他 (300) is among the top two by amount; with top=2 it joins the rest:
+    # 展销中心 500, 线上 200 shown; 其他 = 300 + 100 (大通店) = 400
+    c = store.connect(":memory:")
+    insert(c, "sales", [
+        {"sold_on": date(2025, 1, 5), "channel": "展销中心", "amount": 500.0},
+        {"sold_on": date(2025, 1, 6), "channel": "其他", "amount": 300.0},
+        {"sold_on": date(2025, 1, 7), "channel": "线上", "amount": 200.0},
+        {"sold_on": date(2025, 1, 8), "channel": "大通店", "amount": 100.0},
+    ])
+    top = sales.by_dimension(c, D, "channel", top=2)
+    assert top["channel"].tolist() == ["展销中心", "线上", "其他"]
+    assert top["amount_wan"].tolist() == [500.0, 200.0, 400.0]
+    assert top["rows"].tolist() == [1, 1, 2]
+    assert top["share_pct"].sum() == pytest.approx(100.0)

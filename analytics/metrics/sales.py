@@ -20,6 +20,7 @@ MILESTONES = (
 )
 DIMENSIONS = {"channel": "帮销渠道", "enterprise": "企业名称", "product": "产品名称", "event": "活动名称"}
 UNSPECIFIED = "未注明"
+OTHER = "其他"  # the row that sums the values after the top ones
 DAYS_PER_MONTH = 365.25 / 12  # a month-equivalent for daily rates
 
 
@@ -55,9 +56,9 @@ def by_dimension(con: duckdb.DuckDBPyConnection, as_of: date, dim: str = "channe
                  top: int | None = None, since: date | None = None) -> pd.DataFrame:
     """Sales up to as_of (from `since` when given) by channel, enterprise, product or event.
 
-    One row per value (blank -> '未注明'), largest first; with `top`, the rest are summed in one
-    last row '其他'. Columns: <dim> (the value), amount_wan (万元), share_pct (percent of the total),
-    rows (ledger rows)."""
+    One row per value (blank -> '未注明'), largest first; with `top`, the rest (and a value itself
+    named '其他') are summed in one last row '其他'. Columns: <dim> (the value), amount_wan (万元),
+    share_pct (percent of the total), rows (ledger rows)."""
     if dim not in DIMENSIONS:
         raise ValueError(f"未知维度 “{dim}”；可用：{'、'.join(DIMENSIONS)}")
     df = query(con, f"""SELECT coalesce(nullif(trim("{dim}"), ''), ?) AS "{dim}", sum(amount) AS amount_wan,
@@ -65,9 +66,11 @@ def by_dimension(con: duckdb.DuckDBPyConnection, as_of: date, dim: str = "channe
         FROM sales WHERE sold_on <= ? AND (CAST(? AS DATE) IS NULL OR sold_on >= ?)
         GROUP BY 1 ORDER BY amount_wan DESC, 1""", [UNSPECIFIED, as_date(as_of), since, since])
     if top is not None and len(df) > top:
-        rest = df.iloc[top:]
-        df = pd.concat([df.iloc[:top], pd.DataFrame({dim: ["其他"], "amount_wan": [rest["amount_wan"].sum()],
-                                                      "rows": [rest["rows"].sum()]})], ignore_index=True)
+        # a value that is itself called 其他 joins the rest (one 其他 row, never two)
+        named = df[df[dim] != OTHER]
+        rest = pd.concat([named.iloc[top:], df[df[dim] == OTHER]])
+        df = pd.concat([named.iloc[:top], pd.DataFrame({dim: [OTHER], "amount_wan": [rest["amount_wan"].sum()],
+                                                         "rows": [rest["rows"].sum()]})], ignore_index=True)
     total_wan = df["amount_wan"].sum()
     df["share_pct"] = df["amount_wan"] / total_wan * 100 if total_wan else 0.0
     df["rows"] = df["rows"].astype("int64")
