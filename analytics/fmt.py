@@ -6,8 +6,8 @@ changes of a rate in 个百分点; cumulative periods as "1-5月"; dates as
 "2025年6月15日". Every function returns "—" for a missing value (None/NaN).
 
 Rounding is 四舍五入 (half up, as the statistics office rounds) on the number's decimal form
-(12 significant digits, so float noise does not decide): 23.45 -> '23.5', 6.25 -> '6.3', -1.25 -> '-1.3'; a value that
-rounds to zero never shows a minus sign ('-0.0%' is written '0.0%').
+(12 significant digits, so float noise does not decide): 23.45 -> '23.5', 6.25 -> '6.3',
+-1.25 -> '-1.3'; a value that rounds to zero never shows a minus sign ('-0.0%' is '0.0%').
 """
 from __future__ import annotations
 
