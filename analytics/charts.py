@@ -261,11 +261,17 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
              digits: int = 0, height: int = HEIGHT_PX, markers: Sequence[tuple[str, str]] = ()) -> go.Figure:
     """Monthly bars (`bar_col`, left axis) with a running line (`line_col`, right axis).
 
+    `x` holds dates or 'YYYY-MM[-DD]' texts; each is drawn at the start of its month (one bar a month).
+
     `markers` are (date 'YYYY-MM-DD', label) pairs drawn as vertical lines (e.g. a showroom opening).
     """
     if frame.empty:
         return _empty(title, foot, height)
     data = frame.copy()
+    # one bar per calendar month, centred on its month's tick: month-end dates (a stock series) sat under
+    # the NEXT month's label, and a last partial period (as-of 2023-01-01 after 2022-12-31) made plotly
+    # size every bar by that one-day gap, so all bars shrank to hairlines
+    data[x] = pd.to_datetime(data[x].astype(str).str[:7], format="%Y-%m")
     fig = go.Figure()
     fig.add_trace(go.Bar(x=data[x], y=data[bar_col], name=bar_name, marker_color=PRIMARY,
                          hovertemplate=bar_name + "：%{y:,." + str(digits) + "f}<extra></extra>"))

@@ -1,4 +1,6 @@
 """analytics.charts: screenshot-ready figures (title, units, footnote inside, CJK font, fixed colours)."""
+import datetime as dt
+
 import pandas as pd
 
 from analytics import charts
@@ -120,3 +122,23 @@ def test_bar_line_right_axis_picks_its_own_round_ticks():
     fig = charts.bar_line(frame, "month", "new", "stock", title="t", foot="f", bar_name="当月新设",
                           line_name="总数", y_title="当月新设（户）", y2_title="总数（户）")
     assert fig.layout.yaxis2.tickmode == "auto"
+
+
+def test_bar_line_draws_one_bar_per_month_at_the_months_tick():
+    # a stock series ends each period on its last day, and the last (partial) period on the as-of date:
+    # 2022-12-31 then 2023-01-01 made plotly size every bar by a one-day gap (hairline bars), and month-end
+    # bars stood under the next month's label
+    frame = pd.DataFrame({"period_end": [dt.date(2022, 11, 30), dt.date(2022, 12, 31), dt.date(2023, 1, 1)],
+                          "new": [40, 42, 1], "stock": [4900, 4942, 4943]})
+    before = frame.copy()
+    fig = charts.bar_line(frame, "period_end", "new", "stock", title="t", foot="f", bar_name="当月新设",
+                          line_name="市场主体总数", y_title="当月新设（户）", y2_title="市场主体总数（户）")
+    pd.testing.assert_frame_equal(frame, before)
+    months = [pd.Timestamp("2022-11-01"), pd.Timestamp("2022-12-01"), pd.Timestamp("2023-01-01")]
+    assert list(pd.to_datetime(fig.data[0].x)) == months
+    assert list(pd.to_datetime(fig.data[1].x)) == months
+    # month texts (the sales and project pages) land on the same month starts
+    texts = charts.bar_line(pd.DataFrame({"m": ["2024-07-01", "2024-08"], "a": [1.0, 2.0], "c": [1.0, 3.0]}), "m",
+                            "a", "c", title="t", foot="f", bar_name="当月", line_name="累计", y_title="万元",
+                            y2_title="万元")
+    assert list(pd.to_datetime(texts.data[0].x)) == [pd.Timestamp("2024-07-01"), pd.Timestamp("2024-08-01")]
