@@ -166,6 +166,7 @@ def test_official_growth_recognises_the_office_s_row_names():
         {"indicator": "规模以上工业增加值", "unit": "万元", "period": date(2025, 4, 1), "growth_pct": 12.0},
         {"indicator": "1.规上工业增加值", "unit": "万元", "period": date(2025, 4, 1), "growth_pct": 9.5},
         {"indicator": "其中：医药制造业增加值", "unit": "万元", "period": date(2025, 4, 1), "growth_pct": 30.0},
+        {"indicator": "规上工业增加值（当月）", "unit": "万元", "period": date(2025, 4, 1), "growth_pct": 1.0},
         {"indicator": "规上工业总产值", "unit": "万元", "period": date(2025, 5, 1), "growth_pct": 9.8},
         # a value row without a rate: no official rate for 1-5月
         {"indicator": "规上工业增加值", "unit": "万元", "period": date(2025, 5, 1), "value_ytd": 100.0},
@@ -183,6 +184,7 @@ def test_indicator_core():
     assert growth.indicator_core("一、规模以上工业增加值增速（%）") == ("规模以上工业增加值", True)
     assert growth.indicator_core(" 规上工业增加值 (可比价) ") == ("规上工业增加值", False)
     assert growth.indicator_core("增速") == ("增速", False)  # a bare rate word is not stripped to nothing
+    assert growth.indicator_core("规上工业增加值（当月）") == ("规上工业增加值(当月)", False)  # not cumulative
 
 
 def test_headline_rounds_half_up_like_the_statistics_office():

@@ -107,19 +107,21 @@ def growth_series(con: duckdb.DuckDBPyConnection, year: int | None = None, basis
 # "（可比价）"), no trailing rate word ("增速", "增长", "同比增长", "增长率", "增幅").
 _ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.](?!\d))")
 _BRACKET_RE = re.compile(r"\([^()]*\)$")
+_MONTH_ONLY_RE = re.compile(r"当月|本月")  # "（当月）" is kept: a single month's figure is not cumulative
 _RATE_RE = re.compile(r"(?:同比增长率|同比增长|同比增速|增长率|增速|增幅|增长)$")
 
 
 def indicator_core(name) -> tuple[str, bool]:
     """(core name, says_rate) of an indicator name: '一、规模以上工业增加值增速（%）' ->
     ('规模以上工业增加值', True); '规上工业增加值' -> ('规上工业增加值', False). says_rate is True
-    when the name itself says the row is a rate (a rate word or a '%' unit in brackets)."""
+    when the name itself says the row is a rate (a rate word or a '%' unit in brackets). A bracket
+    saying 当月/本月 stays, so a single month's row never passes for the cumulative one."""
     t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(name or "")))
     t = _ENUM_RE.sub("", t)
     rate = False
     while True:
         m = _BRACKET_RE.search(t)
-        if m:
+        if m and not _MONTH_ONLY_RE.search(m.group(0)):
             rate = rate or "%" in m.group(0)
             t = t[:m.start()]
             continue
