@@ -3,7 +3,7 @@
 Money in 万元 below 1 亿, in 亿元 from 1 亿 (1 亿元 = 10000 万元); counts of
 entities in 户, enterprises in 家, projects in 个; growth rates as "9.9%";
 changes of a rate in 个百分点; cumulative periods as "1-5月"; dates as
-"2025年6月15日". Every function returns "—" for a missing value (None/NaN).
+"2025年6月15日". Every function returns "—" for a missing value (None, NaN, pandas NA/NaT).
 
 Rounding is 四舍五入 (half up, as the statistics office rounds) on the number's decimal form
 (12 significant digits, so float noise does not decide): 23.45 -> '23.5', 6.25 -> '6.3',
@@ -21,13 +21,13 @@ MAX_CUT_SHARE = 0.15  # "X余万元" may leave out at most 15% of the amount, el
 
 
 def _missing(x) -> bool:
-    """None, NaN or an infinity (a rate over a zero base): written '—'."""
+    """None, NaN, pandas NA/NaT or an infinity (a rate over a zero base): written '—'."""
     if x is None:
         return True
     try:
         return not math.isfinite(x)
     except TypeError:
-        return False
+        return type(x).__name__ in ("NAType", "NaTType")
 
 
 def round_half_up(x: float, digits: int = 1) -> Decimal:

@@ -91,3 +91,9 @@ def test_missing_dates_are_a_dash():
         assert f(pd.NaT) == "—"            # was 'nan年nan月nan日'
         assert f(float("nan")) == "—"
     assert fmt.date_cn(pd.Timestamp("2025-06-15")) == "2025年6月15日"
+
+
+def test_pandas_na_is_missing():
+    import pandas as pd
+    # an Int64 column (days, counts) holds pd.NA for unknown values
+    assert [fmt.pct(pd.NA), fmt.pp(pd.NA), fmt.count(pd.NA, "个"), fmt.wan_to_text(pd.NA)] == ["—"] * 4
