@@ -233,3 +233,22 @@ def test_a_different_table_below_is_not_read_with_the_first_tables_columns(tmp_p
     assert list(s.frame["_row"]) == [2]
     assert [(p.level, p.row, p.message) for p in s.problems] == [
         ("error", 4, msg.FOREIGN_HEADER.format(header_row=1))]
+
+
+def test_group_headings_and_group_subtotals_are_not_data(tmp_path):
+    # an industrial table grouped by sector: 序号 "一" beside the group's name, a one-cell "（二）医药"
+    # heading, and a subtotal named after its group
+    rows = [["序号", "统一社会信用代码", "企业名称", "工业增加值本年累计（万元）"],
+            ["一", None, "医疗器械企业", None],
+            [1, uscc(1), "甲", 100],
+            [None, "医疗器械小计", None, 100],
+            [None, "（二）医药", None, None],
+            [2, uscc(2), "乙", 50],
+            [None, "医 药 合 计：", None, 50],
+            [None, "园区总计", None, 150]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"2025年1-5月": rows}))
+    assert list(s.frame["_row"]) == [3, 6]
+    assert list(s.frame["value_added_ytd"]) == [100.0, 50.0]
+    assert msg.NOTE_SECTION_ROWS.format(n=2, example="一") in s.notes
+    assert msg.NOTE_ROWS_DROPPED.format(blank=0, footer=3) in s.notes
+    assert s.problems == []

@@ -55,6 +55,10 @@ def _footer_regex(prefixes) -> str:
 
 FOOTER_RE = _footer_regex(FOOTER_PREFIXES)
 CLOSING_FOOTER_RE = _footer_regex(CLOSING_FOOTERS)
+# a subtotal named after its group: "医疗器械小计", "本页合计", "园区总计："
+SUBTOTAL_RE = r"^[^\d]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x{3000}]*计)[\s\x{3000}:：]*$"
+# a group heading with one cell: "一、工业", "（二）医疗器械", or 序号 "一" beside the group's name
+SECTION_RE = r"^[\s\x{3000}]*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+(?:[、.．\s\x{3000}]|$))"
 
 
 @dataclass
@@ -211,18 +215,31 @@ def entity_type_from_text(text: str) -> str | None:
 
 # --------------------------------------------------------------------------- row selection
 
-def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: set[int]) -> tuple[pa.Table, int, int, int | None]:
-    """Data rows of the raw table: blank rows and footer rows removed, `_row` (Excel row) added.
+@dataclass
+class RowSelection:
+    """What select_rows kept and dropped (Excel rows)."""
 
-    Returns (table with _row + the raw columns, blank rows dropped, footer rows dropped,
-    Excel row of the closing footer or None).
-    """
+    data: pa.Table          # `_row` + the raw columns of the data rows
+    blank: int = 0          # blank rows dropped
+    footer: int = 0         # 合计/小计/表尾 rows dropped
+    close_at: int | None = None  # Excel row of the closing footer
+    sections: int = 0       # one-cell group headings dropped ("一、工业")
+    section_example: str | None = None
+
+    def __iter__(self):  # (data, blank, footer, close_at), as before
+        return iter((self.data, self.blank, self.footer, self.close_at))
+
+
+def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: set[int]) -> RowSelection:
+    """Data rows of the raw table: blank rows, footer and subtotal rows, and one-cell group
+    headings ("一、工业") removed, `_row` (Excel row) added."""
     data = table.slice(data_start)
     n = data.num_rows
     rows = pa.array(range(first_row + data_start, first_row + data_start + n), pa.int64())
     if n == 0:
-        return data.append_column("_row", rows), 0, 0, None
+        return RowSelection(data.append_column("_row", rows))
     nonempty = None
+    count = None  # non-empty cells outside 序号
     first_text = None
     for i, name in enumerate(data.column_names):
         col = data.column(name).combine_chunks()
@@ -231,10 +248,24 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
         if i in serial_cols:
             continue
         nonempty = pc.invert(is_empty) if nonempty is None else pc.or_(nonempty, pc.invert(is_empty))
+        filled = pc.cast(pc.invert(is_empty), pa.int8())
+        count = filled if count is None else pc.add(count, filled)
     if nonempty is None:
         nonempty = pa.array([False] * n)
+        count = pa.array([0] * n, pa.int8())
     first_text = pc.utf8_normalize(pc.fill_null(first_text, ""), "NFKC")
     footer = pc.match_substring_regex(first_text, FOOTER_RE)
+    if pc.any(pc.match_substring(first_text, "计")).as_py():  # the regex only where it can match
+        footer = pc.or_(footer, pc.match_substring_regex(first_text, SUBTOTAL_RE))
+    one_cell = pc.equal(count, 1)
+    section = pa.array([False] * n)
+    if pc.any(one_cell).as_py():
+        section = pc.and_(pc.and_(one_cell, pc.match_substring_regex(first_text, SECTION_RE)), pc.invert(footer))
+    n_sections = pc.sum(section).as_py() or 0
+    example = None
+    if n_sections:
+        example = first_text.filter(section)[0].as_py()
+        nonempty = pc.and_(nonempty, pc.invert(section))
     close_at = None
     idx = pc.index(pc.match_substring_regex(first_text, CLOSING_FOOTER_RE), True).as_py()
     if idx is not None and idx >= 0:
@@ -243,11 +274,11 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
     keep = pc.and_(nonempty, pc.invert(footer))
     kept = pc.sum(keep).as_py() or 0
     footer_rows = pc.sum(footer).as_py() or 0
-    blank = n - kept - footer_rows
+    blank = n - kept - footer_rows - n_sections
     out = data.append_column("_row", rows)
     if kept < n:
         out = out.filter(keep)
-    return out, blank, footer_rows, close_at
+    return RowSelection(out, blank, footer_rows, close_at, n_sections, example)
 
 
 # --------------------------------------------------------------------------- SQL per kind

@@ -127,8 +127,11 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
     serial_cols = {h.col for h in layout.headers if h.serial}
     table, filled = fill_merged_data_cells(raw.table, raw.merges, raw.first_row, raw.first_col, layout.data_start)
     subs = find_sub_tables(table, layout, head)
-    data, blank, footer, close_at = select_rows(table, layout.data_start, raw.first_row, serial_cols)
+    selection = select_rows(table, layout.data_start, raw.first_row, serial_cols)
+    data, blank, footer, close_at = selection
     del table
+    if selection.sections:
+        sr.notes.append(msg.NOTE_SECTION_ROWS.format(n=selection.sections, example=selection.section_example))
     if subs.dropped or subs.foreign is not None:
         data = _apply_sub_tables(data, subs, raw.first_row, layout, chosen, info.name, wb.file_name, sr)
     if filled:  # a note for each merge over data rows of a column the dataset reads
