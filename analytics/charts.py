@@ -67,6 +67,7 @@ AUTO_TICK_ANGLES_DEG = (0, -30, -90)
 # inside its bar at this size goes outside it
 BAR_TEXT_MIN_PX = 11
 _BAR_TEXT = {"uniformtext": {"minsize": BAR_TEXT_MIN_PX, "mode": "show"}}
+DIVERGING_PAD_SHARE = 0.15   # axis room beyond the longest bars, for the labels outside them
 SMALL_COUNT_MAX = 8   # whole-number values up to this: one tick per unit (plotly would tick 0.5 个, 0.5 户)   # tick label angles plotly may choose from, in order
 _MONTH_KEY = re.compile(r"^\d{4}-\d{2}(-01)?$")
 
@@ -239,7 +240,9 @@ def line(frame: pd.DataFrame, x: str, y: str | Sequence[str], *, title: str, foo
             x=part[x], y=part[col], name=label, mode="lines+markers+text" if labelled else
             ("lines+markers" if markers else "lines"),
             line={"color": colors[label], "width": 2.5}, marker={"size": 7},
-            text=_number_text(part[col], digits) if labelled else None, textposition="top center",
+            text=_number_text(part[col], digits) if labelled else None,
+            textposition=_label_positions(data, col, [c for _, _, c in traces[1:]]) if labelled and series is None
+            else "top center",
             hovertemplate=label + "：%{y:,." + str(digits) + "f}<extra></extra>", cliponaxis=False,
             connectgaps=True))
     if x_is_month:
@@ -254,6 +257,25 @@ def line(frame: pd.DataFrame, x: str, y: str | Sequence[str], *, title: str, foo
     if zero_line:
         fig.add_hline(y=0, line={"color": "#cbd2d9", "width": 1})
     return _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height, legend=len(traces) > 1)
+
+
+def _label_positions(data: pd.DataFrame, col: str, others: Sequence[str]) -> list[str] | str:
+    """Where the first series' value labels go, point by point: on the side with more room to the next
+    series at that x (above when nothing runs closer above than below), so a label does not sit on another line."""
+    if not others:
+        return "top center"
+    mine = pd.to_numeric(data[col], errors="coerce").tolist()
+    rest = pd.concat([pd.to_numeric(data[c], errors="coerce") for c in others], axis=1).to_numpy().tolist()
+    out = []
+    for v, row in zip(mine, rest):
+        vals = [r for r in row if pd.notna(r)]
+        if pd.isna(v) or not vals:
+            out.append("top center")
+            continue
+        room_above = min([r - v for r in vals if r >= v], default=float("inf"))
+        room_below = min([v - r for r in vals if r < v], default=float("inf"))
+        out.append("top center" if room_above >= room_below else "bottom center")
+    return out
 
 
 def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title: str, foot: str,
@@ -350,10 +372,16 @@ def diverging_bar(frame: pd.DataFrame, label: str, value: str, *, title: str, fo
     data = frame.copy()
     colors = [POSITIVE if (v or 0) >= 0 else NEGATIVE for v in data[value]]
     fig = go.Figure(go.Bar(x=data[value], y=data[label].astype(str), orientation="h", marker_color=colors,
-                           text=_number_text(data[value], digits), textposition="auto", textangle=0,
+                           text=_number_text(data[value], digits), textposition="outside", textangle=0,
                            cliponaxis=False,
                            customdata=data[[label]].to_numpy(),
                            hovertemplate="%{y}：%{x:,." + str(digits) + "f}<extra></extra>"))
     fig.update_yaxes(categoryorder="array", categoryarray=list(data[label].astype(str))[::-1])
+    # every label outside its bar's end (short bars cannot hold one): room for them on both sides
+    values = pd.to_numeric(data[value], errors="coerce").dropna()
+    if len(values):
+        lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
+        pad = (hi - lo) * DIVERGING_PAD_SHARE or 1.0
+        fig.update_xaxes(range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
     fig.update_layout(**_BAR_TEXT)
     return _style(fig, title, foot, x_title=x_title, height=height, legend=False)

@@ -95,6 +95,14 @@ def test_bar_value_labels_are_horizontal_and_never_shrunk_below_the_minimum():
         assert fig.layout.uniformtext.minsize == charts.BAR_TEXT_MIN_PX == 11
         assert fig.layout.uniformtext.mode == "show"
     assert list(div.data[0].text) == ["6.91", "2.43", "0.33", "0.26"]
+    # diverging bars put every label outside the bar's end, with room beyond the longest bar on each side:
+    # 0 .. 6.91 + 15% of 6.91; with a -1.00 bar, -1.00 - 15% of 7.91 .. 6.91 + 15% of 7.91
+    assert div.data[0].textposition == "outside"
+    assert div.layout.xaxis.range == (0, 6.91 + 0.15 * 6.91)
+    both = charts.diverging_bar(pd.DataFrame({"n": ["甲", "乙"], "pp": [6.91, -1.0]}), "n", "pp", title="t", foot="f",
+                                x_title="拉动（个百分点）")
+    lo, hi = both.layout.xaxis.range
+    assert round(lo, 4) == round(-1.0 - 0.15 * 7.91, 4) and round(hi, 4) == round(6.91 + 0.15 * 7.91, 4)
 
 
 def test_small_counts_tick_every_whole_unit_and_stacks_count_their_totals():
@@ -142,3 +150,16 @@ def test_bar_line_draws_one_bar_per_month_at_the_months_tick():
                             "a", "c", title="t", foot="f", bar_name="当月", line_name="累计", y_title="万元",
                             y2_title="万元")
     assert list(pd.to_datetime(texts.data[0].x)) == [pd.Timestamp("2024-07-01"), pd.Timestamp("2024-08-01")]
+
+
+def test_line_labels_go_below_a_point_when_another_series_runs_above_it():
+    # 公布数 8.6 under 企业汇总 10.7 at 1-2月: its label sat on the other line; 9.9 is the highest at 1-5月
+    # 1-3月: 9.2 between 10.3 (1.1 above) and 8.6 (0.6 below): above, where the room is
+    frame = pd.DataFrame({"label": ["1-2月", "1-3月", "1-5月"], "official": [8.6, 9.2, 9.9],
+                          "enterprise": [10.7, 10.3, 9.8], "comparable": [9.4, 8.6, None]})
+    fig = charts.line(frame, "label", ["official", "enterprise", "comparable"], title="t", foot="f", text=True,
+                      x_is_month=False)
+    assert list(fig.data[0].textposition) == ["bottom center", "top center", "top center"]
+    assert list(fig.data[0].text) == ["8.6", "9.2", "9.9"]
+    single = charts.line(frame, "label", "official", title="t", foot="f", text=True, x_is_month=False)
+    assert single.data[0].textposition == "top center"
