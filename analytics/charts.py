@@ -67,7 +67,7 @@ AUTO_TICK_ANGLES_DEG = (0, -30, -90)
 # inside its bar at this size goes outside it
 BAR_TEXT_MIN_PX = 11
 _BAR_TEXT = {"uniformtext": {"minsize": BAR_TEXT_MIN_PX, "mode": "show"}}
-DIVERGING_PAD_SHARE = 0.15   # axis room beyond the longest bars, for the labels outside them
+DIVERGING_PAD_SHARE = 0.15   # axis room beyond the longest horizontal bars, for the labels outside them
 SMALL_COUNT_MAX = 8   # whole-number values up to this: one tick per unit (plotly would tick 0.5 个, 0.5 户)   # tick label angles plotly may choose from, in order
 _MONTH_KEY = re.compile(r"^\d{4}-\d{2}(-01)?$")
 
@@ -186,6 +186,15 @@ def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, foot: str, x_title: 
         order = list(category_order) if category_order else list(dict.fromkeys(data[x].astype(str)))
         fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
         fig.update_xaxes(**value_axis)
+        if text and not stacked:
+            # a label inside a short horizontal bar spilled over the category names: all labels outside,
+            # with room beyond the longest bar
+            fig.update_traces(textposition="outside")
+            values = pd.to_numeric(shown_values, errors="coerce").dropna()
+            if len(values):
+                lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
+                pad = (hi - lo) * DIVERGING_PAD_SHARE or 1.0
+                fig.update_xaxes(range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
         return _style(fig, title, foot, x_title=y_title, y_title=x_title, height=height,
                       legend=color is not None)
     fig.update_yaxes(**value_axis)

@@ -163,3 +163,15 @@ def test_line_labels_go_below_a_point_when_another_series_runs_above_it():
     assert list(fig.data[0].text) == ["8.6", "9.2", "9.9"]
     single = charts.line(frame, "label", "official", title="t", foot="f", text=True, x_is_month=False)
     assert single.data[0].textposition == "top center"
+
+
+def test_horizontal_bar_labels_sit_outside_with_room_beyond_the_longest_bar():
+    # 帮销额前10位企业: "457.2" inside a short bar spilled over the company names
+    frame = pd.DataFrame({"name": ["其他", "青海云达药业有限公司"], "wan": [5511.8, 457.2]})
+    fig = charts.bar(frame, "name", "wan", title="t", foot="f", horizontal=True, digits=1)
+    assert fig.data[0].textposition == "outside"
+    assert fig.layout.xaxis.range == (0, 5511.8 * 1.15)
+    assert list(fig.data[0].text) == ["5,511.8", "457.2"]
+    # without value labels the axis is plotly's own
+    plain = charts.bar(frame, "name", "wan", title="t", foot="f", horizontal=True, digits=1, text=False)
+    assert plain.layout.xaxis.range is None
