@@ -132,6 +132,12 @@ def header(title: str, caption: str | None = None) -> None:
     if caption:
         bits.append(caption)
     st.caption("　|　".join(bits))
+    latest = default_as_of()
+    if as_of() > latest:
+        # months after the last imported record are not zero, they are unknown: say so above every figure
+        st.warning(f"所选数据日期晚于库中数据的最新日期（{fmt.date_cn(latest)}）：此后的月份尚未导入数据，"
+                   f"图表中这些月份为空，“近一年”“累计”等指标只含到{fmt.date_cn(latest)}为止的记录。",
+                   icon=":material/warning:")
 
 
 def require(condition: bool, message: str) -> None:

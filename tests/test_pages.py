@@ -289,3 +289,16 @@ def test_a_year_without_signings_shows_empty_states_not_empty_axes(store_copy, m
     assert "2023年逐月签约项目与累计计划投资（截至2023年1月1日）：2023年1月1日至1月1日尚无签约项目。" in infos
     titles = [s["layout"]["title"]["text"] for s in _chart_specs(at)]
     assert not [t for t in titles if "签约项目产业分布" in t or "逐月签约项目" in t]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_date_after_the_latest_data_is_flagged_on_every_page(store_copy, monkeypatch, page):
+    # at 2025-12-31 the sample (last record 2025-06-15) showed 近一年新设 554户 and six empty months as if
+    # nothing had been registered: every page now says the months after the data are unknown
+    db, _ = store_copy
+    at = _open(db, monkeypatch, page, as_of=dt.date(2025, 12, 31))
+    assert [w.value for w in at.warning] == [
+        "所选数据日期晚于库中数据的最新日期（2025年6月15日）：此后的月份尚未导入数据，图表中这些月份为空，"
+        "“近一年”“累计”等指标只含到2025年6月15日为止的记录。"]
+    at = _open(db, monkeypatch, page, as_of=PUBLISHED_AS_OF)
+    assert not at.warning
