@@ -86,6 +86,13 @@ FOOTER_PREFIXES = ("合计", "总计", "小计", "制表单位", "制表人", "�
                    "制表日期", "联系电话", "联系人")
 # Sub-headers that are ambiguous alone; they take the merged group above them.
 SUB_HEADERS = ("本年累计", "上年同期累计", "上年同期", "本月", "上年同月", "累计", "同比增长", "增速")
+# Other words for the same sub-headers (compared after NFKC, without spaces or the bracketed unit)
+SUB_HEADER_SYNONYMS = {
+    "去年同期": "上年同期", "去年同期累计": "上年同期累计", "上年同期数": "上年同期", "上年同期累计数": "上年同期累计",
+    "上年同期实际": "上年同期", "本年实际": "本年累计", "本年累计数": "本年累计", "本期累计": "本年累计",
+    "本年": "本年累计", "累计数": "累计", "本月数": "本月", "当月": "本月",
+    "同比增减": "同比增长", "增长": "同比增长", "增幅": "同比增长", "增减": "同比增长", "同比": "同比增长",
+}
 SERIAL_HEADERS = ("序号", "编号序号", "No", "NO", "No.")
 
 

@@ -129,6 +129,19 @@ def test_unrecognised_headers_name_the_closest_dataset(tmp_path):
     assert s.dataset is None
     assert s.skipped_reason == msg.SKIP_NO_DATASET.format(
         seen="「统一社会信用代码」、「企业名称」、「联系电话」",
+        closest=msg.SKIP_CLOSEST_SEVERAL.format(options="或".join([
+            msg.SKIP_CLOSEST_OPTION.format(label="市场主体名录", missing="「成立日期」"),
+            msg.SKIP_CLOSEST_OPTION.format(label="规上工业企业主要指标", missing="「工业增加值 本年累计（万元）」")])))
+    assert s.skipped_reason == ("未能识别为任何数据集：看到的列为 「统一社会信用代码」、「企业名称」、「联系电话」。"
+                                "最接近「市场主体名录」（缺少必需的列 「成立日期」）或「规上工业企业主要指标」"
+                                "（缺少必需的列 「工业增加值 本年累计（万元）」）。请检查表头，或在上传页指定数据集和列的含义")
+
+
+def test_closest_dataset_alone_when_one_is_closer(tmp_path):
+    p = write_book(tmp_path / "w.xlsx", {"表1": [["统一社会信用代码", "企业名称", "登记状态"], ["x", "y", "z"]]})
+    s = _read(p).sheets[0]
+    assert s.skipped_reason == msg.SKIP_NO_DATASET.format(
+        seen="「统一社会信用代码」、「企业名称」、「登记状态」",
         closest=msg.SKIP_CLOSEST.format(label="市场主体名录", missing="「成立日期」"))
 
 

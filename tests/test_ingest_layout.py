@@ -252,3 +252,45 @@ def test_group_headings_and_group_subtotals_are_not_data(tmp_path):
     assert msg.NOTE_SECTION_ROWS.format(n=2, example="一") in s.notes
     assert msg.NOTE_ROWS_DROPPED.format(blank=0, footer=3) in s.notes
     assert s.problems == []
+
+
+def test_sub_header_words_and_a_period_as_sub_header(tmp_path):
+    rows = [["统一社会信用代码", "企业名称", "工业增加值(万元)", None, None, "工业总产值(万元)", None],
+            [None, None, "1-5月", "去年同期", "增速(%)", "本年实际", "上年同期数"],
+            [uscc(1), "甲", 100, 80, 25, 500, 400]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"2025年": rows}))
+    assert s.columns == {"统一社会信用代码": "uscc", "企业名称": "name", "工业增加值(万元) 1-5月": "value_added_ytd",
+                         "工业增加值(万元) 去年同期": "value_added_prev_ytd", "工业总产值(万元) 本年实际": "output_ytd",
+                         "工业总产值(万元) 上年同期数": "output_prev_ytd"}
+    assert s.unused_columns == ["工业增加值(万元) 增速(%)"]
+    f = s.frame
+    # "1-5月" under 工业增加值 with the year of the sheet name: May 2025
+    assert (_days(f["period"]), f["value_added_ytd"][0], f["value_added_prev_ytd"][0], f["output_ytd"][0],
+            f["output_prev_ytd"][0]) == (["2025-05-01"], 100.0, 80.0, 500.0, 400.0)
+    assert s.problems == []
+
+
+def test_years_as_groups_over_the_figures(tmp_path):
+    rows = [["统一社会信用代码", "企业名称", "2024年1-5月", None, "2025年1-5月", None],
+            [None, None, "工业增加值（万元）", "工业总产值（万元）", "工业增加值（万元）", "工业总产值（万元）"],
+            [uscc(1), "甲", 80, 400, 100, 500]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"Sheet1": rows}, merges={"Sheet1": ["C1:D1", "E1:F1"]}))
+    assert s.header_rows == (1, 2)
+    # the later year is this year's cumulative figure, the earlier one the prior year's
+    assert s.columns == {"统一社会信用代码": "uscc", "企业名称": "name",
+                         "2024年1-5月 工业增加值（万元）": "value_added_prev_ytd",
+                         "2024年1-5月 工业总产值（万元）": "output_prev_ytd",
+                         "2025年1-5月 工业增加值（万元）": "value_added_ytd",
+                         "2025年1-5月 工业总产值（万元）": "output_ytd"}
+    f = s.frame
+    assert (_days(f["period"]), f["value_added_ytd"][0], f["value_added_prev_ytd"][0]) == (["2025-05-01"], 100.0, 80.0)
+    assert s.notes == [msg.NOTE_HEADER_PERIOD.format(header="2025年1-5月 工业增加值（万元）", period="2025年5月")]
+    assert s.problems == []
+
+
+def test_an_indicator_named_like_a_figure_is_data_not_a_sub_header(tmp_path):
+    rows = [["指标", "单位", "2025年1-5月", "增速(%)"], ["工业增加值", "万元", 5000, 9.9], ["工业总产值", "万元", 15000, 10.1]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"Sheet1": rows}))
+    assert s.dataset == "indicators" and s.header_rows == (1,)
+    assert list(s.frame["indicator"]) == ["工业增加值", "工业总产值"]
+    assert list(s.frame["value_ytd"]) == [5000.0, 15000.0]

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from analytics.schema import DATASETS, SERIAL_HEADERS, SUB_HEADERS, Dataset
+from analytics.schema import DATASETS, SERIAL_HEADERS, SUB_HEADER_SYNONYMS, SUB_HEADERS, Dataset
 
 HEADER_SCAN_ROWS = 50
 MONEY_UNITS = ("元", "千元", "万元", "亿元")
@@ -68,7 +68,10 @@ def _build_index() -> dict[str, list[tuple[str, str]]]:
 
 SYNONYM_INDEX = _build_index()
 SERIAL_KEYS = {header_key(s)[0].upper() for s in SERIAL_HEADERS}
-SUB_KEYS = {header_key(s)[0] for s in SUB_HEADERS}
+SUB_CANON = {header_key(k)[0]: header_key(v)[0] for k, v in SUB_HEADER_SYNONYMS.items()}
+SUB_KEYS = {header_key(s)[0] for s in SUB_HEADERS} | set(SUB_CANON)
+CURRENT = header_key("本年累计")[0]
+PRIOR = header_key("上年同期累计")[0]
 
 
 def lookup(key: str) -> list[tuple[str, str]]:
@@ -205,9 +208,9 @@ def find_header(rows: list[list], first_row: int, first_col: int,
     else:
         return None
     above = [" ".join(t for t in (_cell(rows, r, c) for c in range(width)) if t) for r in range(i)]
-    depth = _header_depth(rows, i, width, known)
+    depth = _header_depth(rows, i, width, known, known_key, default_year)
     block = list(range(i, i + depth))
-    headers: list[Header] = []
+    columns: list[tuple[int, list[str]]] = []
     for c in range(width):
         parts: list[str] = []
         for k, r in enumerate(block):
@@ -217,18 +220,36 @@ def find_header(rows: list[list], first_row: int, first_col: int,
                 t = _group_text(rows, r, c, first_row, first_col, merges, row_texts)
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
-        if not parts:
-            continue
+        if parts:
+            columns.append((c, parts))
+    # the latest period among group cells: "2025年1-5月" over 工业增加值 is this year's figure,
+    # "2024年1-5月" over 工业增加值 the prior year's
+    group_periods = [p for _, parts in columns for p in (parse_period_text(header_key(t)[0], default_year)
+                                                          for t in parts[:-1]) if p]
+    latest = max(group_periods, default=None)
+    headers: list[Header] = []
+    for c, parts in columns:
         unit = next((u for u in (header_key(p)[1] for p in reversed(parts)) if u), None)
         keys = [header_key(p)[0] for p in parts]
+        sub_period = None
+        if len(keys) > 1:
+            keys[-1] = SUB_CANON.get(keys[-1], keys[-1])  # 去年同期 -> 上年同期
+            sub_period = parse_period_text(keys[-1], default_year)
+            if sub_period and known_key(keys[-2] + CURRENT):  # 工业增加值 over "1-5月": this year's figure
+                keys[-1] = CURRENT
         tail = next((j for j in range(len(parts)) if known_key("".join(keys[j:]))), None)
         group_period = next((parse_period_text(k, default_year) for k in reversed(keys[:-1])
                              if parse_period_text(k, default_year)), None)
         if tail is None and len(parts) > 1:
+            if group_period and known_key(keys[-1] + CURRENT):  # a period over 工业增加值
+                key = keys[-1] + (CURRENT if group_period == latest else PRIOR)
+                headers.append(Header(c, " ".join(parts[-2:]), key, unit, period=latest, group=keys[-2]))
+                continue
             if group_period:  # "2025年1-5月" over "本年累计": the period is the group
                 headers.append(Header(c, " ".join(parts[-2:]), keys[-1], unit, period=group_period, group=keys[-2]))
                 continue
             tail = len(parts) - 2
+        group_period = group_period or sub_period
         tail = tail or 0
         # a sub-header that names the column alone ("本年累计") still shows its group: "1-5月 本年累计"
         shown = tail - 1 if tail and keys[tail] in SUB_KEYS else tail
@@ -243,12 +264,21 @@ def find_header(rows: list[list], first_row: int, first_col: int,
 MAX_HEADER_ROWS = 4
 
 
-def _header_depth(rows, i, width, known) -> int:
+def _header_depth(rows, i, width, known, known_key, default_year) -> int:
     """How many rows the header starting at row i spans: 1, or down to a row of sub-headers
-    (本年累计, 上年同期累计…) through group rows that hold no known column name and no number."""
+    (本年累计, 上年同期累计…, or 工业增加值 under a period such as "2025年1-5月") through group
+    rows that hold no known column name and no number."""
+    top = [_cell(rows, i, c) for c in range(width)]
+    top_periods = [bool(t) and parse_period_text(header_key(t)[0], default_year) is not None for t in top]
+
+    def under_period(t: str, c: int) -> bool:
+        return (bool(t) and any(top_periods) and (top_periods[c] or not top[c])
+                and known_key(header_key(t)[0] + CURRENT))
+
     for k in range(i + 1, i + MAX_HEADER_ROWS):
         texts = [_cell(rows, k, c) for c in range(width)]
-        if any(_is_sub(t) for t in texts) and not any(known(t) and not _is_sub(t) for t in texts):
+        subs = any(_is_sub(t) or under_period(t, c) for c, t in enumerate(texts))
+        if subs and not any(known(t) and not _is_sub(t) for t in texts):
             return k - i + 1
         if not any(texts) or any(_NUMBER_LIKE_RE.match(t) or (known(t) and not _is_sub(t)) for t in texts if t):
             return 1

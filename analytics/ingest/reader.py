@@ -207,11 +207,16 @@ def _choose_dataset(layout: HeaderLayout, overrides, hint: Dataset | None, seen:
             return None, msg.SKIP_NOT_HINT.format(hint=hint.label, found=others[0].dataset.label)
         return None, msg.SKIP_NOT_HINT_UNKNOWN.format(hint=hint.label, seen=seen)
     if not complete:
-        closest = max(mappings, key=lambda m: m.score)
+        best = max(m.score for m in mappings)
+        closest = [m for m in mappings if m.score == best]
         extra = ""
-        if closest.score >= 2:
-            extra = msg.SKIP_CLOSEST.format(label=closest.dataset.label, missing=msg.join_names(
-                [closest.dataset.field(f).label for f in closest.missing_signature]))
+        if best >= 2 and len(closest) == 1:
+            extra = msg.SKIP_CLOSEST.format(label=closest[0].dataset.label, missing=msg.join_names(
+                [closest[0].dataset.field(f).label for f in closest[0].missing_signature]))
+        elif best >= 2:  # as close to several: name each with what it lacks
+            extra = msg.SKIP_CLOSEST_SEVERAL.format(options="或".join(msg.SKIP_CLOSEST_OPTION.format(
+                label=m.dataset.label, missing=msg.join_names([m.dataset.field(f).label for f in m.missing_signature]))
+                for m in closest))
         return None, msg.SKIP_NO_DATASET.format(seen=seen, closest=extra)
     complete.sort(key=lambda m: -m.score)
     if len(complete) > 1 and complete[1].score == complete[0].score:
@@ -235,8 +240,12 @@ def _context(wb: Workbook, info: SheetInfo, layout: HeaderLayout, chosen: Mappin
             ("工作表名", find_period_in_text(info.name) or parse_period_text(info.name, ctx.default_year)),
             ("标题", find_period_in_text(title)),
         ]
-        value_header = chosen.fields.get("value_ytd")
-        if value_header is not None and value_header.period:
+        # a value column named by its period ("1-5月", "2025年1-5月 工业增加值"): the indicator value first
+        first = ("value_ytd", "value_added_ytd", "output_ytd", "revenue_ytd")
+        value_header = next((h for f, h in sorted(chosen.fields.items(),
+                                                  key=lambda kv: first.index(kv[0]) if kv[0] in first else 9)
+                             if h.period), None)
+        if value_header is not None:
             candidates.insert(0, ("列名", value_header.period))
         for where, period in candidates:
             if period:
