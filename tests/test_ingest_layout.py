@@ -294,3 +294,21 @@ def test_an_indicator_named_like_a_figure_is_data_not_a_sub_header(tmp_path):
     assert s.dataset == "indicators" and s.header_rows == (1,)
     assert list(s.frame["indicator"]) == ["工业增加值", "工业总产值"]
     assert list(s.frame["value_ytd"]) == [5000.0, 15000.0]
+
+
+def test_column_codes_and_a_units_row_under_the_header(tmp_path):
+    # a statistics form: group/sub header, the column numbering 甲 乙 1 2 3 4, then a row of units
+    rows = [["规模以上工业企业主要经济指标（B204-1表）"],
+            ["统一社会信用代码", "单位详细名称", "工业总产值", None, "工业增加值", None],
+            [None, None, "本年累计", "上年同期累计", "本年累计", "上年同期累计"],
+            ["甲", "乙", 1, 2, 3, 4],
+            [None, None, "千元", "千元", "（千元）", "千元"],
+            [uscc(1), "甲", 5000, 4000, 1200, 1000]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"2025年1-5月": rows}))
+    assert s.header_rows == (2, 3, 4, 5)
+    f = s.frame
+    assert list(f["_row"]) == [6]
+    # 千元 from the units row -> 万元 (/10): 5000 -> 500, 4000 -> 400, 1200 -> 120, 1000 -> 100
+    assert (f["output_ytd"][0], f["output_prev_ytd"][0], f["value_added_ytd"][0], f["value_added_prev_ytd"][0]) == \
+        (500.0, 400.0, 120.0, 100.0)
+    assert s.problems == []

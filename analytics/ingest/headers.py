@@ -258,10 +258,50 @@ def find_header(rows: list[list], first_row: int, first_col: int,
         period = parse_period_text(key, default_year) if not lookup(key) else None
         headers.append(Header(c, text, key, unit, period=period or group_period, serial=key.upper() in SERIAL_KEYS,
                               group=keys[tail - 1] if tail else ""))
+    block += _code_and_unit_rows(rows, block[-1] + 1, width, headers)
     return HeaderLayout(rows=tuple(block), headers=headers, above=above)
 
 
 MAX_HEADER_ROWS = 4
+_COLUMN_CODES = "甲乙丙丁戊己庚辛壬癸"
+_UNIT_CELL_RE = re.compile(rf"^[(\[【]?(?:计量)?(?:单位[:]?)?({_UNIT_WORDS}|万|亿)[)\]】]?$")
+
+
+def _code_and_unit_rows(rows, r: int, width: int, headers: list[Header]) -> list[int]:
+    """Rows right under the header that belong to it: the column codes of a statistics form
+    ("甲 乙 1 2 3 4") and a row of units ("千元", "（万元）"), whose units go to the columns above
+    them that name none. Returns their row indices (possibly none)."""
+    taken: list[int] = []
+    by_col = {h.col: h for h in headers}
+    for _ in range(2):
+        texts = [nfkc(_cell(rows, r, c)) for c in range(width)]
+        filled = [(c, t) for c, t in enumerate(texts) if t]
+        if not filled:
+            break
+        units = [(c, _UNIT_CELL_RE.match(_SPACES_RE.sub("", t))) for c, t in filled]
+        if all(m for _, m in units):
+            for c, m in units:
+                h = by_col.get(c)
+                if h is not None and h.unit is None:
+                    h.unit = _SHORT_UNITS.get(m.group(1), m.group(1))
+            taken.append(r)
+        elif len(filled) >= 2 and _column_codes([t for _, t in filled]):
+            taken.append(r)
+        else:
+            break
+        r += 1
+    return taken
+
+
+def _column_codes(texts: list[str]) -> bool:
+    """甲, 乙, 丙… then 1, 2, 3… (consecutive): the column numbering of a statistics form."""
+    letters = [t for t in texts if t in _COLUMN_CODES]
+    numbers = [t for t in texts if t not in _COLUMN_CODES]
+    if len(letters) + len(numbers) != len(texts) or not all(t.isdigit() for t in numbers):
+        return False
+    ints = [int(t) for t in numbers]
+    consecutive = all(b == a + 1 for a, b in zip(ints, ints[1:]))
+    return consecutive and (len(letters) >= 1 or len(ints) >= 3) and texts[:len(letters)] == letters
 
 
 def _header_depth(rows, i, width, known, known_key, default_year) -> int:
