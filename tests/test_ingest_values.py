@@ -365,3 +365,24 @@ def test_marked_and_wrapped_headers_and_money_in_words(tmp_path):
     cap = s.frame["registered_capital"].tolist()
     assert cap[0] == 500.0 and cap[1] != cap[1] and cap[2:] == [50.0, 1000.0]
     assert _problems(s) == [(WARNING, 3, "注册资本(万元人民币)", "100万美元", msg.MONEY_FOREIGN.format(currency="美元"))]
+
+
+def test_indicator_headers_that_start_with_their_period(tmp_path):
+    # "5月" / "5月增速" are the month's own figures beside the cumulative "1-5月累计" / "1-5月增速"
+    rows = [["指标名称", "计量单位", "5月", "5月增速(%)", "1-5月累计", "1-5月增速(%)"],
+            ["规上工业增加值", "万元", 1000, 8.5, 5000, 9.9]]
+    s = _sheet(tmp_path, rows, name="2025年")
+    assert s.columns == {"指标名称": "indicator", "计量单位": "unit", "1-5月累计": "value_ytd",
+                         "1-5月增速(%)": "growth_pct"}
+    assert s.unused_columns == ["5月", "5月增速(%)"]
+    assert (_days(s.frame["period"]), list(s.frame["value_ytd"]), list(s.frame["growth_pct"])) == \
+        (["2025-05-01"], [5000.0], [9.9])
+
+
+def test_indicator_cumulative_to_header_and_plus_minus_growth(tmp_path):
+    rows = [["2025年主要经济指标"], ["指标", "单位", "1-5月止累计", "比上年同期±%"], ["规上工业增加值", "万元", 5000, 9.9]]
+    s = _sheet(tmp_path, rows, name="Sheet1")
+    assert s.columns == {"指标": "indicator", "单位": "unit", "1-5月止累计": "value_ytd", "比上年同期±%": "growth_pct"}
+    assert (_days(s.frame["period"]), list(s.frame["value_ytd"]), list(s.frame["growth_pct"])) == \
+        (["2025-05-01"], [5000.0], [9.9])
+    assert msg.NOTE_HEADER_PERIOD.format(header="1-5月止累计", period="2025年5月") in s.notes

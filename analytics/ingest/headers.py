@@ -140,6 +140,7 @@ class Header:
     period: tuple[int, int] | None = None  # the header itself is a period ("1-5月")
     serial: bool = False          # 序号
     group: str = ""               # comparison key of the group cell above the name ("1-5月", "本月"), if any
+    period_key: str = ""          # the text the period was read from ("1-5月", "5月")
 
 
 @dataclass
@@ -231,24 +232,30 @@ def find_header(rows: list[list], first_row: int, first_col: int,
     for c, parts in columns:
         unit = next((u for u in (header_key(p)[1] for p in reversed(parts)) if u), None)
         keys = [header_key(p)[0] for p in parts]
-        sub_period = None
+        sub_period, period_key = None, ""
         if len(keys) > 1:
             keys[-1] = SUB_CANON.get(keys[-1], keys[-1])  # 去年同期 -> 上年同期
             sub_period = parse_period_text(keys[-1], default_year)
+            if sub_period:
+                period_key = keys[-1]
             if sub_period and known_key(keys[-2] + CURRENT):  # 工业增加值 over "1-5月": this year's figure
                 keys[-1] = CURRENT
         tail = next((j for j in range(len(parts)) if known_key("".join(keys[j:]))), None)
-        group_period = next((parse_period_text(k, default_year) for k in reversed(keys[:-1])
-                             if parse_period_text(k, default_year)), None)
+        group_key = next((k for k in reversed(keys[:-1]) if parse_period_text(k, default_year)), None)
+        group_period = parse_period_text(group_key, default_year) if group_key else None
         if tail is None and len(parts) > 1:
             if group_period and known_key(keys[-1] + CURRENT):  # a period over 工业增加值
                 key = keys[-1] + (CURRENT if group_period == latest else PRIOR)
-                headers.append(Header(c, " ".join(parts[-2:]), key, unit, period=latest, group=keys[-2]))
+                headers.append(Header(c, " ".join(parts[-2:]), key, unit, period=latest, group=keys[-2],
+                                      period_key=group_key))
                 continue
             if group_period:  # "2025年1-5月" over "本年累计": the period is the group
-                headers.append(Header(c, " ".join(parts[-2:]), keys[-1], unit, period=group_period, group=keys[-2]))
+                headers.append(Header(c, " ".join(parts[-2:]), keys[-1], unit, period=group_period, group=keys[-2],
+                                      period_key=group_key))
                 continue
             tail = len(parts) - 2
+        if group_period:
+            period_key = group_key
         group_period = group_period or sub_period
         tail = tail or 0
         # a sub-header that names the column alone ("本年累计") still shows its group: "1-5月 本年累计"
@@ -256,13 +263,33 @@ def find_header(rows: list[list], first_row: int, first_col: int,
         text = " ".join(parts[shown:])
         key = "".join(keys[tail:])
         period = parse_period_text(key, default_year) if not lookup(key) else None
+        if period:
+            period_key = key
+        elif not known_key(key):  # "1-5月累计", "1-5月增速", "1-5月工业增加值": a period, then a name
+            split = _split_period_prefix(key, default_year, known_key)
+            if split:
+                key, period, period_key = split
         headers.append(Header(c, text, key, unit, period=period or group_period, serial=key.upper() in SERIAL_KEYS,
-                              group=keys[tail - 1] if tail else ""))
+                              group=keys[tail - 1] if tail else "", period_key=period_key))
     block += _code_and_unit_rows(rows, block[-1] + 1, width, headers)
     return HeaderLayout(rows=tuple(block), headers=headers, above=above)
 
 
 MAX_HEADER_ROWS = 4
+_PERIOD_PREFIX_RE = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}[-~—–至到])?\d{1,2}月份?(?:止|末)?")
+
+
+def _split_period_prefix(key: str, default_year, known_key) -> tuple[str, tuple[int, int] | None, str] | None:
+    """'1-5月累计' -> ('累计', (y, 5), '1-5月'); '1-5月工业增加值' -> ('工业增加值本年累计', …); else None."""
+    m = _PERIOD_PREFIX_RE.match(key)
+    if not m or m.end() == len(key):
+        return None
+    prefix = m.group(0).rstrip("止末")
+    rest = SUB_CANON.get(key[m.end():], key[m.end():])
+    for candidate in (rest, rest + CURRENT):
+        if known_key(candidate):
+            return candidate, parse_period_text(prefix, default_year), prefix
+    return None
 _COLUMN_CODES = "甲乙丙丁戊己庚辛壬癸"
 _UNIT_CELL_RE = re.compile(rf"^[(\[【]?(?:计量)?(?:单位[:]?)?({_UNIT_WORDS}|万|亿)[)\]】]?$")
 
@@ -398,6 +425,7 @@ def map_headers(ds: Dataset, headers: list[Header], overrides: dict[str, str | N
     return Mapping(ds, fields, unused, duplicates)
 
 
+_RANGE_RE = re.compile(r"\d\s*[-~—–至到]\s*\d")
 MONTH_ONLY_KEYS = ("本月", "当月", "本月数", "当月数", "上年同月", "上年本月")
 
 
@@ -411,6 +439,9 @@ def _indicator_columns_not_read(headers: list[Header]) -> tuple[set[int], set[in
     month_groups = {h.group for h in headers if h.group and h.key in MONTH_ONLY_KEYS}
     month_groups |= {h.group for h in headers if h.group in MONTH_ONLY_KEYS}
     monthly = {id(h) for h in headers if h.key in MONTH_ONLY_KEYS or (h.group and h.group in month_groups)}
+    # a single month ("5月", "5月增速") beside a cumulative period ending in it ("1-5月") is that month's figure
+    ranges = {h.period for h in headers if h.period and _RANGE_RE.search(h.period_key)}
+    monthly |= {id(h) for h in headers if h.period in ranges and h.period_key and not _RANGE_RE.search(h.period_key)}
     bare = [h for h in headers if h.period and not lookup(h.key) and id(h) not in monthly]
     latest = max((h.period for h in bare), default=None)
     first_latest = next((h for h in bare if h.period == latest), None)
