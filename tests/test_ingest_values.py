@@ -386,3 +386,18 @@ def test_indicator_cumulative_to_header_and_plus_minus_growth(tmp_path):
     assert (_days(s.frame["period"]), list(s.frame["value_ytd"]), list(s.frame["growth_pct"])) == \
         (["2025-05-01"], [5000.0], [9.9])
     assert msg.NOTE_HEADER_PERIOD.format(header="1-5月止累计", period="2025年5月") in s.notes
+
+
+def test_more_date_forms(tmp_path):
+    rows = [["日期", "企业名称", "销售额（万元）"],
+            ["2025年5月10号", "甲", 1], ["2025/5/10 星期六", "甲", 1], ["2025-05-10（周六）", "甲", 1],
+            ["5月11日", "甲", 1], ["2月30日", "甲", 1]]
+    s = _sheet(tmp_path, rows, name="2025年展销")
+    # "5月11日" takes the year of the sheet name; "2月30日" does not exist
+    assert _days(s.frame["sold_on"]) == ["2025-05-10", "2025-05-10", "2025-05-10", "2025-05-11", None]
+    assert _problems(s) == [(ERROR, 6, "日期", "2月30日", msg.DATE_IMPOSSIBLE)]
+
+
+def test_month_and_day_without_any_year(tmp_path):
+    s = _sheet(tmp_path, [["日期", "企业名称", "销售额（万元）"], ["5月10日", "甲", 1]], name="展会")
+    assert _problems(s) == [(ERROR, 2, "日期", "5月10日", msg.DATE_NO_YEAR)]

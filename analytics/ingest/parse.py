@@ -283,7 +283,9 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
 
 # --------------------------------------------------------------------------- SQL per kind
 
-_DATE_FULL = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_DATE_FULL = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:[ T]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_DATE_MONTH_DAY = r"^(\d{1,2})月(\d{1,2})[日号]$"  # "5月10日": the year of the sheet name or title
+_WEEKDAY = r"[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?$"
 _DATE_MONTH = r"^(\d{4})[-/.年](\d{1,2})月?$"
 _DATE_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 _SERIAL = r"^\d{1,7}(?:\.\d+)?$"
@@ -382,7 +384,7 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
         elif f.kind == "uscc":
             _uscc_sql(sql, f, h, v)
         elif f.kind == "date":
-            _date_sql(sql, f, h, v)
+            _date_sql(sql, f, h, v, ctx)
         elif f.kind == "period":
             _period_sql(sql, f, h, v, ctx)
         elif f.kind in ("money", "number", "pct"):
@@ -524,28 +526,35 @@ def _uscc_sql(sql: _Sql, f: Field, h: Header, v: str) -> None:
               aux=(f"{u}__expected",), value_col=v)
 
 
-def _date_sql(sql: _Sql, f: Field, h: Header, v: str) -> None:
+def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None:
     """Excel dates ("2025-05-10 00:00:00"), serials, and the text forms of DATA.md -> DATE."""
     n = f.name
     for name, value in (("date_full", _DATE_FULL), ("date_month", _DATE_MONTH), ("date_compact", _DATE_COMPACT),
-                        ("serial", _SERIAL)):
+                        ("serial", _SERIAL), ("date_md", _DATE_MONTH_DAY), ("weekday", _WEEKDAY)):
         sql.param(name, value)
+    year = sql.param("default_year", ctx.default_year)
     s, y, m, d = f"s_{n}", f"y_{n}", f"mo_{n}", f"d_{n}"
     # fast path: ISO dates and Excel dates ("2025-05-10", "2025-05-10 00:00:00")
     sql.add(0, f"TRY_CAST(TRY_CAST({v} AS TIMESTAMP) AS DATE)", f"iso_{n}")
-    sql.add(1, f"CASE WHEN iso_{n} IS NULL THEN regexp_replace({v}, '\\s*([年月日/.:-])\\s*', '\\1', 'g') END", s)
-    # which text form (only where the fast path failed): 1 full date, 2 month only, 3 compact, 4 serial, 0 none
+    # without a trailing weekday ("2025/5/10 星期六") and the spaces around separators
+    sql.add(1, f"CASE WHEN iso_{n} IS NULL THEN regexp_replace(trim(regexp_replace({v}, $weekday, '')), "
+               f"'\\s*([年月日号/.:-])\\s*', '\\1', 'g') END", s)
+    # which text form (only where the fast path failed): 1 full date, 2 month only, 3 compact, 4 serial,
+    # 5 month and day without the year, 0 none
     sql.add(2, f"""CASE WHEN iso_{n} IS NOT NULL OR {s} IS NULL THEN NULL
                         WHEN regexp_full_match({s}, $date_full) THEN 1
                         WHEN regexp_full_match({s}, $date_month) THEN 2
                         WHEN regexp_full_match({s}, $date_compact) THEN 3
-                        WHEN regexp_full_match({s}, $serial) THEN 4 ELSE 0 END""", f"form_{n}")
+                        WHEN regexp_full_match({s}, $serial) THEN 4
+                        WHEN regexp_full_match({s}, $date_md) THEN 5 ELSE 0 END""", f"form_{n}")
     parts = {1: "$date_full", 2: "$date_month", 3: "$date_compact"}
     for alias, group in ((y, 1), (m, 2), (d, 3)):
         whens = " ".join(f"WHEN {k} THEN TRY_CAST(regexp_extract({s}, {pat}, {group}) AS INTEGER)"
                          for k, pat in parts.items() if not (k == 2 and group == 3))
         if group == 3:
             whens += " WHEN 2 THEN 1"
+        whens += (f" WHEN 5 THEN CAST({year} AS INTEGER)" if group == 1 else
+                  f" WHEN 5 THEN TRY_CAST(regexp_extract({s}, $date_md, {group - 1}) AS INTEGER)")
         sql.add(3, f"CASE form_{n} {whens} END", alias)
     # Excel serial day numbers count from 1899-12-30 (fractions are times of day)
     sql.add(3, f"""CASE WHEN form_{n} = 4 AND TRY_CAST({s} AS DOUBLE) >= 1 AND TRY_CAST({s} AS DOUBLE) < 2958466
@@ -555,9 +564,12 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str) -> None:
     sql.add(4, f"CASE WHEN {y} IS NOT NULL THEN CAST(try_strptime(printf('%04d-%02d-%02d', {y}, {m}, {d}), "
                f"'%Y-%m-%d') AS DATE) END", f"ymd_{n}")
     sql.add(5, f"COALESCE(iso_{n}, ymd_{n}, serial_{n})", f"f_{n}")
-    sql.add(5, f"(form_{n} IN (1, 2, 3) AND ymd_{n} IS NULL)", f"f_{n}__impossible")
+    sql.add(5, f"(form_{n} IN (1, 2, 3) AND ymd_{n} IS NULL OR form_{n} = 5 AND {y} IS NOT NULL AND ymd_{n} IS NULL)",
+            f"f_{n}__impossible")
+    sql.add(5, f"(form_{n} = 5 AND {y} IS NULL)", f"f_{n}__noyear")
     sql.add(5, f"(form_{n} = 0 OR (form_{n} = 4 AND serial_{n} IS NULL))", f"f_{n}__unrecognised")
     sql.check(f"f_{n}__impossible", ERROR, n, h, lambda r: msg.DATE_IMPOSSIBLE, value_col=v)
+    sql.check(f"f_{n}__noyear", ERROR, n, h, lambda r: msg.DATE_NO_YEAR, value_col=v)
     sql.check(f"f_{n}__unrecognised", ERROR, n, h, lambda r: msg.DATE_UNRECOGNISED, value_col=v)
 
 
