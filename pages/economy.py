@@ -94,11 +94,14 @@ with c1:
                          name="企业名称"))
 with c2:
     growing, shrinking = ui.run(growth.movers, period, 10, scope)
-    cols_ = pick("name", "sector", "ytd", "prev_ytd", "change_wan", "growth_pct", name="企业名称")
-    fmt_cfg = {"ytd": st.column_config.NumberColumn(format="%.1f"),
-               "prev_ytd": st.column_config.NumberColumn(format="%.1f"),
-               "change_wan": st.column_config.NumberColumn(format="%+.1f"),
-               "growth_pct": st.column_config.NumberColumn(format="%.1f")}
+    # short headers (the title carries 万元): at half the page width the long ones and 增速 were cut off
+    cols_ = pick("name", "sector", "ytd", "prev_ytd", "change_wan", "growth_pct", name="企业名称", sector="产业",
+                 ytd="本年累计", prev_ytd="上年同期", change_wan="增减")
+    fmt_cfg = {"sector": st.column_config.TextColumn(width="small"),
+               "ytd": st.column_config.NumberColumn(format="%.1f", width="small"),
+               "prev_ytd": st.column_config.NumberColumn(format="%.1f", width="small"),
+               "change_wan": st.column_config.NumberColumn(format="%+.1f", width="small"),
+               "growth_pct": st.column_config.NumberColumn(format="%.1f", width="small")}
     ui.table(growing, cols_, key="eco_up", filename=f"增加值增长最多的企业_{period_text}",
              title=f"增加值增长最多的企业（{period_text}，万元）", column_config=fmt_cfg)
     ui.table(shrinking, cols_, key="eco_down", filename=f"增加值下降最多的企业_{period_text}",

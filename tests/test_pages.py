@@ -302,3 +302,15 @@ def test_a_date_after_the_latest_data_is_flagged_on_every_page(store_copy, monke
         "“近一年”“累计”等指标只含到2025年6月15日为止的记录。"]
     at = _open(db, monkeypatch, page, as_of=PUBLISHED_AS_OF)
     assert not at.warning
+
+
+def test_economy_mover_tables_fit_half_the_page(store_copy, monkeypatch):
+    # the long headers (本年累计（万元） ...) pushed 增速（%） out of the half-width column; the titles carry 万元
+    db, _ = store_copy
+    at = _open(db, monkeypatch, "pages/economy.py", as_of=PUBLISHED_AS_OF)
+    movers = [d.value for d in at.dataframe]
+    assert len(movers) == 2
+    for frame in movers:
+        assert list(frame.columns) == ["企业名称", "产业", "本年累计", "上年同期", "增减", "增速（%）"]
+    titles = [m.value for m in at.markdown if m.value.startswith("**增加值")]
+    assert titles == ["**增加值增长最多的企业（2025年1-5月，万元）**", "**增加值下降最多的企业（2025年1-5月，万元）**"]
