@@ -7,7 +7,7 @@ from analytics.ingest.model import LEVEL_LABELS
 from analytics.metrics import quality
 from app_lib import ui
 
-ui.header("数据质量", "各数据集的最新期别、缺失月份、缺少行业代码的主体与导入警告")
+ui.header("数据质量", "各数据集的最新期别、缺失月份、缺少行业代码的主体与导入警告；本页为全库口径，不随数据日期和产业筛选变化")
 latest = ui.run(quality.latest_periods)
 counts = ui.run(quality.summary)
 gaps = ui.run(quality.gaps)

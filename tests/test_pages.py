@@ -314,3 +314,9 @@ def test_economy_mover_tables_fit_half_the_page(store_copy, monkeypatch):
         assert list(frame.columns) == ["企业名称", "产业", "本年累计", "上年同期", "增减", "增速（%）"]
     titles = [m.value for m in at.markdown if m.value.startswith("**增加值")]
     assert titles == ["**增加值增长最多的企业（2025年1-5月，万元）**", "**增加值下降最多的企业（2025年1-5月，万元）**"]
+
+
+def test_quality_page_says_it_ignores_the_sidebar_filters(store_copy, monkeypatch):
+    db, _ = store_copy
+    at = _open(db, monkeypatch, "pages/quality.py", sector="绿色算力")
+    assert at.caption[0].value.endswith("本页为全库口径，不随数据日期和产业筛选变化")
