@@ -401,3 +401,16 @@ def test_more_date_forms(tmp_path):
 def test_month_and_day_without_any_year(tmp_path):
     s = _sheet(tmp_path, [["日期", "企业名称", "销售额（万元）"], ["5月10日", "甲", 1]], name="展会")
     assert _problems(s) == [(ERROR, 2, "日期", "5月10日", msg.DATE_NO_YEAR)]
+
+
+def test_cells_formatted_as_percentages(tmp_path):
+    # Excel keeps 0.099 for a cell shown as 9.9%: the reader reads what the analyst sees
+    rows = [["指标名称", "计量单位", "本年累计", "同比增长(%)"],
+            ["规上工业增加值", "万元", 5000, 0.099], ["固定资产投资", "万元", 20000, -0.032],
+            ["规上工业增加值增速", "%", 0.099, None], ["社会消费品零售总额", "万元", 800, 6.1]]
+    fmts = {"2025年1-5月": {"D2": "0.0%", "D3": "0.00%", "C4": "0.0%"}}
+    s = _sheet(tmp_path, rows, name="2025年1-5月", number_formats=fmts)
+    assert s.frame["growth_pct"].tolist()[:2] == [9.9, -3.2] and s.frame["growth_pct"].tolist()[3] == 6.1
+    assert s.frame["value_ytd"].tolist() == [5000.0, 20000.0, 9.9, 800.0]
+    assert msg.NOTE_PERCENT_CELLS.format(header="同比增长(%)", n=2) in s.notes
+    assert msg.NOTE_PERCENT_CELLS.format(header="本年累计", n=1) in s.notes

@@ -47,6 +47,7 @@ NOTE_REPEATED_HEADER = "第{rows}行重复了表头（同一工作表中的下�
 NOTE_SUB_TABLE_TITLE = "第{row}行「{title}」是下一个表格的标题，不作为数据"
 NOTE_CHANNEL_FROM_TITLE = "第{row}行起的帮销渠道取该表格的标题「{title}」"
 NOTE_SECTION_ROWS = "跳过只有一格文字的分组标题行 {n} 行（如“{example}”）"
+NOTE_PERCENT_CELLS = "「{header}」中有 {n} 个单元格是百分比格式（如 0.099 显示为 9.9%），已按显示的百分数读取"
 NOTE_EXTRA_PERIOD_COLUMN = "列「{header}」也是报告期数值列，只读取了「{other}」"
 
 # --------------------------------------------------------------------------- sheet-level problems

@@ -332,7 +332,8 @@ class _Sql:
 
 
 def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table, mapping: Mapping,
-                ctx: SheetContext, numeric_cells: dict[str, pa.Array] | None = None) -> ParsedSheet:
+                ctx: SheetContext, numeric_cells: dict[str, pa.Array] | None = None,
+                percent_cells: dict[str, pa.Array] | None = None) -> ParsedSheet:
     """Parse `data` (raw text columns c0…, `_row`) into DuckDB table `table_name`.
 
     The table holds the dataset's columns (typed, canonical units), `_row`
@@ -358,6 +359,8 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
             cols[f"m_{fname}"] = map_distinct(text, sectors.normalise_industry_code)
         elif fname == "sector":
             cols[f"m_{fname}"] = map_distinct(text, sectors.sector_from_text)
+        if f.kind in ("pct", "number") and (percent_cells or {}).get(fname) is not None:
+            cols[f"p_{fname}"] = percent_cells[fname]
         if f.kind == "uscc":
             cols[f"ok_{fname}"], cols[f"x_{fname}"] = uscc_check_columns(text)
             num = (numeric_cells or {}).get(fname)
@@ -388,7 +391,7 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
         elif f.kind == "period":
             _period_sql(sql, f, h, v, ctx)
         elif f.kind in ("money", "number", "pct"):
-            _number_sql(sql, f, h, v, ctx, parsed)
+            _number_sql(sql, f, h, v, ctx, parsed, set(cols))
         elif f.kind == "enum":
             if f"{f.name}_raw" in dict(ds.extra_columns):
                 sql.add(0, v, f"f_{f.name}_raw")
@@ -608,7 +611,8 @@ def _period_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> No
     sql.check(f"f_{n}__noyear", ERROR, n, h, lambda r: msg.PERIOD_NO_YEAR, value_col=v)
 
 
-def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parsed: ParsedSheet) -> None:
+def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parsed: ParsedSheet,
+                parsed_cols: set[str] = frozenset()) -> None:
     """Numbers with thousands separators; money with a unit in the cell or header, converted to 万元."""
     n = f.name
     sql.param("number", _NUMBER)
@@ -616,7 +620,11 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
     strip = "[,\\s¥%]" if f.kind == "pct" else "[,\\s¥]|人民币|RMB|CNY"
     fast, s, t = f"fast_{n}", f"s_{n}", f"t_{n}"
     # fast path: a plain number ("12.5"); the rest goes through the text rules below
-    sql.add(0, f"CASE WHEN isfinite(TRY_CAST({v} AS DOUBLE)) THEN TRY_CAST({v} AS DOUBLE) END", fast)
+    # a number shown as a percentage holds the fraction (0.099 for 9.9 %): percent numbers are x 100
+    value = f"TRY_CAST({v} AS DOUBLE)"
+    if f"p_{n}" in parsed_cols:  # rounded so that 0.099 becomes 9.9, not 9.900000000000002
+        value = f"CASE WHEN p_{n} THEN round({value} * 100.0, 10) ELSE {value} END"
+    sql.add(0, f"CASE WHEN isfinite(TRY_CAST({v} AS DOUBLE)) THEN {value} END", fast)
     # accounting negatives "(500)" / "（500）" (NFKC already made the brackets half-width) -> "-500"
     sql.add(1, f"CASE WHEN {fast} IS NULL AND {v} IS NOT NULL THEN regexp_replace(regexp_replace({v}, '{strip}', '', 'g'), "
                f"'^\\((.+)\\)$', '-\\1') END", s)

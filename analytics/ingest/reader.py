@@ -147,12 +147,15 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
     if blank or footer:
         sr.notes.append(msg.NOTE_ROWS_DROPPED.format(blank=blank, footer=footer))
     numeric = _numeric_cells(wb, raw, chosen, data)
+    percent = _percent_cells(raw, chosen, data)
+    for fname, mask in percent.items():
+        sr.notes.append(msg.NOTE_PERCENT_CELLS.format(header=chosen.fields[fname].text, n=pc.sum(mask).as_py()))
     first_row, first_col = raw.first_row, raw.first_col
     formula_cells = raw.formula_cells
     raw.table = None  # the raw text is no longer needed: free it before parsing
     del raw
     data_rows = set(data.column("_row").to_pylist()) if formula_cells else set()
-    parsed = build_sheet(con, f"sheet_{index}", data, chosen, ctx, numeric)
+    parsed = build_sheet(con, f"sheet_{index}", data, chosen, ctx, numeric, percent)
     del data
     sr.rows_read = parsed.rows
     sr.problems.extend(parsed.problems)
@@ -272,6 +275,24 @@ def _numeric_cells(wb: Workbook, raw: RawSheet, chosen: Mapping, data: pa.Table)
         rows = wb.number_cells(raw, h.col)
         if rows:
             out[fname] = pc.is_in(data.column("_row"), value_set=pa.array(sorted(rows), pa.int64()))
+    return out
+
+
+def _percent_cells(raw: RawSheet, chosen: Mapping, data: pa.Table) -> dict[str, pa.Array]:
+    """For each percentage or plain-number column, which data cells the workbook shows as a percentage
+    (aligned with `data`): such a cell holds 0.099 for 9.9 % (a growth rate, a 价格指数 of 98.7%)."""
+    out = {}
+    if not raw.percent_cells:
+        return out
+    for fname, h in chosen.fields.items():
+        if chosen.dataset.field(fname).kind not in ("pct", "number"):
+            continue
+        col = raw.first_col + h.col
+        rows = sorted(r for r, c in raw.percent_cells if c == col)
+        if rows:
+            mask = pc.is_in(data.column("_row"), value_set=pa.array(rows, pa.int64()))
+            if pc.any(mask).as_py():
+                out[fname] = mask
     return out
 
 

@@ -94,6 +94,7 @@ class RawSheet:
     merges: list[tuple[int, int, int, int]] | None = None
     formula_cells: list[tuple[int, int]] = field(default_factory=list)  # (excel row, 0-based col)
     big_numbers: set[tuple[int, int]] | None = None  # number cells >= 1e11 (None: not known, ask calamine)
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # number cells shown as a percentage
 
     def letter(self, table_col: int) -> str:
         return column_letter(self.first_col + table_col)
@@ -110,7 +111,13 @@ class SheetInfo:
 class _XmlScan:
     """Background scan of one sheet's XML: first non-empty cell, merged ranges, formulas without values."""
 
-    def __init__(self, zip_source, xml_path: str):
+    def __init__(self, zip_source, xml_path: str, percent_styles: frozenset[int] = frozenset()):
+        # number cells whose style shows them as a percentage (0.099 displayed as 9.9%)
+        self.percent_cells: set[tuple[int, int]] = set()
+        self._percent_re = None
+        if percent_styles:
+            alts = b"|".join(str(i).encode() for i in sorted(percent_styles))
+            self._percent_re = re.compile(rb'<c r="([A-Z]{1,3})(\d+)" s="(?:' + alts + rb')"(?: t="n")?>\s*<v>')
         self.first_row: int | None = None
         self.first_col_seen: int | None = None
         self.merges: list[tuple[int, int, int, int]] = []
@@ -161,6 +168,9 @@ class _XmlScan:
                 ref = _REF_RE.search(m.group(1))
                 if ref:
                     self.formula_cells.append((int(ref.group(2)), column_index(ref.group(1))))
+        if self._percent_re is not None and len(self.percent_cells) < MAX_BIG_NUMBERS:
+            for m in self._percent_re.finditer(buf):
+                self.percent_cells.add((int(m.group(2)), column_index(m.group(1))))
         if len(self.big_numbers) < MAX_BIG_NUMBERS:
             for m in _BIG_NUMBER_RE.finditer(buf):
                 start = buf.rfind(b"<c ", 0, m.start())
@@ -351,7 +361,7 @@ class Workbook:
         """The whole sheet as text (None when it has no cell). Raises on unreadable sheets."""
         scan = None
         if self.format == "xlsx" and info.xml_path:
-            scan = _XmlScan(self._zip_handle(self.source), info.xml_path)
+            scan = _XmlScan(self._zip_handle(self.source), info.xml_path, self.percent_styles())
         sheet = self._reader.load_sheet(info.name, header_row=None, dtypes="string")
         columns = sheet.available_columns()
         if not columns or sheet.height == 0:
@@ -364,6 +374,7 @@ class Workbook:
         table = pa.Table.from_batches([batch]).rename_columns([f"c{i}" for i in range(batch.num_columns)])
         del batch
         first_row, merges, formulas, big = None, None, [], None
+        percent = scan.result().percent_cells if scan is not None else set()
         if scan is not None:
             scan.result()
             if scan.first_row and scan.first_row > 0 and not scan.error:
@@ -376,7 +387,29 @@ class Workbook:
                 merges = [(a[0], a[1], b[0], b[1]) for a, b in (cal.merged_cell_ranges or [])]
             except Exception:
                 merges = None
-        return RawSheet(info.name, table, first_row, first_col, merges, formulas, big)
+        return RawSheet(info.name, table, first_row, first_col, merges, formulas, big, percent)
+
+    def percent_styles(self) -> frozenset[int]:
+        """Indices of the cell styles (xl/styles.xml cellXfs) whose number format is a percentage."""
+        if getattr(self, "_percent_styles", None) is not None:
+            return self._percent_styles
+        out: set[int] = set()
+        try:
+            with zipfile.ZipFile(self._zip_handle(self.source)) as zf:
+                root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+            percent_fmts = {9, 10}  # built-in 0% and 0.00%
+            for nf in root.iter(f"{_NS_MAIN}numFmt"):
+                code = re.sub(r'"[^"]*"|\\.', "", nf.get("formatCode", ""))  # quoted text is not a % sign
+                if "%" in code:
+                    percent_fmts.add(int(nf.get("numFmtId", "-1")))
+            xfs = root.find(f"{_NS_MAIN}cellXfs")
+            for i, xf in enumerate(xfs if xfs is not None else ()):
+                if int(xf.get("numFmtId", "0")) in percent_fmts:
+                    out.add(i)
+        except Exception:  # no styles part, or one we cannot read: no percentages known
+            out = set()
+        self._percent_styles = frozenset(out)
+        return self._percent_styles
 
     def number_cells(self, raw: RawSheet, table_col: int) -> set[int]:
         """Excel rows where column `table_col` holds a number >= 1e11 (a credit code that lost digits)."""
