@@ -191,3 +191,24 @@ def test_clicking_the_entity_charts_filters_the_registry_table(server):
         assert caption.inner_text() == "最多显示500条，按成立日期从新到旧；产业：食品保健品"
         assert page.locator('[data-testid="stException"]').count() == 0
         browser.close()
+
+
+def test_month_bars_label_every_month_including_the_last(server):
+    """At 1920 px the overview's 12 monthly bars need turned tick labels; turned clockwise, plotly dropped
+    the last one (2025年6月) because it ran past the chart's right edge."""
+    from playwright.sync_api import sync_playwright
+    url, kind = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
+        _wait_idle(page)
+        chart = page.locator('[data-testid="stPlotlyChart"]', has_text="近12个月每月新设市场主体").first
+        # plotly keeps a dropped label in the DOM with display: none: read only the shown ones
+        ticks = chart.evaluate("""c => [...c.querySelectorAll('g.xtick text')]
+            .filter(t => getComputedStyle(t).display !== 'none').map(t => t.textContent)""")
+        browser.close()
+    # the sample's default date is 2025-06-15: July 2024 .. June 2025
+    assert ticks == ["2024年7月", "2024年8月", "2024年9月", "2024年10月", "2024年11月", "2024年12月", "2025年1月",
+                     "2025年2月", "2025年3月", "2025年4月", "2025年5月", "2025年6月"]
