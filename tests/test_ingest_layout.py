@@ -312,3 +312,19 @@ def test_column_codes_and_a_units_row_under_the_header(tmp_path):
     assert (f["output_ytd"][0], f["output_prev_ytd"][0], f["value_added_ytd"][0], f["value_added_prev_ytd"][0]) == \
         (500.0, 400.0, 120.0, 100.0)
     assert s.problems == []
+
+
+def test_visible_and_exact_column_names_win_over_hidden_and_bracketed_ones(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目"
+    ws.append(["项目名称（系统）", "项目名称", "项目阶段", "总投资（万元）", "总投资"])
+    ws.append(["XM-001", "医疗器械产业园", "签约", 100, 999])
+    ws.column_dimensions["A"].hidden = True
+    ws.column_dimensions["D"].hidden = True  # the hidden 总投资（万元） loses to the visible 总投资
+    p = tmp_path / "w.xlsx"
+    wb.save(p)
+    s = _one(p)
+    assert s.columns == {"项目名称": "name", "项目阶段": "stage", "总投资": "investment"}
+    assert s.unused_columns == ["项目名称（系统）", "总投资（万元）"]
+    assert (s.frame["name"][0], s.frame["investment"][0]) == ("医疗器械产业园", 999.0)

@@ -141,6 +141,7 @@ class Header:
     serial: bool = False          # 序号
     group: str = ""               # comparison key of the group cell above the name ("1-5月", "本月"), if any
     period_key: str = ""          # the text the period was read from ("1-5月", "5月")
+    hidden: bool = False          # a hidden column (a visible column of the same meaning wins)
 
 
 @dataclass
@@ -402,7 +403,10 @@ def map_headers(ds: Dataset, headers: list[Header], overrides: dict[str, str | N
     monthly, other_periods = set(), set()
     if ds.name == "indicators":
         monthly, other_periods = _indicator_columns_not_read(headers)
-    for h in headers:
+    # visible columns before hidden ones, exact names before names read without a bracket ("项目名称(系统)"):
+    # the first header of a field wins it
+    order = sorted(headers, key=lambda h: (h.hidden, h.key not in SYNONYM_INDEX))
+    for h in order:
         if h.serial and h.key not in overrides:
             continue
         if id(h) in monthly | other_periods and h.key not in overrides:
@@ -422,6 +426,8 @@ def map_headers(ds: Dataset, headers: list[Header], overrides: dict[str, str | N
             duplicates.append((h, fields[cands[0]], cands[0]))
         else:
             unused.append(h)
+    unused.sort(key=lambda h: h.col)
+    fields = dict(sorted(fields.items(), key=lambda kv: kv[1].col))
     return Mapping(ds, fields, unused, duplicates)
 
 

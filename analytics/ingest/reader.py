@@ -108,6 +108,8 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
         return _skipped(wb, info.name, msg.SKIP_NO_HEADER.format(n=HEADER_SCAN_ROWS, seen=msg.join_names(
             _seen_texts(head), limit=8)))
 
+    for h in layout.headers:
+        h.hidden = raw.first_col + h.col in raw.hidden_cols
     seen = msg.join_names([h.text for h in layout.headers])
     chosen, reason = _choose_dataset(layout, overrides, hint, seen)
     if chosen is None:
@@ -118,8 +120,9 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
     sr = SheetResult(file=wb.file_name, sheet=info.name, dataset=ds.name,
                      header_rows=tuple(raw.first_row + r for r in layout.rows),
                      columns={h.text: f for f, h in chosen.fields.items()},
-                     unused_columns=[h.text for h in chosen.unused if not h.serial]
-                     + [h.text for h, _, _ in chosen.duplicates])
+                     unused_columns=[h.text for h in sorted([h for h in chosen.unused if not h.serial]
+                                                            + [h for h, _, _ in chosen.duplicates],
+                                                            key=lambda h: h.col)])
     for h, used, fname in chosen.duplicates:
         sr.notes.append(msg.NOTE_DUPLICATE_COLUMN.format(header=h.text, other=used.text, label=ds.field(fname).label))
 

@@ -46,6 +46,9 @@ _FORMULA_NO_VALUE_RE = re.compile(
 _BIG_NUMBER_RE = re.compile(rb"<v>(?:-?\d{12,}(?:\.\d*)?|-?\d(?:\.\d+)?[Ee]\+?(?:1[1-9]|[2-9]\d))</v>")
 _STRING_TYPE_RE = re.compile(rb'\bt="(?:s|str|inlineStr|e|b)"')
 MAX_BIG_NUMBERS = 100_000
+_HIDDEN_COL_RE = re.compile(rb'<col\b[^>]*\bhidden="(?:1|true)"[^>]*>')
+_COL_MIN_RE = re.compile(rb'\bmin="(\d+)"')
+_COL_MAX_RE = re.compile(rb'\bmax="(\d+)"')
 _MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 
 
@@ -95,6 +98,7 @@ class RawSheet:
     formula_cells: list[tuple[int, int]] = field(default_factory=list)  # (excel row, 0-based col)
     big_numbers: set[tuple[int, int]] | None = None  # number cells >= 1e11 (None: not known, ask calamine)
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # number cells shown as a percentage
+    hidden_cols: set[int] = field(default_factory=set)  # 0-based Excel columns hidden in the sheet
 
     def letter(self, table_col: int) -> str:
         return column_letter(self.first_col + table_col)
@@ -114,6 +118,7 @@ class _XmlScan:
     def __init__(self, zip_source, xml_path: str, percent_styles: frozenset[int] = frozenset()):
         # number cells whose style shows them as a percentage (0.099 displayed as 9.9%)
         self.percent_cells: set[tuple[int, int]] = set()
+        self.hidden_cols: set[int] = set()
         self._percent_re = None
         if percent_styles:
             alts = b"|".join(str(i).encode() for i in sorted(percent_styles))
@@ -152,6 +157,12 @@ class _XmlScan:
             self.error = str(exc)
 
     def _scan(self, buf: bytes) -> None:
+        if self.first_row is None and b"<col " in buf:  # <cols> precede the cells
+            for m in _HIDDEN_COL_RE.finditer(buf):
+                attrs = m.group(0)
+                lo, hi = _COL_MIN_RE.search(attrs), _COL_MAX_RE.search(attrs)
+                if lo and hi and int(hi.group(1)) - int(lo.group(1)) < 16384:
+                    self.hidden_cols.update(range(int(lo.group(1)) - 1, int(hi.group(1))))
         if self.first_row is None:
             for m in _CELL_RE.finditer(buf):
                 body = m.group(2)
@@ -375,6 +386,7 @@ class Workbook:
         del batch
         first_row, merges, formulas, big = None, None, [], None
         percent = scan.result().percent_cells if scan is not None else set()
+        hidden = scan.result().hidden_cols if scan is not None else set()
         if scan is not None:
             scan.result()
             if scan.first_row and scan.first_row > 0 and not scan.error:
@@ -387,7 +399,7 @@ class Workbook:
                 merges = [(a[0], a[1], b[0], b[1]) for a, b in (cal.merged_cell_ranges or [])]
             except Exception:
                 merges = None
-        return RawSheet(info.name, table, first_row, first_col, merges, formulas, big, percent)
+        return RawSheet(info.name, table, first_row, first_col, merges, formulas, big, percent, hidden)
 
     def percent_styles(self) -> frozenset[int]:
         """Indices of the cell styles (xl/styles.xml cellXfs) whose number format is a percentage."""
