@@ -93,6 +93,21 @@ def footnote(source: str, data_date: str | None = None, basis: str | None = None
     return " · ".join(parts)
 
 
+# plotly's own texts (modebar tooltips, download messages) in Chinese: the browser bundle registers no
+# zh-CN locale, so config.locale alone left them in English
+PLOTLY_ZH_CN: dict[str, str] = {
+    "Download plot as a PNG": "下载图片（PNG）", "Download plot": "下载图片", "Zoom": "缩放", "Pan": "平移",
+    "Zoom in": "放大", "Zoom out": "缩小", "Reset axes": "还原坐标轴", "Autoscale": "自动缩放",
+    "Reset": "还原", "Reset view": "还原视图", "Reset views": "还原视图", "Box Select": "框选",
+    "Lasso Select": "套索选择", "Toggle Spike Lines": "显示/隐藏辅助线",
+    "Show closest data on hover": "悬停显示最近的数据", "Compare data on hover": "悬停比较数据",
+    "Toggle show closest data on hover": "切换悬停显示方式",
+    "Preparing image - this may take a few seconds": "正在生成图片，请稍候",
+    "Image download succeeded": "图片已下载", "Sorry, there was a problem downloading your image!": "图片下载失败",
+    "Double-click to zoom back out": "双击还原",
+}
+
+
 def chart_config(filename: str) -> dict:
     """The plotly config: modebar download as a 2x PNG named `filename` (Chinese, no extension)."""
     safe = "".join(ch for ch in filename if ch not in '\\/:*?"<>|').strip() or "图表"
@@ -101,6 +116,7 @@ def chart_config(filename: str) -> dict:
         "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
         "toImageButtonOptions": {"format": "png", "filename": safe, "scale": 2},
         "locale": "zh-CN",
+        "locales": {"zh-CN": {"dictionary": dict(PLOTLY_ZH_CN)}},
     }
 
 

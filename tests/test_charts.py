@@ -175,3 +175,13 @@ def test_horizontal_bar_labels_sit_outside_with_room_beyond_the_longest_bar():
     # without value labels the axis is plotly's own
     plain = charts.bar(frame, "name", "wan", title="t", foot="f", horizontal=True, digits=1, text=False)
     assert plain.layout.xaxis.range is None
+
+
+def test_plotly_tooltips_are_chinese():
+    # the modebar read "Download plot as a PNG", "Zoom in", "Reset axes" in the browser: config.locale names
+    # a locale the bundle never registered, so the dictionary travels in config.locales
+    words = charts.chart_config("图")["locales"]["zh-CN"]["dictionary"]
+    assert words["Download plot as a PNG"] == "下载图片（PNG）"
+    for shown in ("Zoom", "Pan", "Zoom in", "Zoom out", "Reset axes", "Autoscale", "Toggle Spike Lines",
+                  "Show closest data on hover", "Compare data on hover"):
+        assert "\u4e00" <= words[shown][0] <= "\u9fff", shown
