@@ -414,3 +414,12 @@ def test_cells_formatted_as_percentages(tmp_path):
     assert s.frame["value_ytd"].tolist() == [5000.0, 20000.0, 9.9, 800.0]
     assert msg.NOTE_PERCENT_CELLS.format(header="同比增长(%)", n=2) in s.notes
     assert msg.NOTE_PERCENT_CELLS.format(header="本年累计", n=1) in s.notes
+
+
+def test_period_as_an_unformatted_excel_serial(tmp_path):
+    # 45778 is 2025-05-01 counted from 1899-12-30; 45716.5 is 2025-02-28 at noon
+    rows = [["报告期", "统一社会信用代码", "工业增加值本年累计（万元）"], [45778, uscc(1), 1], ["45716.5", uscc(2), 1],
+            [12345, uscc(3), 1]]
+    s = _sheet(tmp_path, rows, name="规上工业")
+    assert _days(s.frame["period"]) == ["2025-05-01", "2025-02-01", None]
+    assert _problems(s) == [(ERROR, 4, "报告期", "12345", msg.PERIOD_UNRECOGNISED)]

@@ -585,8 +585,13 @@ def _period_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> No
     year = sql.param("default_year", ctx.default_year)
     s, y, m = f"s_{n}", f"y_{n}", f"mo_{n}"
     sql.add(0, f"regexp_replace({v}, '\\s+', '', 'g')", s)
-    # a real Excel date arrives as "2025-05-01 00:00:00": cast the text before its spaces are removed
-    sql.add(1, f"TRY_CAST(TRY_CAST({v} AS TIMESTAMP) AS DATE)", f"iso_{n}")
+    # a real Excel date arrives as "2025-05-01 00:00:00": cast the text before its spaces are removed;
+    # a date without its date format arrives as its serial day number ("45778", 2000-2099 only)
+    sql.add(1, f"""COALESCE(TRY_CAST(TRY_CAST({v} AS TIMESTAMP) AS DATE),
+                            CASE WHEN regexp_full_match({s}, '\\d{{5}}(\\.\\d+)?')
+                                      AND TRY_CAST({s} AS DOUBLE) BETWEEN 36526 AND 73050
+                                 THEN CAST(DATE '1899-12-30' + CAST(floor(TRY_CAST({s} AS DOUBLE)) AS INTEGER) AS DATE) END)""",
+            f"iso_{n}")
     sql.add(1, f"""CASE WHEN regexp_full_match({s}, $period_cum) THEN
                             COALESCE(TRY_CAST(NULLIF(regexp_extract({s}, $period_cum, 1), '') AS INTEGER),
                                      CAST({year} AS INTEGER))
