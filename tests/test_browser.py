@@ -208,7 +208,11 @@ def test_month_bars_label_every_month_including_the_last(server):
         # plotly keeps a dropped label in the DOM with display: none: read only the shown ones
         ticks = chart.evaluate("""c => [...c.querySelectorAll('g.xtick text')]
             .filter(t => getComputedStyle(t).display !== 'none').map(t => t.textContent)""")
+        # and the chart's toolbar speaks Chinese (it read "Download plot as a PNG", "Zoom in" ...)
+        tips = chart.evaluate("c => [...c.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title'))")
         browser.close()
+    assert "下载图片（PNG）" in tips
+    assert not [t for t in tips if t and t.isascii()], tips
     # the sample's default date is 2025-06-15: July 2024 .. June 2025
     assert ticks == ["2024年7月", "2024年8月", "2024年9月", "2024年10月", "2024年11月", "2024年12月", "2025年1月",
                      "2025年2月", "2025年3月", "2025年4月", "2025年5月", "2025年6月"]
