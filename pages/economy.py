@@ -20,13 +20,16 @@ period_text = fmt.period_label(period, with_year=True)
 data_date = fmt.month_label(period)
 basis_text = "可比价" if head.basis == "official" else "现价"
 # the latest period may be of an earlier year (before 1-2月 is reported): the card then names its year
-growth_label = head.label if period.year == as_of.year else period_text
+# (the card's width holds about 15 characters: 2024年规上工业增加值增速 for the whole year)
+growth_title = (f"规上工业增加值增速（{head.label}）" if period.year == as_of.year
+                else f"{period.year}年规上工业增加值增速" if period.month == 12
+                else f"规上工业增加值增速（{period_text}）")
 if sector:
     st.caption(f"顶部指标为全园区口径；下方图表和企业名单按所选产业（{sector}）。")
 
 cols = st.columns([1.25, 1, 1, 1, 1])
 with cols[0]:
-    ui.metric(f"规上工业增加值增速（{growth_label}）", fmt.pct(head.pct),
+    ui.metric(growth_title, fmt.pct(head.pct),
               None if head.change_pp is None else f"{head.change_pp:+.1f}个百分点",
               trend=list(head.series.values()),
               help=f"{'统计部门公布（可比价）' if head.basis == 'official' else '企业数据同口径汇总（现价）'}；"

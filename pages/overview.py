@@ -28,11 +28,15 @@ sales_monthly = ui.run(sales.monthly, as_of) if h["sales_assistance_total_wan"] 
 cards = st.columns([1.25, 1, 1, 1, 1, 1])
 with cards[0]:
     label = h.get("industrial_growth_label") or ""
-    if label and not h["industrial_growth_period"].startswith(str(as_of.year)):   # e.g. 2024年1-12月 in February
-        label = fmt.period_label(f"{h['industrial_growth_period']}-01", with_year=True)
+    growth_title = f"规上工业增加值增速（{label}）" if label else "规上工业增加值增速"
+    g_period = h.get("industrial_growth_period") or ""
+    if label and not g_period.startswith(str(as_of.year)):   # e.g. the 2024 figure in February 2025
+        # the card's width holds about 15 characters: 2024年规上工业增加值增速 for the whole year
+        growth_title = (f"{g_period[:4]}年规上工业增加值增速" if g_period.endswith("-12")
+                        else f"规上工业增加值增速（{fmt.period_label(f'{g_period}-01', with_year=True)}）")
     basis = "统计部门公布，可比价" if h.get("industrial_growth_basis") == "official" else "企业数据测算，现价"
     change = h.get("industrial_growth_change_pp")
-    ui.metric(f"规上工业增加值增速（{label}）" if label else "规上工业增加值增速", fmt.pct(h["industrial_growth_ytd"]),
+    ui.metric(growth_title, fmt.pct(h["industrial_growth_ytd"]),
               None if change is None else f"{change:+.1f}个百分点",
               trend=list((h.get("industrial_growth_series") or {}).values()),
               help=f"{basis}；变化为较上年全年（{fmt.pct(h.get('industrial_growth_last_year'))}）")

@@ -202,7 +202,7 @@ def test_before_the_first_period_of_the_year_the_growth_card_names_last_years_pe
     db, _ = store_copy
     at = _open(db, monkeypatch, page, as_of=dt.date(2025, 2, 10))
     labels = [m.label for m in at.metric]
-    assert "规上工业增加值增速（2024年1-12月）" in labels
+    assert "2024年规上工业增加值增速" in labels
     assert not [label for label in labels if "（1月）" in label or "1-1月" in label]
     if page == "pages/economy.py":
         assert "2023年全年增速（1-12月）" in labels     # the year before the period's year, not "上年"
