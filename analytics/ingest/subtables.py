@@ -69,12 +69,12 @@ def find_sub_tables(table: pa.Table, layout: HeaderLayout, head: list[list]) -> 
         for c in range(width):
             v = head[r][c] if r < len(head) and c < len(head[r]) else None
             if v not in (None, ""):
-                own.setdefault(c, set()).add(str(v).strip())
+                own.setdefault(c, set()).update((str(v), str(v).strip()))
     known = pa.array(sorted(set(ALL_HEADER_TEXTS) | {t for s in own.values() for t in s}), pa.string())
     same = pa.array([0] * n, pa.int64())
     anywhere = pa.array([0] * n, pa.int64())
     for c in range(width):
-        col = pc.utf8_trim_whitespace(table.column(c).slice(start).combine_chunks())
+        col = table.column(c).slice(start).combine_chunks()  # as written: a repeated header is a copy
         hit_any = pc.fill_null(pc.is_in(col, value_set=known), False)
         if not pc.any(hit_any).as_py():
             continue
