@@ -423,3 +423,13 @@ def test_period_as_an_unformatted_excel_serial(tmp_path):
     s = _sheet(tmp_path, rows, name="规上工业")
     assert _days(s.frame["period"]) == ["2025-05-01", "2025-02-01", None]
     assert _problems(s) == [(ERROR, 4, "报告期", "12345", msg.PERIOD_UNRECOGNISED)]
+
+
+def test_closing_date_prefers_its_own_name_over_approval_date(tmp_path):
+    # registry exports carry 核准日期 (last approval) for every entity; 注销日期 is the closing date
+    rows = [["统一社会信用代码", "企业名称", "成立日期", "核准日期", "注销日期", "登记状态"],
+            [uscc(1), "甲", "2020-01-01", "2024-03-01", "2024-03-01", "注销"],
+            [uscc(2), "乙", "2020-01-01", "2023-07-07", None, "存续"]]
+    s = _sheet(tmp_path, rows)
+    assert s.columns["注销日期"] == "closed_on" and "核准日期" in s.unused_columns
+    assert _days(s.frame["closed_on"]) == ["2024-03-01", None]

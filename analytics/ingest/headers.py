@@ -405,7 +405,9 @@ def map_headers(ds: Dataset, headers: list[Header], overrides: dict[str, str | N
         monthly, other_periods = _indicator_columns_not_read(headers)
     # visible columns before hidden ones, exact names before names read without a bracket ("项目名称(系统)"):
     # the first header of a field wins it
-    order = sorted(headers, key=lambda h: (h.hidden, h.key not in SYNONYM_INDEX))
+    # and, between two names of one field, the one listed first in the schema (注销日期 before 核准日期)
+    rank = {header_key(syn)[0]: i for f in ds.fields for i, syn in enumerate(f.synonyms)}
+    order = sorted(headers, key=lambda h: (h.hidden, h.key not in SYNONYM_INDEX, rank.get(h.key, 99)))
     for h in order:
         if h.serial and h.key not in overrides:
             continue
