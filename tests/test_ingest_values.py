@@ -433,3 +433,11 @@ def test_closing_date_prefers_its_own_name_over_approval_date(tmp_path):
     s = _sheet(tmp_path, rows)
     assert s.columns["注销日期"] == "closed_on" and "核准日期" in s.unused_columns
     assert _days(s.frame["closed_on"]) == ["2024-03-01", None]
+
+
+def test_unit_in_brackets_after_the_amount(tmp_path):
+    rows = [["项目名称", "项目阶段", "总投资"], ["甲", "签约", "25000(万元)"], ["乙", "签约", "（1.2亿元）"],
+            ["丙", "签约", "3000（万）"]]
+    s = _sheet(tmp_path, rows)
+    # 25000 万元; "（1.2亿元）" is an accounting negative of 1.2 亿 = -12000 万元; 3000 万 = 3000 万元
+    assert s.frame["investment"].tolist() == [25000.0, -12000.0, 3000.0]

@@ -630,9 +630,11 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
     if f"p_{n}" in parsed_cols:  # rounded so that 0.099 becomes 9.9, not 9.900000000000002
         value = f"CASE WHEN p_{n} THEN round({value} * 100.0, 10) ELSE {value} END"
     sql.add(0, f"CASE WHEN isfinite(TRY_CAST({v} AS DOUBLE)) THEN {value} END", fast)
-    # accounting negatives "(500)" / "（500）" (NFKC already made the brackets half-width) -> "-500"
-    sql.add(1, f"CASE WHEN {fast} IS NULL AND {v} IS NOT NULL THEN regexp_replace(regexp_replace({v}, '{strip}', '', 'g'), "
-               f"'^\\((.+)\\)$', '-\\1') END", s)
+    # accounting negatives "(500)" / "（500）" (NFKC already made the brackets half-width) -> "-500";
+    # a unit in brackets after the number ("25000(万元)") -> "25000万元"
+    sql.add(1, f"CASE WHEN {fast} IS NULL AND {v} IS NOT NULL THEN regexp_replace(regexp_replace(regexp_replace("
+               f"{v}, '{strip}', '', 'g'), '^\\((.+)\\)$', '-\\1'), '(\\d)[(\\[]([千万亿]?元|[千万亿])[)\\]]$', "
+               f"'\\1\\2') END", s)
     if f.kind == "money":
         sql.param("money_unit", _MONEY_UNIT)
         header_unit = h.unit if h.unit in MONEY_UNIT_TO_WAN else None
