@@ -328,3 +328,23 @@ def test_visible_and_exact_column_names_win_over_hidden_and_bracketed_ones(tmp_p
     assert s.columns == {"项目名称": "name", "项目阶段": "stage", "总投资": "investment"}
     assert s.unused_columns == ["项目名称（系统）", "总投资（万元）"]
     assert (s.frame["name"][0], s.frame["investment"][0]) == ("医疗器械产业园", 999.0)
+
+
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "forward-filled"])
+def test_group_row_above_the_row_of_names(tmp_path, merged):
+    # the groups sit above the row that holds both the plain names and the sub-headers
+    rows = [["2025年1-5月规上工业企业主要指标"],
+            ["企业基本信息", None, None, "工业增加值（万元）", None, "工业总产值（万元）", None],
+            ["统一社会信用代码", "企业名称", "行业代码", "本年累计", "上年同期累计", "本年累计", "上年同期累计"],
+            [uscc(1), "甲", "C3581", 100, 80, 500, 400]]
+    merges = {"S": ["A2:C2", "D2:E2", "F2:G2"]} if merged else None
+    s = _one(write_book(tmp_path / "w.xlsx", {"S": rows}, merges=merges))
+    assert s.header_rows == (2, 3)
+    assert s.columns == {"统一社会信用代码": "uscc", "企业名称": "name", "行业代码": "industry_code",
+                         "工业增加值（万元） 本年累计": "value_added_ytd",
+                         "工业增加值（万元） 上年同期累计": "value_added_prev_ytd",
+                         "工业总产值（万元） 本年累计": "output_ytd", "工业总产值（万元） 上年同期累计": "output_prev_ytd"}
+    f = s.frame
+    assert (_days(f["period"]), f["value_added_ytd"][0], f["value_added_prev_ytd"][0], f["output_ytd"][0]) == \
+        (["2025-05-01"], 100.0, 80.0, 500.0)
+    assert s.problems == []

@@ -209,8 +209,20 @@ def find_header(rows: list[list], first_row: int, first_col: int,
             break
     else:
         return None
+    depth = None
+    if i > 0 and any(_is_sub(t) for t in texts):
+        # the names sit under a row of groups: "工业增加值（万元）" over the row holding 企业名称, 本年累计…
+        prev = [_cell(rows, i - 1, c) for c in range(width)]
+        sub_cols = [c for c, t in enumerate(texts) if _is_sub(t)]
+        filled = [t for t in prev if t]
+        # groups are short names, at least two of them; a title or a note ("单位：万元") is not a group row
+        looks_like_groups = len(filled) >= 2 and not any(
+            _NUMBER_LIKE_RE.match(t) or len(t) > 20 or ":" in t or "：" in t for t in filled)
+        if looks_like_groups and all(prev[c] or _group_text(rows, i - 1, c, first_row, first_col, merges, prev)
+                                     for c in sub_cols):
+            i, depth = i - 1, 2
     above = [" ".join(t for t in (_cell(rows, r, c) for c in range(width)) if t) for r in range(i)]
-    depth = _header_depth(rows, i, width, known, known_key, default_year)
+    depth = depth or _header_depth(rows, i, width, known, known_key, default_year)
     block = list(range(i, i + depth))
     columns: list[tuple[int, list[str]]] = []
     for c in range(width):
