@@ -348,3 +348,16 @@ def test_group_row_above_the_row_of_names(tmp_path, merged):
     assert (_days(f["period"]), f["value_added_ytd"][0], f["value_added_prev_ytd"][0], f["output_ytd"][0]) == \
         (["2025-05-01"], 100.0, 80.0, 500.0)
     assert s.problems == []
+
+
+def test_override_by_the_shown_text_of_a_grouped_column(tmp_path):
+    # "1-5月 本年累计" is shown for a column whose own name is 本年累计; the analyst maps the
+    # month's 本月 column by its shown text, and ignores the 1-5月 one
+    rows = [["指标名称", "计量单位", "5月", "1-5月", None], [None, None, "本月", "本年累计", "同比增长(%)"],
+            ["规上工业增加值", "万元", 1000, 5000, 9.9]]
+    p = write_book(tmp_path / "w.xlsx", {"2025年": rows}, merges={"2025年": ["A1:A2", "B1:B2", "D1:E1"]})
+    assert _one(p).columns["1-5月 本年累计"] == "value_ytd"
+    s = _one(p, column_overrides={"*": {"5月 本月": "value_ytd", "1-5月 本年累计": None}})
+    assert s.columns == {"指标名称": "indicator", "计量单位": "unit", "5月 本月": "value_ytd",
+                         "1-5月 同比增长(%)": "growth_pct"}
+    assert list(s.frame["value_ytd"]) == [1000.0]

@@ -418,16 +418,26 @@ def map_headers(ds: Dataset, headers: list[Header], overrides: dict[str, str | N
     # visible columns before hidden ones, exact names before names read without a bracket ("项目名称(系统)"):
     # the first header of a field wins it
     # and, between two names of one field, the one listed first in the schema (注销日期 before 核准日期)
+    # a column the analyst mapped by hand comes first; it may be named by its key or by its shown text
+    # ("1-5月 本年累计", whose key is 本年累计)
+    def override_key(h: Header) -> str | None:
+        if h.key in overrides:
+            return h.key
+        shown = header_key(h.text)[0]
+        return shown if shown in overrides else None
+
     rank = {header_key(syn)[0]: i for f in ds.fields for i, syn in enumerate(f.synonyms)}
-    order = sorted(headers, key=lambda h: (h.hidden, h.key not in SYNONYM_INDEX, rank.get(h.key, 99)))
+    order = sorted(headers, key=lambda h: (override_key(h) is None, h.hidden, h.key not in SYNONYM_INDEX,
+                                           rank.get(h.key, 99)))
     for h in order:
-        if h.serial and h.key not in overrides:
+        okey = override_key(h)
+        if h.serial and okey is None:
             continue
-        if id(h) in monthly | other_periods and h.key not in overrides:
+        if id(h) in monthly | other_periods and okey is None:
             unused.append(h)
             continue
-        if h.key in overrides:
-            target = overrides[h.key]
+        if okey is not None:
+            target = overrides[okey]
             cands = [target] if target in names else []
         else:
             cands = [f for d, f in lookup(h.key) if d == ds.name]
