@@ -441,3 +441,11 @@ def test_unit_in_brackets_after_the_amount(tmp_path):
     s = _sheet(tmp_path, rows)
     # 25000 万元; "（1.2亿元）" is an accounting negative of 1.2 亿 = -12000 万元; 3000 万 = 3000 万元
     assert s.frame["investment"].tolist() == [25000.0, -12000.0, 3000.0]
+
+
+def test_invisible_characters_pasted_into_codes_and_names(tmp_path):
+    code = uscc(1)
+    rows = [REG_HEADER, _entity(code[:6] + "\u200b" + code[6:] + "\ufeff", "2020-01-01", 市场主体名称="甲\u00a0公司\u200d")]
+    s = _sheet(tmp_path, rows)
+    assert (s.frame["uscc"][0], s.frame["name"][0]) == (code, "甲 公司")
+    assert s.problems == []

@@ -36,7 +36,10 @@ def nfkc(text) -> str:
     """NFKC and trimmed; None -> ''."""
     if text is None:
         return ""
-    return unicodedata.normalize("NFKC", str(text)).strip()
+    return _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", str(text))).strip()
+
+
+_INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")  # zero-width space, BOM, soft hyphen
 
 
 def header_key(text) -> tuple[str, str | None]:

@@ -121,6 +121,8 @@ def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Ar
         mask = pc.fill_null(pc.match_substring_regex(arr, NFKC_NEEDED_RE), False)
         if pc.any(mask).as_py():
             normalised = pc.utf8_normalize(arr.filter(mask), "NFKC")
+            # invisible characters pasted from web pages (zero-width space, BOM, soft hyphen) go
+            normalised = pc.replace_substring_regex(normalised, "[\u200b-\u200d\u2060\ufeff\u00ad]", "")
             arr = pc.replace_with_mask(arr, mask, normalised)
     arr = pc.utf8_trim_whitespace(arr)
     empty = pc.match_substring_regex(arr, EMPTY_CELL_RE)
