@@ -449,3 +449,16 @@ def test_invisible_characters_pasted_into_codes_and_names(tmp_path):
     s = _sheet(tmp_path, rows)
     assert (s.frame["uscc"][0], s.frame["name"][0]) == (code, "甲 公司")
     assert s.problems == []
+
+
+def test_export_time_stamp_is_not_the_reporting_year(tmp_path):
+    # the 2024 annual figures exported in June 2025: "1-12月" is December 2024 (year of the title),
+    # not of the export stamp
+    rows = [["导出时间：2025-06-15 10:20:33"], ["2024年规上工业企业主要指标（1-12月）"],
+            ["报告期", "统一社会信用代码", "工业增加值本年累计（万元）"], ["1-12月", uscc(1), 10]]
+    s = _sheet(tmp_path, rows, name="Sheet1")
+    assert _days(s.frame["period"]) == ["2024-12-01"]
+    # with the stamp alone there is no year: the period cannot be placed, and the message says so
+    rows2 = [["规上工业企业主要指标"], ["填报日期：2025年6月16日"]] + rows[2:]
+    s2 = _sheet(tmp_path, rows2, name="Sheet1")
+    assert _problems(s2) == [(ERROR, 4, "报告期", "1-12月", msg.PERIOD_NO_YEAR)]

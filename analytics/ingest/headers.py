@@ -119,6 +119,16 @@ def find_period_in_text(text) -> tuple[int, int] | None:
     return None
 
 
+_STAMP_RE = re.compile(r"(?:时间|日期)\s*[:：]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+                       r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def without_stamps(text) -> str:
+    """A title or note without its time stamps ("导出时间：2025-06-15 10:20", "填报日期：2025年6月16日"):
+    the day a file was made is not the period it reports."""
+    return _STAMP_RE.sub(" ", nfkc(text))
+
+
 def find_year_in_text(text) -> int | None:
     m = _YEAR_SEARCH_RE.search(nfkc(text))
     return int(m.group(1)) if m else None

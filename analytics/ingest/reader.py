@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from analytics.ingest import messages as msg
 from analytics.ingest.headers import (HEADER_SCAN_ROWS, HeaderLayout, Mapping, find_header, find_period_in_text,
                                       find_sheet_unit, find_year_in_text, header_key, map_headers,
-                                      normalise_overrides, parse_period_text)
+                                      normalise_overrides, parse_period_text, without_stamps)
 from analytics.ingest.model import ERROR, WARNING, Problem, SheetResult, WorkbookResult
 from analytics.ingest.parse import MAX_PROBLEMS_PER_CHECK, ParsedSheet, SheetContext, build_sheet, select_rows
 from analytics.ingest.source import FileRefused, RawSheet, SheetInfo, Workbook, column_letter
@@ -176,7 +176,7 @@ def _first_year(rows) -> int | None:
     for row in rows:
         for c in row:
             if c:
-                y = find_year_in_text(c)
+                y = find_year_in_text(without_stamps(c))
                 if y:
                     return y
     return None
@@ -239,12 +239,13 @@ def _context(wb: Workbook, info: SheetInfo, layout: HeaderLayout, chosen: Mappin
     ctx.default_unit = find_sheet_unit(title)
     if ctx.default_unit:
         sr.notes.append(msg.NOTE_DEFAULT_UNIT.format(unit=ctx.default_unit))
-    ctx.default_year = find_year_in_text(info.name) or find_year_in_text(title)
+    dated = without_stamps(title)  # the year and period come from the title, not from "导出时间：…"
+    ctx.default_year = find_year_in_text(info.name) or find_year_in_text(dated)
     ds = chosen.dataset
     if "period" in ds.field_names and "period" not in chosen.fields:
         candidates = [
             ("工作表名", find_period_in_text(info.name) or parse_period_text(info.name, ctx.default_year)),
-            ("标题", find_period_in_text(title)),
+            ("标题", find_period_in_text(dated)),
         ]
         # a value column named by its period ("1-5月", "2025年1-5月 工业增加值"): the indicator value first
         first = ("value_ytd", "value_added_ytd", "output_ytd", "revenue_ytd")
