@@ -462,3 +462,14 @@ def test_export_time_stamp_is_not_the_reporting_year(tmp_path):
     rows2 = [["规上工业企业主要指标"], ["填报日期：2025年6月16日"]] + rows[2:]
     s2 = _sheet(tmp_path, rows2, name="Sheet1")
     assert _problems(s2) == [(ERROR, 4, "报告期", "1-12月", msg.PERIOD_NO_YEAR)]
+
+
+def test_old_registration_number_instead_of_a_credit_code(tmp_path):
+    # 15 digits: a 注册号 from before 2015, as text or typed as a number (whole: Excel keeps 15 digits)
+    rows = [REG_HEADER, _entity("630100000012345", "2010-01-01"), _entity(630100000012346, "2010-01-01"),
+            _entity(916301000000000000, "2010-01-01")]
+    s = _sheet(tmp_path, rows)
+    assert _problems(s) == [
+        (ERROR, 2, "统一社会信用代码", "630100000012345", msg.USCC_REGISTRATION_NO),
+        (ERROR, 3, "统一社会信用代码", "630100000012346", msg.USCC_REGISTRATION_NO),
+        (ERROR, 4, "统一社会信用代码", "916301000000000000", msg.USCC_NUMERIC)]

@@ -514,15 +514,18 @@ def _uscc_sql(sql: _Sql, f: Field, h: Header, v: str) -> None:
     sql.add(0, v, u)  # already NFKC, without spaces, upper case (pyarrow)
     sql.add(0, f"ok_{n}", f"{u}__shape_ok")
     sql.add(0, f"x_{n}", f"{u}__expected")
+    # a 15-digit registration number (注册号, before 2015) is whole even when typed as a number
+    sql.add(1, f"({v} IS NOT NULL AND regexp_full_match({u}, '[0-9]{{15}}(\\.0+)?'))", f"{u}__regno")
     # stored as a number: scientific-notation text, or a cell the workbook typed as a number
-    sql.add(1, f"({v} IS NOT NULL AND (COALESCE(n_{n}, false) OR (strpos({u}, 'E') > 0 AND regexp_full_match({u}, {sci}))))",
-            f"{u}__numeric")
+    sql.add(2, f"({v} IS NOT NULL AND NOT {u}__regno AND (COALESCE(n_{n}, false) "
+               f"OR (strpos({u}, 'E') > 0 AND regexp_full_match({u}, {sci}))))", f"{u}__numeric")
     sql.add(1, f"length({u})", f"{u}__len")
     sql.add(2, f"CASE WHEN NOT {u}__shape_ok THEN regexp_extract({u}, '[^0-9A-HJ-NPQRTUWXY]') END", f"{u}__badchar")
-    sql.add(2, f"({v} IS NOT NULL AND NOT {u}__numeric AND {u}__len <> 18)", f"{u}__length")
-    sql.add(2, f"({v} IS NOT NULL AND NOT {u}__numeric AND {u}__len = 18 AND NOT {u}__shape_ok)", f"{u}__chars")
+    sql.add(3, f"({v} IS NOT NULL AND NOT {u}__numeric AND NOT {u}__regno AND {u}__len <> 18)", f"{u}__length")
+    sql.add(3, f"({v} IS NOT NULL AND NOT {u}__numeric AND {u}__len = 18 AND NOT {u}__shape_ok)", f"{u}__chars")
     sql.add(3, f"(NOT {u}__numeric AND substr({u}, 18, 1) <> {u}__expected)", f"{u}__checksum")
     sql.check(f"{u}__numeric", ERROR, n, h, lambda r: msg.USCC_NUMERIC, value_col=v)
+    sql.check(f"{u}__regno", ERROR, n, h, lambda r: msg.USCC_REGISTRATION_NO, value_col=v)
     sql.check(f"{u}__length", ERROR, n, h, lambda r: msg.USCC_LENGTH.format(n=r[f"{u}__len"]),
               aux=(f"{u}__len",), value_col=v)
     sql.check(f"{u}__chars", ERROR, n, h, lambda r: msg.USCC_BAD_CHAR.format(char=r[f"{u}__badchar"]),
