@@ -361,3 +361,14 @@ def test_override_by_the_shown_text_of_a_grouped_column(tmp_path):
     assert s.columns == {"指标名称": "indicator", "计量单位": "unit", "5月 本月": "value_ytd",
                          "1-5月 同比增长(%)": "growth_pct"}
     assert list(s.frame["value_ytd"]) == [1000.0]
+
+
+def test_bracketed_qualifiers_inside_a_grouped_name(tmp_path):
+    rows = [["统一社会信用代码", "单位详细名称", "工业总产值(当年价格)(千元)", None, "工业增加值（现价）（千元）", None],
+            [None, None, "本年累计", "上年同期累计", "本年累计", "上年同期累计"],
+            [uscc(1), "甲", 5000, 4000, 1200, 1000]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"2025年1-5月": rows}))
+    assert s.columns["工业总产值(当年价格)(千元) 本年累计"] == "output_ytd"
+    assert s.columns["工业增加值（现价）（千元） 上年同期累计"] == "value_added_prev_ytd"
+    # 千元 -> 万元
+    assert (s.frame["output_ytd"][0], s.frame["value_added_ytd"][0]) == (500.0, 120.0)

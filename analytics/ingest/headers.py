@@ -22,6 +22,7 @@ _SHORT_UNITS = {"万": "万元", "亿": "亿元"}  # "(万人民币)" -> 万元
 # marks of a required column in templates: "*项目名称", "项目名称※"; a trailing colon
 _HEADER_MARKS_RE = re.compile(r"^[*※★☆]+|[*※★☆:]+$")
 _TRAILING_BRACKET_RE = re.compile(r"[(\[【][^)\]】]*[)\]】]$")
+_ANY_BRACKET_RE = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _SHEET_UNIT_RE = re.compile(r"单位\s*[:]\s*(千元|万元|亿元|元)")
 _SPACES_RE = re.compile(r"\s+")
 # "2025年1-5月", "1-5月", "2025年5月", "2025-05", "2025.5", "202505"
@@ -83,8 +84,12 @@ def lookup(key: str) -> list[tuple[str, str]]:
     if hits:
         return hits
     stripped = _TRAILING_BRACKET_RE.sub("", key)
-    if stripped != key:
-        return SYNONYM_INDEX.get(stripped, [])
+    if stripped != key and SYNONYM_INDEX.get(stripped):
+        return SYNONYM_INDEX[stripped]
+    # every bracketed qualifier out: "工业总产值(当年价格)本年累计" -> 工业总产值本年累计
+    bare = _ANY_BRACKET_RE.sub("", key)
+    if bare != key and bare:
+        return SYNONYM_INDEX.get(bare, [])
     return []
 
 
