@@ -372,3 +372,12 @@ def test_bracketed_qualifiers_inside_a_grouped_name(tmp_path):
     assert s.columns["工业增加值（现价）（千元） 上年同期累计"] == "value_added_prev_ytd"
     # 千元 -> 万元
     assert (s.frame["output_ytd"][0], s.frame["value_added_ytd"][0]) == (500.0, 120.0)
+
+
+def test_data_row_holding_two_header_words_is_data(tmp_path):
+    # 企业 and 产品 are header names elsewhere, but this row is mostly data
+    rows = [["日期", "供货企业", "产品名称", "活动名称", "销售额（万元）"],
+            ["2025-05-10", "企业", "产品", "青洽会", 1], ["2025-05-11", "乙", "枸杞", "青洽会", 2]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"展会": rows}))
+    assert list(s.frame["_row"]) == [2, 3] and list(s.frame["amount"]) == [1.0, 2.0]
+    assert s.problems == []

@@ -89,6 +89,9 @@ def find_sub_tables(table: pa.Table, layout: HeaderLayout, head: list[list]) -> 
     any_l = anywhere.to_pylist()
     for i in candidates:
         row = start + i
+        filled = sum(1 for c in range(width) if table.column(c)[row].as_py() not in (None, ""))
+        if any_l[i] * 2 < filled:  # a data row that happens to hold two words such as 企业 and 产品
+            continue
         if same_l[i] >= 2 and any_l[i] - same_l[i] <= 1:
             out.repeated.append(row)
             title = _title_above(table, row, start, out)
