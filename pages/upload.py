@@ -87,7 +87,7 @@ def _sheet_panel(con, wb: WorkbookResult, idx: int) -> None:
             st.markdown(f"表头位置：{rows}")
             mapping = pd.DataFrame([{"文件中的列": h, "识别为": ds.field(f).label if f in ds.field_names else f}
                                     for h, f in s.columns.items()])
-            st.dataframe(mapping, hide_index=True, key=f"map_{idx}_{s.sheet}")
+            st.dataframe(mapping, hide_index=True, placeholder="—", key=f"map_{idx}_{s.sheet}")
             if s.unused_columns:
                 st.markdown("未使用的列（可手工指定对应字段，下次同样格式的文件自动沿用）：")
                 options = [""] + [f.name for f in ds.fields if f.name not in s.columns.values()]
@@ -105,7 +105,7 @@ def _sheet_panel(con, wb: WorkbookResult, idx: int) -> None:
                 preview = s.frame.drop(columns=[c for c in ("_valid",) if c in s.frame.columns]).head(PREVIEW_ROWS)
                 preview = preview.rename(columns={f.name: f.label for f in ds.fields} | {"_row": "Excel行号"}
                                          | {k: LABELS.get(k, k) for k in preview.columns if k not in ds.field_names})
-                st.dataframe(preview, hide_index=True, key=f"preview_{idx}_{s.sheet}")
+                st.dataframe(preview, hide_index=True, placeholder="—", key=f"preview_{idx}_{s.sheet}")
 
 
 with tab_upload:
@@ -134,7 +134,7 @@ with tab_upload:
             frame = report.problems_frame(wb.problems)
             st.markdown(f"**问题清单**：错误 {sum(p.level == 'error' for p in wb.problems)} 个，"
                         f"警告 {sum(p.level == 'warning' for p in wb.problems)} 个")
-            st.dataframe(frame, hide_index=True, key=f"problems_{idx}")
+            st.dataframe(frame, hide_index=True, placeholder="—", key=f"problems_{idx}")
             marked = report.highlighted_workbook(data, wb.problems, {s.sheet: s.header_rows for s in wb.sheets})
             stem = up.name.rsplit(".", 1)[0]
             st.download_button("下载标出问题单元格的工作簿", marked, file_name=f"{stem}_问题已标出.xlsx",
@@ -149,22 +149,22 @@ with tab_upload:
         counts = pd.DataFrame([{"工作表": s.sheet, "数据集": DATASETS[s.dataset].label, "新增": s.rows_new,
                                 "更新": s.rows_updated, "未变": s.rows_unchanged, "该期已不含（将删除）": s.rows_removed,
                                 "跳过的错误行": s.rows_skipped} for s in preview.sheets])
-        st.dataframe(counts, hide_index=True, key=f"counts_{idx}")
+        st.dataframe(counts, hide_index=True, placeholder="—", key=f"counts_{idx}")
         for s in preview.sheets:
             if s.updated_before is not None and not s.updated_before.empty:
                 st.markdown(f"「{s.sheet}」将更新的行（前后对比，最多 {store.PREVIEW_ROWS} 行）")
                 c1, c2 = st.columns(2)
                 c1.caption("库中现有")
-                c1.dataframe(s.updated_before, hide_index=True, key=f"before_{idx}_{s.sheet}")
+                c1.dataframe(s.updated_before, hide_index=True, placeholder="—", key=f"before_{idx}_{s.sheet}")
                 c2.caption("本次上传")
-                c2.dataframe(s.updated_after, hide_index=True, key=f"after_{idx}_{s.sheet}")
+                c2.dataframe(s.updated_after, hide_index=True, placeholder="—", key=f"after_{idx}_{s.sheet}")
             if s.removed is not None and not s.removed.empty:
                 st.markdown(f"「{s.sheet}」同报告期库中有、本次文件中没有的行（导入后删除）")
-                st.dataframe(s.removed, hide_index=True, key=f"removed_{idx}_{s.sheet}")
+                st.dataframe(s.removed, hide_index=True, placeholder="—", key=f"removed_{idx}_{s.sheet}")
         after = preview.inspected or {}
         st.dataframe(pd.DataFrame([{"指标": label, "导入前": before.get(k), "导入后": after.get(k)}
                                    for k, label in HEADLINE_LABELS.items()]),
-                     hide_index=True, key=f"headline_{idx}")
+                     hide_index=True, placeholder="—", key=f"headline_{idx}")
         if st.button(f"确认导入“{up.name}”", type="primary", key=f"commit_{idx}"):
             outcome = store.import_workbooks(cur, [wb], who=auth.user_name(), skip_invalid=skip_invalid)[0]
             if outcome.committed:
@@ -187,7 +187,7 @@ with tab_history:
                                     "warnings": "警告", "imported_at": "时间", "imported_by": "操作人",
                                     "rolled_back_by": "被撤销于批次", "note": "说明"}).drop(columns=["sha256"])
         shown["类型"] = shown["类型"].map({"import": "导入", "rollback": "撤销"})
-        st.dataframe(shown, hide_index=True, key="history_table")
+        st.dataframe(shown, hide_index=True, placeholder="—", key="history_table")
         undoable = sorted(log.loc[(log["kind"] == "import") & log["rolled_back_by"].isna(), "batch_id"].unique(),
                           reverse=True)
         if undoable:

@@ -67,3 +67,12 @@ def test_share_shift(con):
     assert df.loc[("investment_wan", "医疗器械"), "change_pp"] == 100.0
     assert df.loc[("investment_wan", "医药"), "change_pp"] == -100.0
     assert df.loc[("entities", "医药"), "measure_label"] == "市场主体数"
+
+
+def test_share_shift_has_no_change_where_a_year_earlier_had_no_data(con):
+    # a year before 2024-12-31 (2023-12-31): no industrial period and no signed project yet
+    df = structure.share_shift(con, date(2024, 12, 31)).set_index(["measure", "sector"])
+    va = df.loc[("value_added_wan", "医疗器械")]
+    assert va["share_pct"] == 100.0  # 1-6月 2024 is the latest period: only B (医疗器械, 999)
+    assert va["share_year_ago_pct"] != va["share_year_ago_pct"] and va["change_pp"] != va["change_pp"]  # NaN
+    assert df.loc[("entities", "医药"), "change_pp"] == pytest.approx(0.0)  # A, B, E alive both dates

@@ -45,6 +45,8 @@ def test_upload_commit_and_the_overview_changes(store_copy, tmp_path, monkeypatc
                                     headless=True)
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.goto(f"{url}/overview")
+        # a page URL as a fresh server's first request runs once more through app.py: wait for the content
+        page.get_by_text("运行概况").first.wait_for(timeout=60_000)
         _idle(page)
         assert "6,879" in page.inner_text("body") or "6879" in page.inner_text("body")
         page.goto(f"{url}/upload")

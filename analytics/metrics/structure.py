@@ -69,13 +69,18 @@ def share_shift(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
 
     Columns: sector, measure (entities / capital_wan / value_added_wan / investment_wan),
     measure_label (Chinese), share_pct (at as_of), share_year_ago_pct (at as_of minus one year,
-    same definitions), change_pp (个百分点)."""
+    same definitions), change_pp (个百分点). A measure with no data at one of the two dates has no
+    share there (NaN) and no change: a share does not move from or to nothing."""
     d = as_date(as_of)
     now, ago = sector_shares(con, d), sector_shares(con, one_year_before(d))
+    nan = float("nan")
     rows = []
     for m, label in MEASURES.items():
         share_col = ("entities" if m == "entities" else m.removesuffix("_wan")) + "_share_pct"
+        has_now, has_ago = bool(now[m].sum()), bool(ago[m].sum())
         for s, a, b in zip(now["sector"], now[share_col], ago[share_col]):
-            rows.append({"sector": s, "measure": m, "measure_label": label, "share_pct": float(a),
-                         "share_year_ago_pct": float(b), "change_pp": float(a) - float(b)})
+            a = float(a) if has_now else nan
+            b = float(b) if has_ago else nan
+            rows.append({"sector": s, "measure": m, "measure_label": label, "share_pct": a,
+                         "share_year_ago_pct": b, "change_pp": a - b})
     return pd.DataFrame(rows)
