@@ -63,8 +63,8 @@ left, right = st.columns(2)
 with left:
     ui.table(b.red_yellow, briefing.LIGHT_COLUMNS, key="brief_lights", filename=f"红黄灯项目_{b.as_of}",
              title=briefing.table_caption("red_yellow", b, max_rows=len(b.red_yellow) or 1),
-             empty_message="无红灯、黄灯项目。", height=360)
+             empty_message=b.section("projects").omitted or "无红灯、黄灯项目。", height=360)
 with right:
     ui.table(b.open_demands, briefing.DEMAND_COLUMNS, key="brief_demands", filename=f"未办结诉求_{b.as_of}",
              title=briefing.table_caption("open", b, max_rows=len(b.open_demands) or 1),
-             empty_message="无未办结诉求。", height=360)
+             empty_message=b.section("service").omitted or "无未办结诉求。", height=360)

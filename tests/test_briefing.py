@@ -330,3 +330,19 @@ def test_exports_do_not_mutate_the_briefing(tiny):
     assert all(c.frame.equals(f) for c, f in zip(b.charts, before[2]))
     assert [c.figure.to_json() for c in b.charts] == before[3]
     assert b.timings == before[4]
+
+
+def test_briefing_page_without_a_project_ledger_says_so_under_the_table(store_copy, monkeypatch, navigation_mode):
+    from streamlit.testing.v1 import AppTest
+    db, _ = store_copy
+    con = store.connect(str(db))
+    con.execute("DELETE FROM projects")
+    con.close()
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/briefing.py")
+    at.run()
+    assert not at.exception
+    assert "（本期未导入招商项目台账，略）" in [i.value for i in at.info]
+    assert "无红灯、黄灯项目。" not in [i.value for i in at.info]
