@@ -137,20 +137,19 @@ def _key_columns(ds) -> list[str]:
     return ["row_key"] if ds.merge == "ledger" else list(ds.key)
 
 
-def _stage_frames(con, ds, sheets: list[tuple[str, pd.DataFrame]]) -> None:
-    """Create temp table `stg` from the reader's frames, one (sheet name, frame) per sheet, in order:
-    valid rows only, canonical types, effective sector, ledger row keys. The frames go to DuckDB as
-    they are (no pandas copy of a million-row frame)."""
-    cols = [(n, t) for n, t in table_columns(ds) if n != "row_key"]
-    defs = ", ".join(f"{_q(n)} {t}" for n, t in cols)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stg ({defs}, _sheet VARCHAR, _sheet_no BIGINT, _row BIGINT)")
-    for sheet_no, (sheet, frame) in enumerate(sheets):
-        casts = ", ".join(f"CAST({_q(n) if n in frame.columns else 'NULL'} AS {t})" for n, t in cols)
-        where = "WHERE _valid" if "_valid" in frame.columns else ""
-        con.register("stg_df", frame)
-        con.execute(f"INSERT INTO stg SELECT {casts}, ?, ?, CAST(_row AS BIGINT) FROM stg_df {where}",
-                    [sheet, sheet_no])
-        con.unregister("stg_df")
+def _stage_frame(con, ds, frame: pd.DataFrame, sheet_order: dict[str, int]) -> None:
+    """Create temp table `stg` from the reader's frames: canonical types, effective sector, ledger row keys."""
+    cols = table_columns(ds)
+    df = frame.copy()
+    for name, _ in cols:
+        if name not in df.columns:
+            df[name] = None
+    df["_sheet_no"] = df["_sheet"].map(sheet_order).astype("int64")
+    con.register("stg_df", df[[n for n, _ in cols] + ["_sheet", "_sheet_no", "_row"]])
+    casts = ", ".join(f"CAST({_q(n)} AS {t}) AS {_q(n)}" for n, t in cols if n != "row_key")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {casts}, _sheet, _sheet_no, "
+                f"CAST(_row AS BIGINT) AS _row FROM stg_df")
+    con.unregister("stg_df")
     if ds.merge == "ledger":
         # The fingerprint of the identifying fields plus the occurrence number of that fingerprint in
         # the upload: the same ledger uploaded again (rows appended) gives the same keys.
@@ -274,13 +273,14 @@ def _duplicate_key_problem(con, ds) -> str | None:
     if ds.merge == "ledger":
         return None
     keys = ", ".join(_q(k) for k in ds.key)
-    dup = con.execute(f"""SELECT list(_sheet ORDER BY _sheet_no, _row), list(_row ORDER BY _sheet_no, _row)
-                          FROM stg GROUP BY {keys} HAVING count(*) > 1 ORDER BY min(_sheet_no), min(_row)
-                          LIMIT 1""").fetchall()
-    if not dup:
+    same = " AND ".join(f"s.{_q(k)} IS NOT DISTINCT FROM d.{_q(k)}" for k in ds.key)
+    rows = con.execute(f"""
+        WITH dup AS (SELECT {keys} FROM stg GROUP BY {keys} HAVING count(*) > 1 LIMIT 1)
+        SELECT s._sheet, s._row FROM stg s JOIN dup d ON {same} ORDER BY s._sheet_no, s._row""").fetchall()
+    if not rows:
         return None
     labels = "、".join(ds.field(k).label for k in ds.key if k in ds.field_names) or "、".join(ds.key)
-    where = "；".join(f"{sheet} 第{int(row)}行" for sheet, row in zip(*dup[0]))
+    where = "；".join(f"{sheet} 第{int(row)}行" for sheet, row in rows)
     return f"{ds.label}中键（{labels}）重复：{where}。请删除重复行后重新导入。"
 
 
@@ -331,14 +331,19 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect)
                 frames = []
                 for s in sheet_results:
                     frame = s.frame if s.frame is not None else pd.DataFrame()
-                    skipped = int((~frame["_valid"].astype(bool)).sum()) if "_valid" in frame.columns else 0
-                    frames.append((s.sheet, frame))
+                    skipped = 0
+                    if "_valid" in frame.columns:
+                        skipped = int((~frame["_valid"].astype(bool)).sum())
+                        frame = frame[frame["_valid"].astype(bool)]
+                    frame = frame.assign(_sheet=s.sheet)
+                    frames.append(frame)
                     infos[s.sheet] = SheetImport(file=wb.file, sheet=s.sheet, dataset=name, rows_read=s.rows_read,
                                                  rows_skipped=skipped, warnings=len(s.warnings))
-                if sum(len(f) for _, f in frames) == 0:
+                frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+                if frame.empty:
                     outcome.sheets.extend(infos.values())
                     continue
-                _stage_frames(con, ds, frames)
+                _stage_frame(con, ds, frame, {s: i for i, s in enumerate(infos)})
                 dup = _duplicate_key_problem(con, ds)
                 if dup:
                     raise StoreError(dup)
