@@ -28,6 +28,7 @@ def test_default_mapping_file_matches_data_md():
 def test_free_text_sectors():
     assert sectors.sector_from_text("生物医药") == "医药"
     assert sectors.sector_from_text("医疗器械产业") == "医疗器械"
+    assert sectors.sector_from_text("生产性服务") == "生产性服务业"
     assert sectors.sector_from_text("房地产") is None
 
 

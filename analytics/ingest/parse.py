@@ -333,6 +333,20 @@ class _Sql:
             self.errors.append(flag)
 
 
+# Columns that complete each other rather than compete: the field's other headers whose value fills
+# the rows the chosen column leaves empty (核准日期 is not one: alive entities carry it too).
+FILL_FROM_DUPLICATES = {"closed_on": ("注销日期", "吊销日期", "迁出日期")}
+
+
+def fill_columns(mapping: Mapping, fname: str) -> list[Header]:
+    """The duplicate columns of `fname` that fill its empty cells (FILL_FROM_DUPLICATES), left to right."""
+    names = FILL_FROM_DUPLICATES.get(fname, ())
+    chosen = mapping.fields.get(fname)
+    if chosen is None or not any(n in chosen.text for n in names):
+        return []
+    return [h for h, _, f in mapping.duplicates if f == fname and any(n in h.text for n in names)]
+
+
 def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table, mapping: Mapping,
                 ctx: SheetContext, numeric_cells: dict[str, pa.Array] | None = None,
                 percent_cells: dict[str, pa.Array] | None = None) -> ParsedSheet:
@@ -354,6 +368,11 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
     for fname, h in mapping.fields.items():
         f = ds.field(fname)
         text = _normalise_text(data.column(f"c{h.col}"), f.kind)
+        for other in fill_columns(mapping, fname):
+            # a deregistered entity has its date under 注销日期, a revoked one under 吊销日期: one closing date
+            more = _normalise_text(data.column(f"c{other.col}"), f.kind)
+            blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True)
+            text = pc.if_else(blank, more, text)
         cols[f"v_{fname}"] = text
         if f.kind == "enum":
             cols[f"m_{fname}"] = map_distinct(text, enum_normaliser(f))

@@ -20,7 +20,8 @@ from analytics.ingest.headers import (HEADER_SCAN_ROWS, HeaderLayout, Mapping, f
                                       find_sheet_unit, find_year_in_text, header_key, map_headers,
                                       normalise_overrides, parse_period_text, without_stamps)
 from analytics.ingest.model import ERROR, WARNING, Problem, SheetResult, WorkbookResult
-from analytics.ingest.parse import MAX_PROBLEMS_PER_CHECK, ParsedSheet, SheetContext, build_sheet, select_rows
+from analytics.ingest.parse import (MAX_PROBLEMS_PER_CHECK, ParsedSheet, SheetContext, build_sheet, fill_columns,
+                                    select_rows)
 from analytics.ingest.source import FileRefused, RawSheet, SheetInfo, Workbook, column_letter
 from analytics.ingest.subtables import SubTables, find_sub_tables
 from analytics.schema import DATASETS, Dataset, dataset as get_dataset
@@ -121,10 +122,12 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
                      header_rows=tuple(raw.first_row + r for r in layout.rows),
                      columns={h.text: f for f, h in chosen.fields.items()},
                      unused_columns=[h.text for h in sorted([h for h in chosen.unused if not h.serial]
-                                                            + [h for h, _, _ in chosen.duplicates],
+                                                            + [h for h, _, f in chosen.duplicates
+                                                               if h not in fill_columns(chosen, f)],
                                                             key=lambda h: h.col)])
     for h, used, fname in chosen.duplicates:
-        sr.notes.append(msg.NOTE_DUPLICATE_COLUMN.format(header=h.text, other=used.text, label=ds.field(fname).label))
+        note = msg.NOTE_FILL_COLUMN if h in fill_columns(chosen, fname) else msg.NOTE_DUPLICATE_COLUMN
+        sr.notes.append(note.format(header=h.text, other=used.text, label=ds.field(fname).label))
 
     ctx = _context(wb, info, layout, chosen, today, sr)
     serial_cols = {h.col for h in layout.headers if h.serial}
