@@ -12,7 +12,7 @@ import duckdb
 
 from analytics import fmt
 from analytics.metrics import entities, growth, projects, sales, service
-from analytics.metrics._common import as_date, is_empty, none_if_nan
+from analytics.metrics._common import as_date, is_empty, none_if_nan, one_year_before
 from analytics.schema import ENTITY_TYPES, STAGES
 
 MEDICAL_SECTOR = "医疗器械"
@@ -127,7 +127,6 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
 
 def _entity_counts(con: duckdb.DuckDBPyConnection, d: date) -> dict:
     """Stock at d by type, new and closed in (d - 1 year, d], in one scan of the registry."""
-    from analytics.metrics._common import one_year_before
     y = one_year_before(d)
     row = con.execute(f"""
         SELECT count(*) FILTER (WHERE alive),

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import charts, fmt
 from analytics.metrics import growth
-from analytics.metrics._common import month_end
+from analytics.metrics import month_end
 from analytics.schema import INDUSTRIAL, INDICATORS
 from app_lib import ui
 from app_lib.labels import pick

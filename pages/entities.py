@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import charts, fmt
 from analytics.metrics import entities
-from analytics.metrics._common import one_year_before
+from analytics.metrics import one_year_before
 from analytics.schema import ENTITIES, ENTITY_TYPES
 from app_lib import ui
 from app_lib.labels import pick

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import charts, fmt, summary, text
 from analytics.metrics import entities, projects, sales
-from analytics.metrics._common import one_year_before
+from analytics.metrics import one_year_before
 from analytics.schema import ENTITIES, INDICATORS, INDUSTRIAL, PROJECTS, SALES, SECTORS, STAGES
 from app_lib import ui
 

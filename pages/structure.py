@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import charts, fmt
 from analytics.metrics import structure
-from analytics.metrics._common import one_year_before
+from analytics.metrics import one_year_before
 from analytics.schema import ENTITIES, INDUSTRIAL, PROJECTS, SECTORS
 from app_lib import ui
 
