@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test install sample browser-deps clean-db
+.PHONY: run test test-fast lint install sample browser-deps clean-db
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -28,7 +28,11 @@ run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: $(STAMP) browser-deps
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest tests
+
+# The fast tier while working: no browser, nothing marked slow.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not slow" tests
 
 sample: $(STAMP)
 	$(BIN)/python -m analytics sample --out data/sample

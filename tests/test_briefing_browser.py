@@ -10,8 +10,8 @@ import pytest
 from analytics import briefing, screenshots, store
 
 CHROMIUM = Path(screenshots.CHROMIUM)
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="未找到 /usr/bin/chromium（apt-get install chromium fonts-noto-cjk），跳过截图测试")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="未找到 /usr/bin/chromium（apt-get install chromium fonts-noto-cjk），跳过截图测试")]
 AS_OF = dt.date(2025, 6, 15)
 
 

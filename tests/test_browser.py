@@ -29,8 +29,8 @@ PAGES = {"总览": "overview", "经济运行": "economy", "市场主体": "entit
          "招商项目": "projects", "助企帮销": "sales", "企业服务": "service", "数据质量": "quality"}
 PAGE_TIMEOUT_MS = 60_000
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="未找到 Debian 的 chromium（apt-get install chromium fonts-noto-cjk），跳过浏览器测试")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="未找到 Debian 的 chromium（apt-get install chromium fonts-noto-cjk），跳过浏览器测试")]
 
 
 def _free_port() -> int:

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 
 from analytics import auth, screenshots
 
-pytestmark = pytest.mark.skipif(not Path(screenshots.CHROMIUM).exists(),
-                                reason="未找到 /usr/bin/chromium（apt-get install chromium fonts-noto-cjk），跳过浏览器测试")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(screenshots.CHROMIUM).exists(),
+                                reason="未找到 /usr/bin/chromium（apt-get install chromium fonts-noto-cjk），跳过浏览器测试")]
 PASSWORD = "浏览器测试密码"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
