@@ -76,6 +76,18 @@ DEMAND_CATEGORY_SYNONYMS = {c: c for c in DEMAND_CATEGORIES} | {
     "市场开拓": "市场", "销售": "市场", "政策咨询": "政策", "政策兑现": "政策",
 }
 ACCOUNT_TYPE_SYNONYMS = {"企业": "企业", "项目": "项目", "重点企业": "企业", "重点项目": "项目"}
+# targets (目标任务): a row's month or quarter, when the target is given per month or quarter
+_CN_NUM = "一二三四五六七八九十"
+MONTHS = tuple(f"{m}月" for m in range(1, 13))
+QUARTERS = ("一季度", "二季度", "三季度", "四季度")
+MONTH_SYNONYMS = {f"{m}月": f"{m}月" for m in range(1, 13)} | {
+    k: f"{m}月" for m in range(1, 13)
+    for k in (str(m), f"{m}.0", f"{m:02d}", f"{m:02d}月", f"{m}月份", f"{m:02d}月份",
+              ("十" + _CN_NUM[m - 11] if m > 10 else _CN_NUM[m - 1]) + "月")}
+QUARTER_SYNONYMS = {q: q for q in QUARTERS} | {
+    k: QUARTERS[i] for i in range(4)
+    for k in (str(i + 1), f"{i + 1}.0", f"{i + 1}季度", f"第{i + 1}季度", f"第{_CN_NUM[i]}季度", f"Q{i + 1}",
+              f"q{i + 1}", f"{_CN_NUM[i]}季", f"第{_CN_NUM[i]}季")}
 
 # Footer rows: a row whose first non-empty cell starts with one of these is
 # never data (DATA.md, layout quirks).
@@ -334,8 +346,32 @@ SERVICE_VISITS = Dataset(
     extra_columns=(("row_key", "VARCHAR"),),
 )
 
+TARGETS = Dataset(
+    name="targets", label="目标任务", table="targets", merge="snapshot",
+    source="园区年度目标任务及分解表", key=("year", "indicator", "owner", "month", "quarter"),
+    signature=("indicator", "target"),
+    doc="one row a target: the year's target, or a month's or quarter's (月份 / 季度), or monthly targets in "
+        "columns 1月…12月; owner is the post the task belongs to (专班, department or leader). target and the "
+        "month columns are in the row's own unit (计量单位), a growth target in percent",
+    fields=(
+        Field("year", "number", "年度", ("年度", "年份", "目标年度", "年度(年)"), required=True,
+              doc="or from the sheet name / title (2025年目标任务)", plausible=(2000, 2100)),
+        Field("indicator", "str", "指标名称", ("指标名称", "指标", "任务名称", "目标指标", "任务指标", "考核指标", "主要指标"),
+              required=True),
+        Field("target", "number", "年度目标", ("年度目标", "目标任务", "全年任务", "目标值", "全年目标", "年度任务",
+                                           "年度目标任务", "目标任务数", "任务数", "目标"),
+              doc="in the row's unit; a month's or quarter's target on a row with 月份 / 季度"),
+        Field("unit", "str", "计量单位", ("计量单位", "单位")),
+        Field("month", "enum", "月份", ("月份", "月度", "分解月份"), allowed=MONTHS, normalise=MONTH_SYNONYMS),
+        Field("quarter", "enum", "季度", ("季度", "分解季度"), allowed=QUARTERS, normalise=QUARTER_SYNONYMS),
+        Field("owner", "str", "责任单位", ("责任单位", "责任部门", "责任领导", "专班", "责任专班", "牵头单位",
+                                        "牵头部门", "责任人", "责任岗位", "包保领导")),
+    ) + tuple(Field(f"m{m:02d}", "number", f"{m}月", (f"{m}月", f"{m}月份", f"{m}月目标", f"{m}月任务"),
+                    doc=f"the target of month {m} (monthly breakdown in columns)") for m in range(1, 13)),
+)
+
 DATASETS: dict[str, Dataset] = {d.name: d for d in (
-    ENTITIES, INDUSTRIAL, PRICE_INDEX, INDICATORS, PROJECTS, SALES, SERVICE_ACCOUNTS, SERVICE_VISITS)}
+    ENTITIES, INDUSTRIAL, PRICE_INDEX, INDICATORS, PROJECTS, SALES, SERVICE_ACCOUNTS, SERVICE_VISITS, TARGETS)}
 
 
 def dataset(name: str) -> Dataset:

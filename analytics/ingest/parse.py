@@ -477,6 +477,8 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
     if "period" in ds.field_names and "period" not in present and ctx.default_period:
         y, m = ctx.default_period
         out["period"] = sql.param("default_period", dt.date(y, m, 1))
+    if "year" in ds.field_names and "year" not in present and ctx.default_year:
+        out["year"] = sql.param("default_year_field", ctx.default_year)  # 目标任务: the year of the title
     if ds.name == "sales" and "channel" not in present:
         channel = sql.param("default_channel", ctx.sheet)
         out["channel"] = f"COALESCE(_title, {channel})" if "_title" in cols else channel
