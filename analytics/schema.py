@@ -143,8 +143,8 @@ class Dataset:
       snapshot  upsert by key; rows not in the upload stay (the upload may be partial)
       period    the periods carried by the upload replace the same periods in the store
       ledger    rows identified by a fingerprint of `key` fields plus their
-                occurrence number, so a whole ledger uploaded again with rows
-                appended adds only the new rows
+                occurrence number; a whole ledger uploaded again is a new version
+                of the span of `span_field` it covers (see analytics.store)
     """
 
     name: str
@@ -158,6 +158,16 @@ class Dataset:
     # fields that, alone, make a sheet recognisable as this dataset
     signature: tuple[str, ...] = ()
     extra_columns: tuple[tuple[str, str], ...] = field(default=())
+    # Ledger identity and merge rules, read by analytics.store (issue 9):
+    # span_field  merge="ledger": the date field whose span (first to last date of an upload) a whole
+    #             ledger covers; an upload replaces the stored rows of that span (rule "replace"), or,
+    #             chosen by the analyst, only adds and updates rows (rule "append")
+    span_field: str | None = None
+    # derived_sector  the sector column comes from industry_code through data/sector_mapping.csv
+    #             (recomputed when the mapping file changes and after every rollback)
+    derived_sector: bool = False
+    # total_field  the amount the import preview sums before and after (万元); None: row counts only
+    total_field: str | None = None
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -201,13 +211,14 @@ ENTITIES = Dataset(
         SECTOR,
     ),
     extra_columns=(("entity_type_raw", "VARCHAR"), ("status_raw", "VARCHAR"), ("sector_raw", "VARCHAR")),
+    derived_sector=True,
 )
 
 _VA = "工业增加值"
 _OUT = "工业总产值"
 INDUSTRIAL = Dataset(
     name="industrial", label="规上工业企业主要指标", table="industrial", merge="period",
-    source="统计部门规上工业月报", key=("period", "uscc"),
+    source="统计部门规上工业月报", key=("period", "uscc"), derived_sector=True, total_field="value_added_ytd",
     signature=("uscc", "value_added_ytd"),
     fields=(
         Field("period", "period", "报告期", ("报告期", "统计期", "期别", "月份", "统计时间"), required=True,
@@ -269,7 +280,7 @@ INDICATORS = Dataset(
 
 PROJECTS = Dataset(
     name="projects", label="招商引资项目台账", table="projects", merge="snapshot",
-    source="招商部门项目台账", key=("project_key",),
+    source="招商部门项目台账", key=("project_key",), total_field="investment",
     signature=("name", "stage"),
     doc="project_key is project_id when the ledger has one, else the project name",
     fields=(
@@ -297,6 +308,7 @@ PROJECTS = Dataset(
 SALES = Dataset(
     name="sales", label="助企帮销台账", table="sales", merge="ledger",
     source="园区助企帮销台账", key=("sold_on", "channel", "event", "enterprise", "product"),
+    span_field="sold_on", total_field="amount",
     signature=("sold_on", "amount"),
     doc="the channel defaults to the sheet name when the sheet has no channel column",
     fields=(
@@ -328,6 +340,7 @@ SERVICE_ACCOUNTS = Dataset(
 SERVICE_VISITS = Dataset(
     name="service_visits", label="走访与诉求", table="service_visits", merge="ledger",
     source="园区“三访三促”走访台账", key=("visited_on", "account", "leader", "visit_type", "demand"),
+    span_field="visited_on",
     signature=("visited_on", "account"),
     doc="demand_status and resolved_on are updated in place when the ledger is uploaded again",
     fields=(
