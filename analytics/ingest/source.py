@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 
 import pyarrow as pa
 
+from analytics.ingest import limits
 from analytics.ingest import messages as msg
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -266,6 +267,7 @@ class Workbook:
             raise FileRefused(msg.FILE_EMPTY)
         if head.startswith(ZIP_MAGICS):
             fmt = cls._check_zip(src)
+            limits.check_zip(cls._zip_handle(src))  # unzipped size, ratio, rows, cells: before any reader
         elif head.startswith(OLE_MAGIC):
             blob = src if isinstance(src, bytes) else Path(src).read_bytes()
             if ENCRYPTED_STREAM in blob:

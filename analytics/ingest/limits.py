@@ -1,0 +1,299 @@
+"""Limits that hold whatever an uploaded file says about itself.
+
+Two layers, both independent of what the file declares:
+
+1. `check_zip(handle)` (called by source.Workbook before any reader touches a zip-based
+   workbook): the central directory's sizes are checked first (number of parts, unzipped bytes of
+   each part and in total, compression ratio), then every XML part is inflated once in a streaming
+   pass (1 MiB of output at a time, nothing kept) that stops as soon as a part produces more bytes
+   than its header declared (headers can lie), more than a limit allows, or a ratio above the
+   limit; the same pass counts the rows and cells of each sheet and the shared strings. A 4 MB zip
+   bomb that unzips to 4 GiB is refused in milliseconds by its header, or within MAX_RATIO x its
+   compressed size of output when the header lies.
+2. `read_guarded(...)`: read_workbook in a child process (multiprocessing "forkserver": a fresh
+   interpreter, no threads or memory of the web server) with a wall-time limit and a memory limit
+   (the child watches its own resident memory); the parent kills it when over and returns a
+   WorkbookResult whose `error` is the one-line Chinese reason.
+
+Every refusal is one line of simplified Chinese that says what was too big and what to do.
+Limits are constants here (units in their names) and can be lowered or raised by environment
+variables (PARK_MAX_UNZIPPED_MB, PARK_MAX_CELLS, PARK_READ_TIMEOUT_S, PARK_READ_MEMORY_MB).
+"""
+from __future__ import annotations
+
+import os
+import struct
+import threading
+import time
+import zlib
+import zipfile
+from dataclasses import dataclass
+
+MAX_PARTS = 10_000                                  # entries in one zip
+MAX_PART_BYTES = 1 << 30                            # unzipped bytes of one part (1 GiB)
+MAX_TOTAL_BYTES = int(float(os.environ.get("PARK_MAX_UNZIPPED_MB", "1536")) * (1 << 20))  # all parts, unzipped
+MAX_RATIO = 200                                     # unzipped / compressed bytes of one part ...
+RATIO_FLOOR_BYTES = 16 << 20                        # ... checked once a part unzips to more than 16 MiB
+MAX_ROWS = 1_048_576                                # rows of one sheet (Excel's own maximum)
+MAX_CELLS = int(os.environ.get("PARK_MAX_CELLS", "20000000"))   # cells of one workbook (1M rows x 20 columns)
+READ_TIMEOUT_S = float(os.environ.get("PARK_READ_TIMEOUT_S", "180"))    # wall time of one guarded read, seconds
+READ_MEMORY_MB = float(os.environ.get("PARK_READ_MEMORY_MB", "3072"))   # resident memory of the reading process
+OUT_CHUNK_BYTES = 1 << 20                           # inflate output per step of the streaming pass
+IN_CHUNK_BYTES = 1 << 18                            # compressed bytes read per step
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")          # zip local file header (30 bytes)
+_MEDIA_PREFIXES = ("xl/media/", "xl/embeddings/", "Pictures/", "docProps/thumbnail")
+
+TOO_MANY_PARTS = "文件结构异常：压缩包内有 {n} 个部件（上限 {limit}）；请用 Excel 打开后另存为 .xlsx 再上传"
+PART_TOO_BIG = ("文件解压后过大：部件 {part} 解压后 {size}（单个部件上限 {limit}）；"
+                "请按年份或工作表拆分后分别上传")
+TOTAL_TOO_BIG = "文件解压后过大：共 {size}（上限 {limit}）；请按年份或工作表拆分后分别上传"
+RATIO_TOO_HIGH = ("文件压缩比异常（部件 {part} 压缩比超过 {ratio}:1，疑似“压缩炸弹”），已拒绝读取；"
+                  "请用 Excel 打开后另存为 .xlsx 再上传")
+SIZE_LIED = ("文件已损坏：部件 {part} 实际解压后超过其声明的大小 {size}，已拒绝读取；"
+             "请用 Excel 打开后另存为 .xlsx 再上传")
+METHOD_UNSUPPORTED = "文件使用了不支持的压缩方式（部件 {part}）；请用 Excel 打开后另存为 .xlsx 再上传"
+TOO_MANY_ROWS = "工作表 {part} 超过 {limit:,} 行（Excel 的上限），已拒绝读取；请拆分后分别上传"
+TOO_MANY_CELLS = "文件单元格过多（超过 {limit:,} 个），已拒绝读取；请按年份或工作表拆分后分别上传"
+CORRUPT_PART = "文件已损坏：部件 {part} 无法解开；请重新导出，或用 Excel 打开后另存为 .xlsx 再上传"
+READ_TIMEOUT = "文件读取超过 {seconds:g} 秒的上限，已停止；请按年份或工作表拆分后分别上传"
+READ_OUT_OF_MEMORY = "文件读取所需内存超过 {mb:.0f} MB 的上限，已停止；请按年份或工作表拆分后分别上传"
+READ_CRASHED = "读取文件的进程意外退出（代码 {code}）；请用 Excel 打开后另存为 .xlsx 再上传"
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GB" if n >= 1 << 30 else f"{n / (1 << 20):.0f} MB"
+
+
+def _refuse(text: str):
+    from analytics.ingest.source import FileRefused  # source imports this module: import late
+    raise FileRefused(text)
+
+
+@dataclass
+class ZipFigures:
+    """What the streaming pass measured: unzipped bytes, sheet rows and cells (counted tags)."""
+
+    unzipped_bytes: int = 0
+    rows: int = 0
+    cells: int = 0
+    shared_strings: int = 0
+
+
+def check_zip(handle) -> ZipFigures:
+    """Check a zip-based workbook (file path or file-like) against the limits; raise FileRefused
+    (one-line Chinese reason) when over any of them. Returns the measured figures."""
+    try:
+        zf = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return ZipFigures()  # not a readable zip: source.Workbook gives its own reason
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_PARTS:
+            _refuse(TOO_MANY_PARTS.format(n=len(infos), limit=MAX_PARTS))
+        total = 0
+        for info in infos:  # 1. what the central directory declares
+            if info.file_size > MAX_PART_BYTES:
+                _refuse(PART_TOO_BIG.format(part=info.filename, size=_mb(info.file_size), limit=_mb(MAX_PART_BYTES)))
+            if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                _refuse(RATIO_TOO_HIGH.format(part=info.filename, ratio=MAX_RATIO))
+            total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            _refuse(TOTAL_TOO_BIG.format(size=_mb(total), limit=_mb(MAX_TOTAL_BYTES)))
+        figures = ZipFigures()
+        fp = zf.fp
+        for info in infos:  # 2. what the parts really inflate to
+            if info.is_dir() or info.filename.startswith(_MEDIA_PREFIXES):
+                continue
+            _stream_part(fp, info, figures)
+            if figures.unzipped_bytes > MAX_TOTAL_BYTES:
+                _refuse(TOTAL_TOO_BIG.format(size=_mb(figures.unzipped_bytes), limit=_mb(MAX_TOTAL_BYTES)))
+            if figures.cells > MAX_CELLS or figures.shared_strings > MAX_CELLS:
+                _refuse(TOO_MANY_CELLS.format(limit=MAX_CELLS))
+        return figures
+
+
+def _is_sheet(name: str) -> bool:
+    return name.startswith(("xl/worksheets/", "content.xml")) and name.endswith(".xml")
+
+
+def _stream_part(fp, info: zipfile.ZipInfo, figures: ZipFigures) -> None:
+    """Inflate one part from its raw bytes, counting output; refuse as soon as it is over a limit."""
+    fp.seek(info.header_offset)
+    header = fp.read(_LOCAL_HEADER.size)
+    if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+        _refuse(CORRUPT_PART.format(part=info.filename))
+    fields = _LOCAL_HEADER.unpack(header)
+    name_len, extra_len = fields[-2], fields[-1]
+    fp.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
+    if info.flag_bits & 0x1:
+        return  # encrypted part: the reader refuses the file with its own reason
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size > MAX_PART_BYTES:
+            _refuse(PART_TOO_BIG.format(part=info.filename, size=_mb(info.compress_size), limit=_mb(MAX_PART_BYTES)))
+        figures.unzipped_bytes += info.compress_size
+        return  # stored bytes are what they are; their count is the declared one
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        _refuse(METHOD_UNSUPPORTED.format(part=info.filename))
+    sheet = _is_sheet(info.filename)
+    strings = info.filename == "xl/sharedStrings.xml"
+    inflate = zlib.decompressobj(-15)
+    left_in = info.compress_size
+    produced = 0
+    rows = 0
+    tail = b""
+    limit = min(info.file_size, MAX_PART_BYTES)
+    while True:
+        if inflate.unconsumed_tail:
+            chunk = inflate.unconsumed_tail
+        elif left_in > 0 and not inflate.eof:
+            chunk = fp.read(min(IN_CHUNK_BYTES, left_in))
+            left_in -= len(chunk)
+            if not chunk:
+                break
+        else:
+            break
+        try:
+            out = inflate.decompress(chunk, OUT_CHUNK_BYTES)
+        except zlib.error:
+            _refuse(CORRUPT_PART.format(part=info.filename))
+        produced += len(out)
+        if produced > limit:
+            if produced > MAX_PART_BYTES:
+                _refuse(PART_TOO_BIG.format(part=info.filename, size=f"> {_mb(MAX_PART_BYTES)}",
+                                            limit=_mb(MAX_PART_BYTES)))
+            _refuse(SIZE_LIED.format(part=info.filename, size=_mb(info.file_size)))
+        if produced > RATIO_FLOOR_BYTES and produced > MAX_RATIO * (info.compress_size - left_in + 1):
+            _refuse(RATIO_TOO_HIGH.format(part=info.filename, ratio=MAX_RATIO))
+        if sheet or strings:
+            buf = tail + out
+            cut = buf.rfind(b"<")
+            if cut >= 0 and len(buf) - cut < 24:  # a tag start cut by the chunk boundary: count it next step
+                buf, tail = buf[:cut], buf[cut:]
+            else:
+                tail = b""
+            if sheet:
+                rows += buf.count(b"<row ") + buf.count(b"<row>") + buf.count(b"<table:table-row")
+                figures.cells += buf.count(b"<c ") + buf.count(b"<c>") + buf.count(b"<table:table-cell")
+                if rows > MAX_ROWS:
+                    _refuse(TOO_MANY_ROWS.format(part=info.filename, limit=MAX_ROWS))
+                if figures.cells > MAX_CELLS:
+                    _refuse(TOO_MANY_CELLS.format(limit=MAX_CELLS))
+            else:
+                figures.shared_strings += buf.count(b"<si>") + buf.count(b"<si ")
+                if figures.shared_strings > MAX_CELLS:
+                    _refuse(TOO_MANY_CELLS.format(limit=MAX_CELLS))
+    figures.unzipped_bytes += produced
+    figures.rows = max(figures.rows, rows)
+
+
+# --------------------------------------------------------------------------- guarded read
+
+class _Watchdog(threading.Thread):
+    """In the child: exit with MEMORY_EXIT_CODE when resident memory passes the limit."""
+
+    def __init__(self, limit_bytes: float):
+        super().__init__(daemon=True)
+        self.limit = limit_bytes
+        self.page = os.sysconf("SC_PAGE_SIZE")
+
+    def run(self) -> None:
+        while True:
+            try:
+                with open("/proc/self/statm") as fh:
+                    rss = int(fh.read().split()[1]) * self.page
+            except (OSError, ValueError, IndexError):
+                return
+            if rss > self.limit:
+                os._exit(MEMORY_EXIT_CODE)
+            time.sleep(0.05)
+
+
+MEMORY_EXIT_CODE = 86
+
+
+def _child(conn, source, file_name, overrides, memory_mb) -> None:
+    _Watchdog(memory_mb * (1 << 20)).start()
+    from analytics.ingest import read_workbook
+    try:
+        result = read_workbook(source, file_name=file_name, column_overrides=overrides or None)
+        conn.send(("ok", result))
+    except BaseException as exc:  # noqa: BLE001 - any failure becomes the file's one-line reason
+        conn.send(("error", f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"))
+    finally:
+        conn.close()
+
+
+_CONTEXT = None
+_CONTEXT_LOCK = threading.Lock()
+
+
+def _context():
+    global _CONTEXT
+    with _CONTEXT_LOCK:
+        if _CONTEXT is None:
+            import multiprocessing
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["analytics.ingest"])
+            _CONTEXT = ctx
+        return _CONTEXT
+
+
+def read_guarded(source, file_name: str, column_overrides: dict | None = None, *,
+                 timeout_s: float | None = None, memory_mb: float | None = None,
+                 cancelled: threading.Event | None = None):
+    """read_workbook(source, ...) in a child process with a wall-time and a memory limit.
+
+    Returns the WorkbookResult; over a limit (or a crash) a WorkbookResult whose `error` is the
+    one-line Chinese reason (READ_TIMEOUT, READ_OUT_OF_MEMORY, READ_CRASHED). `cancelled`, when
+    set, stops the child early (the same timeout reason is not used: error says 已取消).
+    """
+    from analytics.ingest.model import WorkbookResult
+    import hashlib
+    timeout_s = READ_TIMEOUT_S if timeout_s is None else timeout_s
+    memory_mb = READ_MEMORY_MB if memory_mb is None else memory_mb
+    sha = hashlib.sha256(source).hexdigest() if isinstance(source, (bytes, bytearray)) else ""
+    ctx = _context()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, source, file_name, column_overrides, memory_mb), daemon=True)
+    proc.start()
+    child.close()
+    deadline = time.monotonic() + timeout_s
+    reply = None
+    try:
+        while True:
+            if parent.poll(0.1):
+                try:
+                    reply = parent.recv()
+                except (EOFError, OSError):
+                    reply = None
+                break
+            if not proc.is_alive():
+                if parent.poll(0):
+                    continue
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                proc.join()
+                return WorkbookResult(file=file_name, sha256=sha, error=READ_TIMEOUT.format(seconds=timeout_s))
+            if cancelled is not None and cancelled.is_set():
+                proc.kill()
+                proc.join()
+                return WorkbookResult(file=file_name, sha256=sha, error="读取已取消")
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    finally:
+        parent.close()
+    if reply is not None and reply[0] == "ok":
+        return reply[1]
+    if reply is not None:
+        return WorkbookResult(file=file_name, sha256=sha, error=msg_unreadable(reply[1]))
+    if proc.exitcode == MEMORY_EXIT_CODE:
+        return WorkbookResult(file=file_name, sha256=sha, error=READ_OUT_OF_MEMORY.format(mb=memory_mb))
+    return WorkbookResult(file=file_name, sha256=sha, error=READ_CRASHED.format(code=proc.exitcode))
+
+
+def msg_unreadable(detail: str) -> str:
+    from analytics.ingest import messages as msg
+    return msg.FILE_UNREADABLE.format(detail=detail)
