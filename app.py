@@ -13,30 +13,37 @@ import streamlit as st
 st.set_page_config(page_title="园区经济运行看板", page_icon=":material/monitoring:", layout="wide",
                    initial_sidebar_state="expanded")
 
-from analytics import fmt  # noqa: E402
+from analytics import catalogue, fmt  # noqa: E402
 from analytics.schema import SECTORS  # noqa: E402
 from app_lib import auth, ui  # noqa: E402
 
-PAGES = [
-    st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("pages/economy.py", title="经济运行", icon=":material/trending_up:", url_path="economy"),
-    st.Page("pages/entities.py", title="市场主体", icon=":material/storefront:", url_path="entities"),
-    st.Page("pages/structure.py", title="产业结构", icon=":material/donut_large:", url_path="structure"),
-    st.Page("pages/projects.py", title="招商项目", icon=":material/handshake:", url_path="projects"),
-    st.Page("pages/sales.py", title="助企帮销", icon=":material/shopping_cart:", url_path="sales"),
-    st.Page("pages/service.py", title="企业服务", icon=":material/support_agent:", url_path="service"),
-    st.Page("pages/quality.py", title="数据质量", icon=":material/fact_check:", url_path="quality"),
-]
 HERE = Path(__file__).resolve().parent
-# pages of other issues, listed when their files exist
-EXTRA_PAGES = [
-    st.Page(str(p), title=t, icon=i, url_path=u)
-    for p, t, i, u in (("pages/briefing.py", "月度简报", ":material/article:", "briefing"),
-                       ("pages/upload.py", "数据导入", ":material/upload_file:", "upload"))
-    if (HERE / p).exists()
-]
 
-page = st.navigation({"看板": PAGES, "数据管理": EXTRA_PAGES} if EXTRA_PAGES else PAGES, position="sidebar")
+
+def _page(spec: catalogue.PageSpec) -> st.Page:
+    default = spec.path == catalogue.DEFAULT_PAGE
+    # the default page lives at the root; its own url path is the hidden alias below
+    return st.Page(spec.script, title=spec.title, icon=spec.icon, url_path="home" if default else spec.path,
+                   default=default)
+
+
+def _to_default_page() -> None:
+    """/overview (a bookmark, a screenshot script): Streamlit serves the default page at / only and would
+    toast "Page not found" in English; this hidden page sends the visitor to / instead."""
+    st.switch_page(NAV[0])
+
+
+# one list of pages (analytics.catalogue.PAGES); pages of other issues listed when their files exist
+SECTIONS: dict[str, list[st.Page]] = {}
+for _spec in catalogue.PAGES:
+    if (HERE / _spec.script).exists():
+        SECTIONS.setdefault(_spec.section, []).append(_page(_spec))
+NAV = SECTIONS[catalogue.PAGES[0].section]
+ALIAS = st.Page(_to_default_page, title=catalogue.PAGES[0].title, url_path=catalogue.DEFAULT_PAGE,
+                visibility="hidden")
+SECTIONS[catalogue.PAGES[0].section] = NAV + [ALIAS]
+
+page = st.navigation(SECTIONS, position="sidebar")
 auth.gate()
 default_as_of = ui.default_as_of()
 

@@ -147,6 +147,21 @@ def _style(fig: go.Figure, title: str, foot: str, x_title: str | None = None, y_
     return fig
 
 
+def mark_partial_last(fig: go.Figure) -> go.Figure:
+    """Hatch every bar at the largest x of the figure's bar traces: the last period is not complete
+    (e.g. June with data to the 15th). The footnote says so in words (catalogue.partial_note)."""
+    bars = [t for t in fig.data if isinstance(t, go.Bar) and t.x is not None and len(t.x)]
+    keys = [[v if isinstance(v, str) else pd.Timestamp(v) for v in t.x] for t in bars]
+    try:
+        last = max(k for ks in keys for k in ks)
+    except (TypeError, ValueError):      # no bars, or categories that are not periods
+        return fig
+    for t, ks in zip(bars, keys):
+        t.marker.pattern = {"shape": ["/" if k == last else "" for k in ks], "fgcolor": "white", "size": 6,
+                            "solidity": 0.4}
+    return fig
+
+
 def _empty(title: str, foot: str, height: int = HEIGHT_PX) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text="暂无数据", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
@@ -163,8 +178,11 @@ def _number_text(values: pd.Series, digits: int) -> list[str]:
 def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, foot: str, x_title: str | None = None,
         y_title: str | None = None, color: str | None = None, horizontal: bool = False,
         barmode: str = "group", digits: int = 0, text: bool = True, height: int = HEIGHT_PX,
-        category_order: Sequence[str] | None = None, single_color: str | None = None) -> go.Figure:
+        category_order: Sequence[str] | None = None, single_color: str | None = None,
+        partial_last: bool = False) -> go.Figure:
     """Bars of `y` by `x` (one bar per row), one trace per value of `color` if given.
+
+    partial_last hatches the bars of the last x (an incomplete last month, see mark_partial_last).
 
     With horizontal=True, `x` is still the category column and `y` the value column;
     categories read top-down in the frame's order.
@@ -219,6 +237,8 @@ def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, foot: str, x_title: 
     if _is_month_keys(data[x]):
         fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT, dtick="M1" if len(data) <= 14
                          else None)
+    if partial_last:
+        mark_partial_last(fig)
     return _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height, legend=color is not None)
 
 
@@ -305,7 +325,8 @@ def _label_positions(data: pd.DataFrame, col: str, others: Sequence[str]) -> lis
 
 def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title: str, foot: str,
              bar_name: str, line_name: str, y_title: str, y2_title: str, x_title: str | None = None,
-             digits: int = 0, height: int = HEIGHT_PX, markers: Sequence[tuple[str, str]] = ()) -> go.Figure:
+             digits: int = 0, height: int = HEIGHT_PX, markers: Sequence[tuple[str, str]] = (),
+             partial_last: bool = False) -> go.Figure:
     """Monthly bars (`bar_col`, left axis) with a running line (`line_col`, right axis).
 
     `x` holds dates or 'YYYY-MM[-DD]' texts; each is drawn at the start of its month (one bar a month).
@@ -335,6 +356,8 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
         fig.add_annotation(x=pd.Timestamp(when), y=1, yref="paper", text=label, showarrow=False,
                            yanchor="top", xanchor="right" if i % 2 else "left", xshift=-3 if i % 2 else 3,
                            font={"size": 11, "color": "#616e7c"}, bgcolor="rgba(255,255,255,0.8)")
+    if partial_last:
+        mark_partial_last(fig)
     fig = _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height)
     fig.update_layout(margin={"r": 70}, yaxis2_title_text=y2_title)   # _style titled every y axis
     return fig

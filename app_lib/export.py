@@ -1,5 +1,9 @@
 """Tables to .xlsx for the dashboard's download buttons (no streamlit here).
 
+Numbers are written as the page shows them: each column rounded 四舍五入 (analytics.fmt.round_half_up) to
+its `digits` (default DEFAULT_DIGITS for fractional columns) and formatted with that many decimals, so a
+download never carries 10.71392245140499; the unit is in the header (catalogue labels).
+
 Text that Excel could read as a formula (starting with = + - @, or a tab or
 carriage return, after OWASP's CSV-injection advice) is written with a leading
 apostrophe, as a plain string, so Excel never evaluates it.
@@ -15,7 +19,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from analytics.fmt import round_half_up
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DEFAULT_DIGITS = 2      # a fractional column without its own digits
 MAX_COL_WIDTH_CHARS = 60
 
 
@@ -53,9 +60,32 @@ def _width(values: list, header: str) -> float:
     return min(MAX_COL_WIDTH_CHARS, longest * 2 + 2)
 
 
+def _rounded(value, digits: int | None):
+    if digits is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, int):
+        return value
+    r = round_half_up(value, digits)
+    return int(r) if digits == 0 else float(r)
+
+
+def _column_digits(frame: pd.DataFrame, digits: dict[str, int]) -> list[int | None]:
+    """Decimals of each column: its own, else DEFAULT_DIGITS for float columns, else None (untouched)."""
+    out = []
+    for c in frame.columns:
+        if str(c) in digits:
+            out.append(digits[str(c)])
+        elif pd.api.types.is_float_dtype(frame[c]):
+            out.append(DEFAULT_DIGITS)
+        else:
+            out.append(None)
+    return out
+
+
 def to_xlsx_bytes(frame: pd.DataFrame, labels: dict[str, str] | None = None, sheet_name: str = "数据",
-                  title: str | None = None) -> bytes:
-    """The frame as an .xlsx workbook (bytes): one sheet, headers from `labels` (column -> Chinese).
+                  title: str | None = None, digits: dict[str, int] | None = None) -> bytes:
+    """The frame as an .xlsx workbook (bytes): one sheet, headers from `labels` (column -> Chinese),
+    numbers rounded to `digits` {column: decimals} (see the module docstring).
 
     `title`, when given, goes in the first row above the header (e.g. the chart's title and period).
     Columns missing from `labels` keep their own name. The frame is not modified.
@@ -64,7 +94,9 @@ def to_xlsx_bytes(frame: pd.DataFrame, labels: dict[str, str] | None = None, she
     headers = [labels.get(str(c), str(c)) for c in frame.columns]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_name[:31] or "数据")
-    rows = [[_cell_value(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    col_digits = _column_digits(frame, digits or {})
+    rows = [[_rounded(_cell_value(v), d) for v, d in zip(row, col_digits)]
+            for row in frame.itertuples(index=False, name=None)]
     for i, header in enumerate(headers):
         letter = _column_letter(i + 1)
         ws.column_dimensions[letter].width = _width([r[i] for r in rows], header)
@@ -83,8 +115,12 @@ def to_xlsx_bytes(frame: pd.DataFrame, labels: dict[str, str] | None = None, she
     ws.append(head_cells)
     for row in rows:
         out = []
-        for v in row:
-            if isinstance(v, str):
+        for v, d in zip(row, col_digits):
+            if isinstance(v, float) and d is not None:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = "#,##0" + ("." + "0" * d if d else "")
+                out.append(cell)
+            elif isinstance(v, str):
                 cell = WriteOnlyCell(ws, value=v)
                 cell.data_type = "s"      # never a formula, whatever the text
                 out.append(cell)

@@ -167,13 +167,15 @@ def is_empty(frame) -> bool:
 
 
 def download_xlsx(frame: pd.DataFrame, labels: dict[str, str] | None, filename: str, key: str,
-                  title: str | None = None, label: str = "下载数据（Excel）") -> None:
-    """A download button for `frame` as .xlsx with Chinese headers (`labels`: column -> header)."""
-    cols = [c for c in frame.columns if c in labels] if labels else list(frame.columns)
+                  title: str | None = None, label: str = "下载数据（Excel）",
+                  digits: dict[str, int] | None = None) -> None:
+    """A download button for `frame` as .xlsx with Chinese headers (`labels`: column -> header), numbers
+    rounded as the page shows them (`digits` {column: decimals}, app_lib.export)."""
+    cols = [c for c in labels if c in frame.columns] if labels else list(frame.columns)
     part = frame[cols]
 
     def build() -> bytes:       # deferred: the workbook is written only when the button is clicked
-        return to_xlsx_bytes(part, labels, title=title)
+        return to_xlsx_bytes(part, labels, title=title, digits=digits)
 
     st.download_button(label, data=build, file_name=f"{filename}.xlsx", mime=XLSX_MIME, key=f"dl_{key}",
                        icon=":material/download:", type="tertiary", on_click="ignore")
@@ -195,6 +197,38 @@ def chart(fig, frame: pd.DataFrame, *, key: str, filename: str, labels: dict[str
     if download:
         download_xlsx(frame, labels, filename, key, title=_title_of(fig))
     return state if selectable else None
+
+
+def rounded(frame: pd.DataFrame, digits: dict[str, int]) -> pd.DataFrame:
+    """A copy with each column of `digits` rounded 四舍五入 (analytics.fmt.round_half_up), as shown."""
+    from analytics import fmt
+    out = frame.copy()
+    for col, d in digits.items():
+        if col in out.columns and pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = [v if pd.isna(v) else float(fmt.round_half_up(float(v), d)) for v in out[col]]
+    return out
+
+
+def show(item, *, key: str, selectable: bool = False, download: bool = True, height: int | str | None = None,
+         empty_message: str | None = None):
+    """Place a catalogue entry (analytics.catalogue.Entry): its chart or table, its .xlsx download, or its
+    empty state. Returns the chart's selection state when `selectable`, else None."""
+    message = empty_message or item.empty_message
+    if item.is_chart:
+        if item.empty:
+            st.info(f"{item.title}：{message}")
+            return None
+        kwargs = dict(key=key, config=charts.chart_config(item.filename), theme=None)
+        if selectable:
+            kwargs.update(on_select="rerun", selection_mode=("points",))
+        state = st.plotly_chart(item.figure, **kwargs)
+        if download:
+            download_xlsx(item.frame, item.labels, item.filename, key, title=item.title, digits=item.digits)
+        return state if selectable else None
+    table(item.frame, item.labels, key=key, filename=item.filename, title=item.title, empty_message=message,
+          height=height or "auto", digits=item.digits, dates=item.dates, colors=item.colors, widths=item.widths,
+          wrap=item.wrap, download=download)
+    return None
 
 
 def selected_values(state, field: str = "x") -> list:
@@ -234,20 +268,40 @@ def sync_selection(state, field: str, widget_key: str, options) -> None:
 
 def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: str, title: str | None = None,
           empty_message: str = "暂无符合条件的记录。", height: int | str = "auto",
-          column_config: dict | None = None, colors: dict[str, dict[str, str]] | None = None) -> None:
+          column_config: dict | None = None, colors: dict[str, dict[str, str]] | None = None,
+          digits: dict[str, int] | None = None, dates: tuple[str, ...] = (), widths: dict[str, str] | None = None,
+          wrap: tuple[str, ...] = (), download: bool = True) -> None:
     """A table with Chinese headers (only the columns in `labels`, in that order) and an xlsx download.
 
     `colors` {column: {cell value: CSS colour}} colours the text of those cells (e.g. traffic lights),
-    for tables up to STYLED_ROWS_MAX rows.
+    for tables up to STYLED_ROWS_MAX rows. `digits` {column: decimals} rounds (四舍五入) on screen and in
+    the download; `dates` are shown as YYYY-MM-DD; `widths` {column: small|medium|large}. A table with
+    `wrap` columns (long free text) is drawn as a static table whose cells wrap, so no text is cut.
     """
     if title:
         st.markdown(f"**{title}**")
     if is_empty(frame):
         st.info(empty_message)
         return
+    digits = digits or {}
     cols = [c for c in labels if c in frame.columns]
-    shown = frame[cols].rename(columns=labels)
+    if wrap:
+        _wrapped_table(frame[cols], labels, digits, dates, colors, height)
+        if download:
+            download_xlsx(frame[cols], labels, filename, key, title=title, digits=digits)
+        return
+    shown = rounded(frame[cols], digits).rename(columns=labels)
     config = {labels[k]: v for k, v in (column_config or {}).items() if k in labels}
+    for c in cols:
+        if labels[c] in config:
+            continue
+        width = (widths or {}).get(c)
+        if c in digits:
+            config[labels[c]] = st.column_config.NumberColumn(format=f"%.{digits[c]}f", width=width)
+        elif c in dates:
+            config[labels[c]] = st.column_config.DateColumn(format="YYYY-MM-DD", width=width)
+        elif width:
+            config[labels[c]] = st.column_config.Column(width=width)
     if colors and len(shown) <= STYLED_ROWS_MAX:
         styler = shown.style
         for col, mapping in colors.items():
@@ -257,7 +311,34 @@ def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: st
         shown = styler
     st.dataframe(shown, hide_index=True, height=height, column_config=config or None, key=f"tbl_{key}",
                  placeholder=MISSING_TEXT)
-    download_xlsx(frame[cols], labels, filename, key, title=title)
+    if download:
+        download_xlsx(frame[cols], labels, filename, key, title=title, digits=digits)
+
+
+def _cell_text(value, digits: int | None, is_date: bool) -> str:
+    from analytics import fmt
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING_TEXT
+    if is_date or isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if digits is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{fmt.round_half_up(float(value), digits):,.{digits}f}"
+    return str(value)
+
+
+def _wrapped_table(frame: pd.DataFrame, labels: dict[str, str], digits: dict[str, int], dates, colors,
+                   height) -> None:
+    """Every cell as text (rounded, dates YYYY-MM-DD, — when empty) in st.table, whose cells wrap."""
+    shown = pd.DataFrame({labels[c]: [_cell_text(v, digits.get(c), c in dates) for v in frame[c]]
+                          for c in frame.columns})
+    if colors and len(shown) <= STYLED_ROWS_MAX:
+        styler = shown.style.hide(axis="index")
+        for col, mapping in colors.items():
+            if col in labels and labels[col] in shown.columns:
+                styler = styler.map(lambda v, m=mapping: f"color: {m[v]}; font-weight: 600" if v in m else "",
+                                    subset=[labels[col]])
+        shown = styler
+    st.table(shown, hide_index=True, height=height if isinstance(height, int) else "content")
 
 
 def metric(label: str, value: str, delta: str | None = None, *, trend=None, help: str | None = None,

@@ -1,11 +1,12 @@
 """总览: the headline figures as metric cards with change and trend, the generated paragraph, key charts."""
-import pandas as pd
 import streamlit as st
 
-from analytics import charts, fmt, summary, text
-from analytics.metrics import entities, projects, sales
-from analytics.metrics import one_year_before
-from analytics.schema import ENTITIES, INDICATORS, INDUSTRIAL, PROJECTS, SALES, SECTORS, STAGES
+from analytics import fmt, summary, text
+from analytics.catalogue import entities as cat_entities
+from analytics.catalogue import industry as cat_industry
+from analytics.catalogue import projects as cat_projects
+from analytics.catalogue import sales as cat_sales
+from analytics.metrics import entities, one_year_before, projects, sales
 from app_lib import ui
 
 ui.header("园区经济运行总览", "西宁经济技术开发区生物科技产业园")
@@ -68,54 +69,14 @@ with st.container(border=True):
 # ---- key charts ---------------------------------------------------------------------------------
 c1, c2, c3 = st.columns(3)
 with c1:
-    series = h.get("industrial_growth_series") or {}
-    frame = pd.DataFrame({"period": [fmt.period_label(f"{k}-01") for k in series], "growth_pct": list(series.values())})
-    period_text = fmt.period_label(f"{h['industrial_growth_period']}-01", with_year=True) if series else ""
-    basis_key = "official" if h.get("industrial_growth_basis") == "official" else "enterprise"
-    source = INDICATORS.source if basis_key == "official" else INDUSTRIAL.source
-    fig = charts.line(frame, "period", "growth_pct",
-                      title=f"规上工业增加值累计增速（{period_text}）" if series else "规上工业增加值累计增速",
-                      foot=charts.footnote(source, fmt.month_label(f"{h['industrial_growth_period']}-01")
-                                           if series else None, basis_key),
-                      y_title="增速（%）", text=True, zero_line=True, x_is_month=False)
-    ui.chart(fig, frame, key="ov_growth", filename=f"规上工业增加值增速_{period_text}",
-             empty_message="暂无规上工业或主要经济指标数据。",
-             labels={"period": "累计期别", "growth_pct": "增速（%）"})
+    ui.show(ui.run(cat_industry.headline_growth, as_of), key="ov_growth")
 with c2:
-    by_sector = h.get("projects_signed_ytd_by_sector") or {}
-    frame = pd.DataFrame({"sector": [s for s in SECTORS if by_sector.get(s)],
-                          "count": [by_sector[s] for s in SECTORS if by_sector.get(s)]})
-    fig = charts.bar(frame, "sector", "count", title=f"{as_of.year}年签约项目产业分布（截至{date_text}）",
-                     foot=charts.footnote(PROJECTS.source, date_text), y_title="项目数（个）")
-    ui.chart(fig, frame, key="ov_projects", filename=f"签约项目产业分布_{date_text}",
-             empty_message="本年尚无签约项目。" if h.get("projects_signed_ytd") == 0 else "暂无招商项目数据。",
-             labels={"sector": "产业类别", "count": "签约项目（个）"})
+    ui.show(ui.run(cat_projects.signed_by_sector, as_of), key="ov_projects")
 with c3:
-    frame = sales_monthly if sales_monthly is not None else pd.DataFrame()
-    fig = charts.bar_line(frame.assign(month=frame["month"].astype(str)) if len(frame) else frame, "month",
-                          "amount_wan", "cumulative_wan", title=f"助企帮销逐月与累计（截至{date_text}）",
-                          foot=charts.footnote(SALES.source, date_text), bar_name="当月", line_name="累计",
-                          y_title="当月帮销额（万元）", y2_title="累计帮销额（万元）")
-    ui.chart(fig, frame, key="ov_sales", filename=f"助企帮销逐月_{date_text}", empty_message="暂无助企帮销数据。",
-             labels={"month_key": "月份", "amount_wan": "当月帮销额（万元）", "cumulative_wan": "累计帮销额（万元）"})
+    ui.show(ui.run(cat_sales.monthly, as_of), key="ov_sales")
 
 c1, c2 = st.columns(2)
 with c1:
-    nbm = h.get("entities_new_by_month") or {}
-    frame = pd.DataFrame({"month": list(nbm), "new": list(nbm.values())})
-    fig = charts.bar(frame, "month", "new", title=f"近12个月每月新设市场主体（截至{date_text}）",
-                     foot=charts.footnote(ENTITIES.source, date_text), y_title="新设（户）", height=340)
-    ui.chart(fig, frame, key="ov_new", filename=f"每月新设市场主体_{date_text}", empty_message="暂无市场主体数据。",
-             labels={"month": "月份", "new": "新设（户）"})
+    ui.show(ui.run(cat_entities.new_by_month, as_of), key="ov_new")
 with c2:
-    stages = h.get("projects_by_stage") or {}
-    frame = pd.DataFrame({"stage": [s for s in STAGES if s in stages], "count": [stages[s] for s in STAGES if s in stages]})
-    # stages are the ledger's current state: before the ledger's latest signing they cannot be dated back
-    current = ui.ledger_is_newer("projects", as_of)
-    fig = charts.bar(frame, "stage", "count",
-                     title="在库招商项目阶段分布（台账当前状态）" if current else f"在库招商项目阶段分布（截至{date_text}）",
-                     foot=charts.footnote(PROJECTS.source, None if current else date_text,
-                                          note="阶段为台账当前状态，不随数据日期回溯" if current else None),
-                     y_title="项目数（个）", height=340)
-    ui.chart(fig, frame, key="ov_stages", filename=f"项目阶段分布_{date_text}", empty_message="暂无招商项目数据。",
-             labels={"stage": "项目阶段", "count": "项目数（个）"})
+    ui.show(ui.run(cat_projects.stages, as_of), key="ov_stages")
