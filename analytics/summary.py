@@ -6,7 +6,7 @@ plus a few more; a key whose dataset is empty is None.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 
@@ -60,13 +60,23 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
     (vs last year's 1-12月, 个百分点), industrial_growth_enterprise / _official / _comparable,
     industrial_growth_last_year_period, projects_signed_ytd_medical, projects_investment_ytd_wan,
     projects_total, sales_assistance_since ('YYYY-MM-DD', first sale).
+    Comparisons (issue 12): entities_cancelled_12m (注销、吊销) and entities_moved_out_12m (迁出) counted
+    apart (their sum is entities_closed_12m); entities_total_year_ago (户 alive one year before);
+    entities_new_prev_12m (new in the twelve months before the last twelve); industrial_growth_prev_period
+    ('YYYY-MM', the previous cumulative period of the same year on the headline's basis) and
+    industrial_growth_change_prev_pp; industrial_growth_same_period_last_year (percent, same period a
+    year earlier, same basis) and industrial_growth_change_same_period_pp; industrial_growth_month_pct
+    (当月, from two cumulative periods) with industrial_growth_month_basis ('current'/'comparable');
+    sales_assistance_ytd_wan / sales_assistance_ytd_prev_wan (1 January to as_of, and the same days a
+    year earlier, 万元). Every growth comparison is on the headline's own price basis.
     """
     d = as_date(as_of)
     h: dict = {"as_of": d.isoformat()}
 
     if is_empty(con, "entities"):
         for k in ("entities_total", "entities_new_12m", "entities_by_type", "entities_new_by_month",
-                  "entities_closed_12m"):
+                  "entities_closed_12m", "entities_cancelled_12m", "entities_moved_out_12m",
+                  "entities_total_year_ago", "entities_new_prev_12m"):
             h[k] = None
     else:
         counts = _entity_counts(con, d)
@@ -76,6 +86,12 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
         nbm = entities.new_by_month(con, d, 12)
         h["entities_new_by_month"] = {m: int(n) for m, n in zip(nbm["month"], nbm["new"])}
         h["entities_closed_12m"] = counts["closed_12m"]
+        ends = entities.endings_in_window(con, one_year_before(d), d)
+        h["entities_cancelled_12m"] = ends["cancelled"]
+        h["entities_moved_out_12m"] = ends["moved_out"]
+        h["entities_total_year_ago"] = entities.stock_at(con, one_year_before(d))
+        h["entities_new_prev_12m"] = entities.new_in_window(con, one_year_before(one_year_before(d)),
+                                                            one_year_before(d))
 
     g = growth.headline_growth(con, d)
     h["industrial_growth_ytd"] = g.pct
@@ -93,6 +109,12 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
     h["industrial_growth_comparable"] = g.comparable_pct
     h["industrial_growth_last_year_period"] = (None if g.last_year_period is None
                                                else f"{g.last_year_period.year:04d}-{g.last_year_period.month:02d}")
+    h["industrial_growth_prev_period"] = None if g.prev_period is None else fmt.month_key(g.prev_period)
+    h["industrial_growth_change_prev_pp"] = g.change_prev_pp
+    h["industrial_growth_same_period_last_year"] = g.same_period_last_year_pct
+    h["industrial_growth_change_same_period_pp"] = g.change_same_period_pp
+    h["industrial_growth_month_pct"] = g.month_pct
+    h["industrial_growth_month_basis"] = g.month_basis
 
     if is_empty(con, "projects"):
         for k in ("projects_signed_ytd", "projects_investment_ytd_yi", "projects_signed_ytd_by_sector",
@@ -107,7 +129,7 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
         st = projects.by_stage(con)
         h["projects_by_stage"] = {s: int(c) for s, c in zip(st["stage"], st["count"])}
         h["projects_signed_ytd_medical"] = by_sector.get(MEDICAL_SECTOR, 0)
-        h["projects_investment_ytd_wan"] = round(inv, 2)
+        h["projects_investment_ytd_wan"] = float(fmt.round_half_up(inv, 2))
         h["projects_total"] = int(st["count"].sum())
 
     first_sale = con.execute("SELECT min(sold_on) FROM sales WHERE sold_on <= ?", [d]).fetchone()[0]
@@ -115,11 +137,16 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
         h["sales_assistance_total_wan"] = None
         h["sales_assistance_by_channel_wan"] = None
         h["sales_assistance_since"] = None
+        h["sales_assistance_ytd_wan"] = None
+        h["sales_assistance_ytd_prev_wan"] = None
     else:
         by_channel = sales.by_channel_dict(con, d)
-        h["sales_assistance_total_wan"] = round(sales.total(con, d), 2)
+        h["sales_assistance_total_wan"] = float(fmt.round_half_up(sales.total(con, d), 2))
         h["sales_assistance_by_channel_wan"] = by_channel
         h["sales_assistance_since"] = as_date(first_sale).isoformat()
+        ytd, ytd_prev = sales.yoy(con, d)
+        h["sales_assistance_ytd_wan"] = float(fmt.round_half_up(ytd, 2))
+        h["sales_assistance_ytd_prev_wan"] = float(fmt.round_half_up(ytd_prev, 2))
 
     h["key_accounts"] = None if is_empty(con, "service_accounts") else service.key_accounts(con)
     return {k: none_if_nan(v) if not isinstance(v, dict) else v for k, v in h.items()}
@@ -143,3 +170,79 @@ def _entity_counts(con: duckdb.DuckDBPyConnection, d: date) -> dict:
 
 
 STAGE_KEYS = STAGES  # the order of projects_by_stage
+STALE_DAYS = 31  # a dataset other than the monthly tables lags when its latest date is older than this
+
+# (dataset label, SQL giving the latest date it supports, or None): the dates that say how far it reaches
+_COVERAGE = (
+    ("entities", "市场主体名录", f"SELECT max(greatest(established_on, coalesce({entities.CLOSED_SQL}, established_on))) "
+                             "FROM entities"),
+    ("industrial", "规上工业企业数据", "SELECT last_day(max(period)) FROM industrial WHERE month(period) > 1"),
+    ("indicators", "主要经济指标", "SELECT last_day(max(period)) FROM indicators WHERE month(period) > 1"),
+    ("projects", "招商项目台账", "SELECT max(greatest(coalesce(signed_on, DATE '1900-01-01'), "
+                            "coalesce(started_on, DATE '1900-01-01'), coalesce(producing_on, DATE '1900-01-01'))) "
+                            "FROM projects"),
+    ("sales", "助企帮销台账", "SELECT max(sold_on) FROM sales"),
+    ("service_visits", "走访台账", "SELECT max(greatest(visited_on, coalesce(resolved_on, visited_on))) "
+                                "FROM service_visits"),
+)
+
+
+def coverage(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """How far each loaded dataset reaches: one dict per non-empty dataset, in _COVERAGE order:
+    {'dataset': table, 'label': Chinese name, 'latest': date (the latest date it records; for the
+    monthly industrial/indicator tables the last day of the latest cumulative period),
+    'period': 'YYYY-MM' for those two tables, else None}. A ledger whose dates are all before 1901
+    (none recorded) is left out."""
+    out = []
+    for table, label, sql in _COVERAGE:
+        if is_empty(con, table):
+            continue
+        d = con.execute(sql).fetchone()[0]
+        if d is None or as_date(d).year <= 1900:
+            continue
+        d = as_date(d)
+        out.append({"dataset": table, "label": label, "latest": d,
+                    "period": fmt.month_key(d) if table in ("industrial", "indicators") else None})
+    return out
+
+
+def _reach_text(c: dict) -> str:
+    """'市场主体名录至2025年6月15日', '规上工业企业数据至2025年1-5月'."""
+    if c["period"]:
+        return f"{c['label']}至{fmt.period_label(c['latest'], with_year=True)}"
+    return f"{c['label']}至{fmt.date_cn(c['latest'])}"
+
+
+def publication_lag(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
+    """Whether as_of runs ahead of the data (publication lag), and the words that say so.
+
+    Returns {'as_of': date, 'latest': the latest date any dataset supports (None when empty),
+    'behind': [coverage dicts of the datasets that lag as_of], 'ahead': True when as_of is after every
+    dataset's latest date, 'message': a Chinese warning naming the latest date each dataset supports,
+    or None}. A monthly table lags when its latest period ends before the month before as_of's month
+    (the office reports a month after it ends: 1-4月 and 1-5月 are both current at 2025-06-15); any
+    other dataset lags when its latest date is more than STALE_DAYS before as_of (a ledger need not
+    have an entry every day)."""
+    d = as_date(as_of)
+    cov = coverage(con)
+    latest = max((c["latest"] for c in cov), default=None)
+    behind = []
+    for c in cov:
+        if c["period"]:
+            month_before_as_of = (d.replace(day=1) - timedelta(days=1)).replace(day=1)
+            lagging = c["latest"] < month_before_as_of - timedelta(days=1)
+        else:
+            lagging = (d - c["latest"]).days > STALE_DAYS
+        if lagging:
+            behind.append(c)
+    ahead = latest is not None and latest < d
+    message = None
+    if ahead:
+        message = (f"数据日期{fmt.date_cn(d)}晚于全部数据的最新日期{fmt.date_cn(latest)}："
+                   + "、".join(_reach_text(c) for c in cov)
+                   + f"。{fmt.date_cn(latest)}之后尚无数据，按数据日期计算的“近一年”“截至”等数字不含此后情况，"
+                     f"请将数据日期设为{fmt.date_cn(latest)}或导入新数据。")
+    elif behind:
+        message = ("部分数据未更新到数据日期" + fmt.date_cn(d) + "：" + "、".join(_reach_text(c) for c in behind)
+                   + "，相关数字只反映到该日期。")
+    return {"as_of": d, "latest": latest, "behind": behind, "ahead": ahead, "message": message}

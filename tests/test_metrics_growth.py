@@ -88,7 +88,9 @@ def test_headline_prefers_official(con):
     assert (h.enterprise_pct, h.official_pct, h.comparable_pct) == (5.0, 9.9, 0.0)
     assert (h.last_year_pct, h.last_year_period) == (3.0, date(2024, 12, 1))
     assert h.change_pp == 6.9  # 9.9 - 3.0
-    assert h.series == {"2025-02": 33.3, "2025-05": 9.9}  # 1-2月 has no official rate: enterprise figure
+    # 1-2月 has no official rate: the official series does not borrow the enterprise 33.3 (现价)
+    assert h.series == {"2025-05": 9.9}
+    assert h.basis_label == "可比价"
 
 
 def test_headline_waits_for_the_month_to_end(con):

@@ -63,11 +63,13 @@ def test_headline_keys_and_figures(con):
     assert (h["entities_total"], h["entities_new_12m"], h["entities_closed_12m"]) == (2, 1, 1)
     assert h["entities_by_type"] == {"企业": 1, "个体工商户": 1, "农民专业合作社": 0}
     assert list(h["entities_new_by_month"])[0] == "2024-07" and h["entities_new_by_month"]["2025-03"] == 1
-    # growth: official 9.9 for 1-5月; last year 1030/1000 -> 3.0 (enterprise); 1-2月 120/100 -> 20.0
+    # growth: official 9.9 for 1-5月 (可比价). 1-2月 (120/100 -> 20.0) and 2024's 1-12月 (1030/1000 -> 3.0)
+    # exist only as enterprise figures (现价): the official series and its comparison never borrow them
     assert (h["industrial_growth_ytd"], h["industrial_growth_period"], h["industrial_growth_basis"]) == \
         (9.9, "2025-05", "official")
-    assert h["industrial_growth_series"] == {"2025-02": 20.0, "2025-05": 9.9}
-    assert (h["industrial_growth_last_year"], h["industrial_growth_change_pp"]) == (3.0, 6.9)
+    assert h["industrial_growth_series"] == {"2025-05": 9.9}
+    assert (h["industrial_growth_last_year"], h["industrial_growth_change_pp"]) == (None, None)
+    assert (h["industrial_growth_prev_period"], h["industrial_growth_change_prev_pp"]) == (None, None)
     assert h["industrial_growth_enterprise"] == 10.0  # 330 / 300 - 1
     # projects: P1 + P2 signed this year: 150000 + 85000 = 235000 万元 = 23.50 亿元
     assert (h["projects_signed_ytd"], h["projects_investment_ytd_yi"]) == (2, 23.5)
@@ -122,7 +124,7 @@ def test_overview_paragraph(con):
     # schema.SECTORS order; the first sale on 2024-07-20 -> '2024年下半年以来'
     p = text.overview_paragraph(summary.headline(con, D))
     assert p == ("截至2025年6月15日，园区各类市场主体总数2户，近一年新设立市场主体1户；"
-                 "1-5月，园区规上工业增加值增速9.9%，较2024年全年（3.0%）提高6.9个百分点；"
+                 "1-5月，园区规上工业增加值增速9.9%；"   # 2024 has no official (可比价) figure to compare with
                  "2025年以来，园区新签约项目2个，总投资23.5亿元，涉及医疗器械、医药等产业，其中医疗器械项目1个；"
                  "2024年下半年以来，园区累计助企帮销9000余万元；园区党委班子成员包保重点企业和项目2个。")
 

@@ -70,6 +70,28 @@ def closed_12m(con: duckdb.DuckDBPyConnection, as_of: date, sector: str | None =
     return closed_in_window(con, one_year_before(d), d, sector)
 
 
+MOVED_OUT_STATUS = "迁出"  # DATA.md: moved out of the park ends the count but is reported apart from closures
+
+
+def endings_in_window(con: duckdb.DuckDBPyConnection, start_exclusive: date, end_inclusive: date,
+                      sector: str | None = None) -> dict[str, int]:
+    """Entities whose count ended in (start_exclusive, end_inclusive] (户), counted apart:
+    {'cancelled': 注销、吊销 (and 撤销), 'moved_out': 迁出}; their sum is closed_in_window."""
+    row = con.execute(f"""
+        SELECT count(*) FILTER (WHERE status IS DISTINCT FROM ?), count(*) FILTER (WHERE status = ?)
+        FROM entities WHERE {CLOSED_SQL} > ? AND {CLOSED_SQL} <= ? AND {SECTOR_SQL}""",
+                      [MOVED_OUT_STATUS, MOVED_OUT_STATUS, as_date(start_exclusive), as_date(end_inclusive),
+                       sector, sector]).fetchone()
+    return {"cancelled": int(row[0]), "moved_out": int(row[1])}
+
+
+def yoy_pct(now: float | None, before: float | None) -> float | None:
+    """同比 in percent: (now / before - 1) x 100; None when either is missing or the base is 0."""
+    if now is None or before is None or before == 0:
+        return None
+    return (now / before - 1) * 100
+
+
 def _period_start(d: date, freq: str) -> date:
     """First day of d's month, quarter or year."""
     if freq == "year":

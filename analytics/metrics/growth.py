@@ -172,11 +172,20 @@ class GrowthHeadline:
 
     period: the latest cumulative period whose month has ended by as_of, in as_of's
     year (if that year has none yet, the latest one before it); pct: the official
-    rate for that period when loaded (basis 'official'), else the enterprise-level
-    same-sample rate at current prices (basis 'enterprise'); last_year_pct: 1-12月
-    of the year before period's year (same preference); change_pp = pct - last_year_pct
-    (个百分点); series: {'YYYY-MM': pct} for each period of period's year up to
-    period, each with the same official-first preference. Percent, one decimal.
+    rate for that period when loaded (basis 'official', 可比价), else the enterprise-level
+    same-sample rate at current prices (basis 'enterprise', 现价).
+
+    Every comparison is on the headline's own basis (never 现价 against 可比价): last_year_pct is
+    1-12月 of the year before on that basis (None when that basis has no figure for it);
+    change_pp = pct - last_year_pct (个百分点); series {'YYYY-MM': pct} holds the periods of
+    period's year up to period that have a figure on that basis (an official headline never
+    borrows enterprise points for periods without an official figure); prev_period / prev_pct:
+    the previous cumulative period of the same year on that basis ('比1-4月加快0.4个百分点',
+    change_prev_pp); same_period_last_year_pct: the same cumulative period a year earlier on that
+    basis (change_same_period_pp, '比上年同期'). month_pct: 当月 growth of period's month derived
+    from the two cumulative periods (enterprise figures, basis month_basis 'current' 现价 or
+    'comparable' 可比价 when the headline is official and an index is loaded for both periods);
+    None for 1-2月 or when the previous month is not reported. Percent, one decimal.
     """
 
     period: date | None
@@ -191,11 +200,27 @@ class GrowthHeadline:
     change_pp: float | None = None
     series: dict = field(default_factory=dict)
     n_enterprises: int | None = None
+    prev_period: date | None = None
+    prev_pct: float | None = None
+    change_prev_pp: float | None = None
+    same_period_last_year_pct: float | None = None
+    change_same_period_pp: float | None = None
+    month_pct: float | None = None
+    month_basis: str | None = None
+
+    @property
+    def basis_label(self) -> str | None:
+        """'可比价' for an official headline, '现价' for an enterprise one."""
+        return None if self.basis is None else ("可比价" if self.basis == "official" else "现价")
 
 
 def _r1(x):
     x = none_if_nan(x)
     return None if x is None else float(round_half_up(x, 1))
+
+
+def _diff1(a, b):
+    return None if a is None or b is None else float(round_half_up(a - b, 1))
 
 
 def _combined(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
@@ -217,6 +242,30 @@ def _combined(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     return df
 
 
+def monthly_growth(con: duckdb.DuckDBPyConnection, year: int, basis: str = "current",
+                   sector: str | None = None) -> pd.DataFrame:
+    """当月 growth derived from two cumulative periods, one row per month of `year` whose previous
+    month is reported too (1-2月 is reported together, so February has none).
+
+    Columns: period (date, the month), label ('5月'), month_wan (ytd of the month minus ytd of the
+    month before, 万元; deflated by each period's index when basis='comparable'), prev_month_wan (the
+    same for the prior-year columns), growth_pct ((month_wan / prev_month_wan - 1) x 100, NaN when the
+    base is 0 or an index is missing). The sample is each period's own list, as the office computes it.
+    """
+    s = growth_series(con, year, basis, sector)
+    cols = ["period", "label", "month_wan", "prev_month_wan", "growth_pct"]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    s = s.sort_values("period").reset_index(drop=True)
+    months = pd.to_datetime(s["period"]).dt.month
+    consecutive = months.diff() == 1
+    out = pd.DataFrame({"period": s["period"], "label": months.map(lambda m: f"{m}月"),
+                        "month_wan": s["ytd"].diff(), "prev_month_wan": s["prev_ytd"].diff()})
+    out = out[consecutive].reset_index(drop=True)
+    out["growth_pct"] = (out["month_wan"] / out["prev_month_wan"].where(out["prev_month_wan"] != 0) - 1) * 100
+    return out[cols]
+
+
 def headline_growth(con: duckdb.DuckDBPyConnection, as_of: date) -> GrowthHeadline:
     """The growth figure the overview and the briefing lead with (see GrowthHeadline)."""
     as_of = as_date(as_of)
@@ -228,19 +277,42 @@ def headline_growth(con: duckdb.DuckDBPyConnection, as_of: date) -> GrowthHeadli
     this_year = df[years == as_of.year]
     row = (this_year if len(this_year) else df).iloc[-1]
     period = row["period"]
-    same_year = df[years == period.year]
-    series = {f"{p.year:04d}-{p.month:02d}": _r1(v) for p, v in zip(same_year["period"], same_year["pct"])}
-    last = df[df["period"] == date(period.year - 1, 12, 1)]
-    last_pct = _r1(last["pct"].iloc[0]) if len(last) else None
+    col = "official_pct" if row["basis"] == "official" else "enterprise_pct"
+    on_basis = df[df[col].notna()]
+
+    def at(p: date):
+        hit = on_basis[on_basis["period"] == p]
+        return _r1(hit[col].iloc[0]) if len(hit) else None
+
+    same_year = on_basis[(pd.to_datetime(on_basis["period"]).dt.year == period.year) & (on_basis["period"] <= period)]
+    series = {f"{p.year:04d}-{p.month:02d}": _r1(v) for p, v in zip(same_year["period"], same_year[col])}
+    last_pct = at(date(period.year - 1, 12, 1))
+    earlier = same_year[same_year["period"] < period]
+    prev_period = earlier["period"].iloc[-1] if len(earlier) else None
+    prev_pct = at(prev_period) if prev_period is not None else None
+    same_last = at(date(period.year - 1, period.month, 1))
     pct = _r1(row["pct"])
+    month_pct, month_basis = None, None
+    if period.month > 2:
+        m_basis = "comparable" if row["basis"] == "official" else "current"
+        mg = monthly_growth(con, period.year, m_basis)
+        hit = mg[mg["period"] == period]
+        if m_basis == "comparable" and (hit.empty or hit["growth_pct"].isna().all()):
+            m_basis = "current"
+            mg = monthly_growth(con, period.year, m_basis)
+            hit = mg[mg["period"] == period]
+        if len(hit) and pd.notna(hit["growth_pct"].iloc[0]):
+            month_pct, month_basis = _r1(hit["growth_pct"].iloc[0]), m_basis
     n = none_if_nan(row.get("n_enterprises"))
     return GrowthHeadline(
         period=period, label=row["label"], pct=pct, basis=row["basis"],
         enterprise_pct=_r1(row["enterprise_pct"]), official_pct=_r1(row["official_pct"]),
         comparable_pct=_r1(row["comparable_pct"]), last_year_pct=last_pct,
-        last_year_period=date(period.year - 1, 12, 1) if len(last) else None,
-        change_pp=None if last_pct is None or pct is None else float(round_half_up(pct - last_pct, 1)),
-        series=series, n_enterprises=None if n is None else int(n))
+        last_year_period=date(period.year - 1, 12, 1) if last_pct is not None else None,
+        change_pp=_diff1(pct, last_pct), series=series, n_enterprises=None if n is None else int(n),
+        prev_period=prev_period, prev_pct=prev_pct, change_prev_pp=_diff1(pct, prev_pct),
+        same_period_last_year_pct=same_last, change_same_period_pp=_diff1(pct, same_last),
+        month_pct=month_pct, month_basis=month_basis)
 
 
 def reconciliation(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
@@ -335,3 +407,93 @@ def periods(con: duckdb.DuckDBPyConnection) -> list[date]:
     """Every cumulative period (end month, ascending) present in the industrial table, January excluded."""
     rows = con.execute("SELECT DISTINCT period FROM industrial WHERE month(period) > 1 ORDER BY period").fetchall()
     return [r[0] for r in rows]
+
+
+@dataclass(frozen=True)
+class GapDecomposition:
+    """Why the official rate and the enterprise figures differ for one cumulative period, as the park's
+    statisticians explain it (all rates percent, effects 个百分点, money 万元).
+
+    official_pct: the statistics office's rate (可比价), None when not loaded; current_pct: the
+    enterprise same-sample rate at current prices (现价); comparable_pct: the same deflated by the
+    price index (可比价), None without an index; price_index (上年同期=100); price_effect_pp =
+    current_pct - comparable_pct (价格因素).
+    entrants: enterprises of the period's list with no prior-year figure (新纳入规上, counted from
+    zero: their whole value added counts as growth), one row each: uscc, name, sector, ytd (万元),
+    effect_pp (ytd / the list's prior total x 100, on the comparable basis when an index is loaded,
+    else current); entrants_pp: their sum; without_entrants_pct: the rate of the rest, same basis.
+    leavers: enterprises in the same period's list a year earlier that are not in this one (退出规上),
+    one row each: uscc, name, sector, prev_list_ytd (their value added in last year's list, 万元);
+    leavers_wan: its sum; leavers_known: False when last year's period is not loaded (then the lists
+    are empty because they cannot be told, not because there are none). Leavers are in neither sum of
+    the same-sample rate; against last year's list total (which they were in) the current-price
+    change would be vs_last_list_pct.
+    residual_pp: official_pct - the enterprise rate on the official's basis (comparable_pct when
+    known, else current_pct): what the enterprise figures cannot explain (the office's own deflators,
+    revisions, enterprises it counts differently).
+    """
+
+    period: date
+    label: str
+    official_pct: float | None
+    current_pct: float | None
+    comparable_pct: float | None
+    price_index: float | None
+    price_effect_pp: float | None
+    entrants: pd.DataFrame
+    entrants_pp: float | None
+    without_entrants_pct: float | None
+    entrants_basis: str
+    leavers: pd.DataFrame
+    leavers_wan: float
+    leavers_known: bool
+    vs_last_list_pct: float | None
+    residual_pp: float | None
+
+
+def gap_decomposition(con: duckdb.DuckDBPyConnection, period: date) -> GapDecomposition:
+    """The official vs enterprise gap of value added for `period` (any date in its month), see
+    GapDecomposition. Enterprise rates are those of growth_series; names as in the industrial list."""
+    p = month_of(period)
+    rows = query(con, f"""
+        WITH r AS ({_rows_sql('value_added')})
+        SELECT r.uscc, r.name, r.sector, r.cur, r.prev, pi.price_index
+        FROM r LEFT JOIN price_index pi ON pi.period = r.period WHERE r.period = ?""", [p])
+    off = official_growth(con)
+    off = off[off["period"] == p]
+    official = _r1(off["growth_pct"].iloc[0]) if len(off) else None
+    cur_sum, prev_sum = float(rows["cur"].sum()), float(rows["prev"].sum())
+    index = none_if_nan(rows["price_index"].dropna().iloc[0]) if rows["price_index"].notna().any() else None
+    deflator = index / 100.0 if index else None
+
+    def rate(cur: float, prev: float):
+        return None if prev == 0 else (cur / prev - 1) * 100
+
+    current = rate(cur_sum, prev_sum)
+    comparable = rate(cur_sum / deflator, prev_sum) if deflator else None
+    basis = "comparable" if deflator else "current"
+    scale = deflator or 1.0
+    new = rows[rows["prev"] == 0].copy()
+    new["ytd"] = new["cur"]
+    new["effect_pp"] = new["cur"] / scale / prev_sum * 100 if prev_sum else float("nan")
+    new = new.sort_values(["ytd", "uscc"], ascending=[False, True])[["uscc", "name", "sector", "ytd", "effect_pp"]]
+    entrants_pp = float(new["effect_pp"].sum()) if prev_sum else None
+    rest = rows[rows["prev"] != 0]
+    without = rate(float(rest["cur"].sum()) / scale, float(rest["prev"].sum())) if len(rest) else None
+    last_p = date(p.year - 1, p.month, 1)
+    last = query(con, f"WITH r AS ({_rows_sql('value_added')}) SELECT uscc, name, sector, cur FROM r WHERE period = ?",
+                 [last_p])
+    known = len(last) > 0
+    left = last[~last["uscc"].isin(rows["uscc"])].rename(columns={"cur": "prev_list_ytd"})
+    left = left.sort_values(["prev_list_ytd", "uscc"], ascending=[False, True]).reset_index(drop=True)
+    vs_last = rate(cur_sum, float(last["cur"].sum())) if known else None
+    on_official_basis = comparable if comparable is not None else current
+    return GapDecomposition(
+        period=p, label=period_labels(pd.Series([p])).iloc[0], official_pct=official,
+        current_pct=_r1(current), comparable_pct=_r1(comparable), price_index=index,
+        price_effect_pp=_diff1(_r1(current), _r1(comparable)),
+        entrants=new.reset_index(drop=True), entrants_pp=_r1(entrants_pp), without_entrants_pct=_r1(without),
+        entrants_basis=basis, leavers=left[["uscc", "name", "sector", "prev_list_ytd"]],
+        leavers_wan=float(left["prev_list_ytd"].sum()), leavers_known=known, vs_last_list_pct=_r1(vs_last),
+        residual_pp=None if official is None or on_official_basis is None
+        else _diff1(official, _r1(on_official_basis)))

@@ -11,6 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics.fmt import round_half_up
 from analytics.metrics._common import add_months, as_date, query, scalar
 
 MILESTONES = (
@@ -119,4 +120,35 @@ def milestone_effects(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFra
 def by_channel_dict(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, float]:
     """{channel: 万元} up to as_of, largest first, two decimals (for the summary)."""
     df = by_dimension(con, as_of, "channel")
-    return {str(c): round(float(a), 2) for c, a in zip(df["channel"], df["amount_wan"])}
+    return {str(c): float(round_half_up(a, 2)) for c, a in zip(df["channel"], df["amount_wan"])}
+
+
+MONTH_ONLY_MIN_ROWS = 2  # a channel is month-only when at least this many rows, all on the 1st of a month
+
+
+def month_only_rows(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
+    """The rows dated by month only (the ledger gave '2025年5月', stored as the 1st), up to as_of.
+
+    The store keeps no date precision, so a channel counts as month-only when all its rows (at least
+    MONTH_ONLY_MIN_ROWS) fall on the 1st of a month. One row per such channel: channel, rows,
+    amount_wan (万元), first_month, last_month (dates). Figures 'since a date' count each of these
+    rows in full in the month it is dated, which callers disclose."""
+    d = as_date(as_of)
+    df = query(con, """
+        SELECT coalesce(channel, ?) AS channel, count(*) AS rows, sum(amount) AS amount_wan,
+               min(sold_on) AS first_month, max(sold_on) AS last_month
+        FROM sales WHERE sold_on <= ? GROUP BY 1
+        HAVING count(*) >= ? AND bool_and(day(sold_on) = 1)
+        ORDER BY amount_wan DESC, channel""", [UNSPECIFIED, d, MONTH_ONLY_MIN_ROWS])
+    for c in ("first_month", "last_month"):
+        df[c] = pd.to_datetime(df[c]).dt.date
+    df["rows"] = df["rows"].astype("int64")
+    return df
+
+
+def yoy(con: duckdb.DuckDBPyConnection, as_of: date) -> tuple[float, float]:
+    """(万元 from 1 January of as_of's year to as_of, 万元 in the same days a year earlier), for 同比."""
+    from analytics.metrics._common import one_year_before
+    d = as_date(as_of)
+    y = one_year_before(d)
+    return total(con, d, date(d.year, 1, 1)), total(con, y, date(y.year, 1, 1))
