@@ -150,20 +150,47 @@ def funnel(con: duckdb.DuckDBPyConnection, sector: str | None = None) -> pd.Data
 
 
 def _lights_frame(con, as_of, sector=None, project_key=None) -> pd.DataFrame:
-    d = as_date(as_of)
-    R = TRAFFIC_LIGHT_RULES
-    df = query(con, f"""
-        WITH p AS (
-            SELECT * EXCLUDE (_batch_id),
-                   CASE stage WHEN '签约' THEN signed_on WHEN '开工' THEN started_on WHEN '投产' THEN producing_on
-                              WHEN '停滞' THEN greatest(signed_on, started_on, producing_on) END AS stage_since
-            FROM projects WHERE {SECTOR_SQL} AND (CAST(? AS VARCHAR) IS NULL OR project_key = ?))
-        SELECT *, CASE WHEN stage_since <= CAST(? AS DATE) THEN CAST(? AS DATE) - stage_since END AS days_in_stage,
-               CASE WHEN due_on < CAST(? AS DATE) THEN CAST(? AS DATE) - due_on ELSE 0 END AS overdue_days,
-               CASE WHEN due_on >= CAST(? AS DATE) THEN due_on - CAST(? AS DATE) END AS days_to_due
-        FROM p ORDER BY project_key""", [sector, sector, project_key, project_key, d, d, d, d, d, d])
+    df = query(con, f"""SELECT * EXCLUDE (_batch_id) FROM projects
+        WHERE {SECTOR_SQL} AND (CAST(? AS VARCHAR) IS NULL OR project_key = ?) ORDER BY project_key""",
+               [sector, sector, project_key, project_key])
+    return apply_lights(df, as_of)
+
+
+STAGE_DATE_COLUMNS = {"签约": "signed_on", "开工": "started_on", "投产": "producing_on"}
+
+
+def _dates(series) -> pd.Series:
+    return pd.to_datetime(series, errors="coerce").astype("datetime64[us]")
+
+
+def apply_lights(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The traffic-light rule on a frame of ledger rows (the projects table, or the ledger as known at a
+    past date from analytics.metrics.history): a copy with stage_since (the date the stage began:
+    签约 signed_on, 开工 started_on, 投产 producing_on, 停滞 the latest of the three; a frame that
+    already has a stage_since column keeps its non-empty values), days_in_stage, overdue_days, light and
+    reason added (see traffic_lights). Rows keep their order."""
+    d = pd.Timestamp(as_date(as_of))
+    df = frame.copy()
+    for col in ("signed_on", "started_on", "producing_on", "due_on"):
+        df[col] = _dates(df[col]) if col in df.columns else pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
+    by_stage = pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
+    for stage_name, col in STAGE_DATE_COLUMNS.items():
+        by_stage = by_stage.where(df["stage"] != stage_name, df[col])
+    stalled = df[["signed_on", "started_on", "producing_on"]].max(axis=1, skipna=True).astype("datetime64[us]")
+    by_stage = by_stage.where(df["stage"] != "停滞", stalled)
+    if "stage_since" in df.columns:
+        by_stage = _dates(df["stage_since"]).where(_dates(df["stage_since"]).notna(), by_stage)
+    df["stage_since"] = by_stage
+    since_days = (d - df["stage_since"]).dt.days
+    df["days_in_stage"] = since_days.where(df["stage_since"] <= d)
+    due_days = (d - df["due_on"]).dt.days
+    df["overdue_days"] = due_days.where(df["due_on"] < d, 0)
+    df["days_to_due"] = (-due_days).where(df["due_on"] >= d)
     if df.empty:
-        return df.assign(light=pd.Series(dtype=str), reason=pd.Series(dtype=str))
+        return df.assign(light=pd.Series(dtype=str), reason=pd.Series(dtype=str),
+                         days_in_stage=df["days_in_stage"].astype("Int64"),
+                         overdue_days=df["overdue_days"].astype("Int64")).drop(columns=["days_to_due"])
+    R = TRAFFIC_LIGHT_RULES
     # the rule, vectorised: one boolean column and one reason text per condition
     stage = df["stage"]
     overdue = df["overdue_days"].fillna(0).astype("int64")
