@@ -30,7 +30,7 @@ import logging
 import threading
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -38,7 +38,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts, fmt, summary, text
+from analytics import charts, docx_gov, fmt, summary, text
 from analytics.metrics import entities, growth, projects, sales, service
 from analytics.metrics._common import as_date, is_empty, month_end, one_year_before
 from analytics.schema import ENTITIES, INDICATORS, INDUSTRIAL, PROJECTS, SALES, SERVICE_VISITS
@@ -49,7 +49,7 @@ PARK_NAME = "生物科技产业园区"
 TITLE = f"{PARK_NAME}经济运行月度简报"
 OTHER_SECTOR = text.OTHER_SECTOR
 TABLE_MAX_ROWS = 50          # rows of a table shown in the .docx / Markdown / page; the rest are counted
-STAGE_WORDS = {"洽谈": "在谈", "签约": "已签约", "开工": "在建", "投产": "已投产", "停滞": "停滞"}
+STAGE_WORDS = {"洽谈": "洽谈", "签约": "已签约", "开工": "在建", "投产": "已投产", "停滞": "停滞"}
 
 # subject key -> (heading, what is missing when its data is absent)
 SUBJECTS: dict[str, tuple[str, str]] = {
@@ -166,27 +166,19 @@ def _industry(con, h: dict, as_of: date) -> tuple[str | None, list[tuple[str, st
     g = growth.headline_growth(con, as_of)
     period = g.period
     sentences = [text.growth_sentence(h)]
+    month = text.month_growth_sentence(h)
+    if month:
+        sentences.append(month)
     if g.basis == "official" and g.enterprise_pct is not None:
-        t = f"按{g.n_enterprises}家规上工业企业数据汇总测算，现价增速{fmt.pct(g.enterprise_pct)}" \
-            if g.n_enterprises else f"按企业数据汇总测算，现价增速{fmt.pct(g.enterprise_pct)}"
-        if g.comparable_pct is not None:
-            t += f"，可比价增速{fmt.pct(g.comparable_pct)}"
-        sentences.append(t)
+        # the gap between the official rate and the enterprise figures, explained (analytics.text.gap_sentence)
+        sentences.append(text.gap_sentence(growth.gap_decomposition(con, period), g.n_enterprises))
     elif g.basis == "enterprise" and g.n_enterprises:
         sentences.append(f"纳入测算的规上工业企业{g.n_enterprises}家")
     contrib = growth.sector_contribution(con, period)
     contrib = contrib[contrib["contribution_pp"].notna()]
-    up = contrib[contrib["contribution_pp"].round(1) > 0].head(2)
-    down = contrib[contrib["contribution_pp"].round(1) < 0].sort_values("contribution_pp").head(1)
-    if len(up):
-        if len(up) == 1:
-            t = f"分产业看，{up['sector'].iloc[0]}产业拉动增长{up['contribution_pp'].iloc[0]:.1f}个百分点"
-        else:
-            t = (f"分产业看，{_join(list(up['sector']))}产业分别拉动增长"
-                 f"{_join([f'{v:.1f}' for v in up['contribution_pp']])}个百分点")
-        if len(down):
-            t += f"，{down['sector'].iloc[0]}产业下拉{abs(down['contribution_pp'].iloc[0]):.1f}个百分点"
-        sentences.append(t + "（企业数据，现价）")
+    t = text.contribution_sentence(contrib)
+    if t:
+        sentences.append(t)
 
     period_text = fmt.period_label(period, with_year=True)
     data_date = fmt.month_label(period)
@@ -224,11 +216,7 @@ def _entities(con, h: dict, as_of: date):
     parts = [f"{t}{fmt.count(n, '户')}" for t, n in by_type.items() if n]
     if len(parts) > 1:
         sentences.append("按类型分，" + "、".join(parts))
-    prev = entities.stock_at(con, one_year_before(as_of))
-    t = f"市场主体总数较上年同日{_change_count(total - prev, '户')}" if prev else ""
-    closed12 = h.get("entities_closed_12m")
-    if closed12:
-        t += f"{'，' if t else ''}近一年注销（吊销）{fmt.count(closed12, '户')}"
+    t = text.entities_change_sentence(h)   # 同比 in percent; 注销、吊销 apart from 迁出
     if t:
         sentences.append(t)
     mix = entities.sector_mix(con, as_of)
@@ -236,7 +224,7 @@ def _entities(con, h: dict, as_of: date):
     if len(named):
         n = int(named["count"].sum())
         who = f"{_join(list(named['sector']))}等主导产业" if len(named) > 1 else f"{named['sector'].iloc[0]}产业"
-        sentences.append(f"{who}市场主体{fmt.count(n, '户')}，占{n / total * 100:.1f}%")
+        sentences.append(text.share_sentence(who, n, total))
     date_text = fmt.date_cn(as_of)
     series = entities.stock_series(con, one_year_before(as_of), as_of, "month")
     title = f"园区市场主体总数与每月新设（截至{date_text}）"
@@ -262,7 +250,7 @@ def _projects(con, h: dict, as_of: date, lights: pd.DataFrame):
     n_yellow = int((lights["light"] == "黄").sum())
     if n_red or n_yellow:
         bits = [f"{c}灯项目{k}个" for c, k in (("红", n_red), ("黄", n_yellow)) if k]
-        sentences.append(f"按项目推进节点研判，{'、'.join(bits)}，详见附表1")
+        sentences.append(f"按项目推进节点研判，{'、'.join(bits)}，详见附件1")
     elif total:
         sentences.append("按项目推进节点研判，暂无红灯、黄灯项目")
 
@@ -283,24 +271,22 @@ def _sales(con, h: dict, as_of: date):
     if total is None:
         return None, []
     since = as_date(h["sales_assistance_since"])
-    s = text.sales_sentence(h)
-    if since.year < as_of.year:
-        this_year = sales.total(con, as_of, date(as_of.year, 1, 1))
-        if this_year > 0:
-            s += f"，其中{as_of.year}年以来{fmt.wan_to_text(this_year)}"
+    s = text.sales_sentence(h) + (text.sales_ytd_clause(h) or "")
     sentences = [s]
     ch = sales.by_dimension(con, as_of, "channel")
     ch = ch[ch["amount_wan"] > 0].head(3)
-    if len(ch) > 1:
-        sentences.append("分渠道看，" + "、".join(
-            f"{c}{fmt.wan_to_text(a)}（占{p:.1f}%）" for c, a, p in zip(ch["channel"], ch["amount_wan"],
-                                                                   ch["share_pct"])))
+    t = text.sales_channels_sentence(ch)
+    if t:
+        sentences.append(t)
     ms = [(name, d) for name, d in sales.MILESTONES if since <= d <= as_of]
     if ms:
         name, d = ms[-1]
         after = sales.total(con, as_of, d)
     if ms and after > 0:
-        sentences.append(f"{_md(d, as_of)}{name}以来帮销{fmt.wan_to_text(after)}")
+        sentences.append(text.sales_milestone_sentence(name, _md(d, as_of), after))
+    note = text.month_only_note(sales.month_only_rows(con, as_of))
+    if note:
+        sentences.append(note)
     date_text = fmt.date_cn(as_of)
     monthly = sales.monthly(con, as_of)
     shown = monthly.assign(month=monthly["month"].astype(str))
@@ -324,10 +310,8 @@ def _service(con, h: dict, as_of: date, open_df: pd.DataFrame):
         s = f"累计开展“三访三促”走访{n_visits}次"
         if n_dem:
             done = int(dem["已办结"].sum())
-            s += f"，收集企业诉求{n_dem}件，已办结{done}件，办结率{done / n_dem * 100:.1f}%"
             _, median_days = service.resolution(con, as_of)
-            if median_days is not None and done:
-                s += f"，办结用时中位数{median_days:.0f}天"
+            s += text.demands_clause(n_dem, done, median_days)
         sentences.append(s)
     if n_dem:
         n_open = len(open_df)
@@ -336,7 +320,7 @@ def _service(con, h: dict, as_of: date, open_df: pd.DataFrame):
             t = f"截至{_md(as_of, as_of)}，尚有{n_open}件诉求未办结"
             if old:
                 t += f"，其中超过90天的{old}件"
-            sentences.append(t + "，详见附表2")
+            sentences.append(t + "，详见附件2")
         else:
             sentences.append(f"截至{_md(as_of, as_of)}，收集的诉求均已办结")
         date_text = fmt.date_cn(as_of)
@@ -462,23 +446,23 @@ def display_table(frame: pd.DataFrame, columns: dict[str, str], max_rows: int = 
 
 
 def red_yellow_table(b: Briefing, max_rows: int = TABLE_MAX_ROWS) -> pd.DataFrame:
-    """附表1: the red and yellow projects as shown."""
+    """附件1: the red and yellow projects as shown."""
     return display_table(b.red_yellow, LIGHT_COLUMNS, max_rows)
 
 
 def open_demands_table(b: Briefing, max_rows: int = TABLE_MAX_ROWS) -> pd.DataFrame:
-    """附表2: the open demands as shown."""
+    """附件2: the open demands as shown."""
     return display_table(b.open_demands, DEMAND_COLUMNS, max_rows)
 
 
 def table_caption(kind: str, b: Briefing, max_rows: int = TABLE_MAX_ROWS) -> str:
-    """'附表1 红灯、黄灯项目（共12个，截至2025年6月15日）', with '，列出前50个' when cut."""
+    """'附件1 红灯、黄灯项目（共12个，截至2025年6月15日）', with '，列出前50个' when cut."""
     if kind == "red_yellow":
         n, name, unit = len(b.red_yellow), "红灯、黄灯项目", "个"
-        label = "附表1"
+        label = "附件1"
     else:
         n, name, unit = len(b.open_demands), "未办结企业诉求", "件"
-        label = "附表2"
+        label = "附件2"
     cut = f"，列出前{max_rows}{unit}" if n > max_rows else ""
     return f"{label} {name}（共{n}{unit}{cut}，截至{fmt.date_cn(b.as_of)}）"
 
@@ -487,8 +471,9 @@ def table_caption(kind: str, b: Briefing, max_rows: int = TABLE_MAX_ROWS) -> str
 # Files
 # ---------------------------------------------------------------------------
 def chart_pngs_timed(b: Briefing) -> tuple[dict[str, bytes], dict]:
-    """({'图1_….png': 2x PNG bytes} for every chart, drawn by one kaleido browser (analytics.images),
-    the timing of analytics.images.render_png in seconds)."""
+    """({'图1_….png': 2x PNG bytes} for every chart, drawn by the shared kaleido worker (analytics.images),
+    the timing of analytics.images.render_png in seconds). Raises images.ImageError (Chinese message)
+    at once without Chromium, or past the image time limits."""
     from analytics import images
     if not b.charts:
         return {}, {"start_s": 0.0, "per_image_s": [], "total_s": 0.0}
@@ -499,6 +484,34 @@ def chart_pngs_timed(b: Briefing) -> tuple[dict[str, bytes], dict]:
 def chart_pngs(b: Briefing) -> dict[str, bytes]:
     """{'图1_….png': 2x PNG bytes} for every chart (see chart_pngs_timed)."""
     return chart_pngs_timed(b)[0]
+
+
+def chart_images(b: Briefing) -> tuple[dict[str, bytes], dict, str | None]:
+    """(pngs, timing, None) like chart_pngs_timed, or ({}, timing, the one-line Chinese reason) when the
+    images cannot be drawn (no Chromium: at once; a browser that does not answer: after its time limit).
+    Never raises for the images: the briefing goes out without them."""
+    from analytics import images
+    t0 = time.perf_counter()
+    try:
+        pngs, timing = chart_pngs_timed(b)
+        return pngs, timing, None
+    except images.ImageError as exc:
+        return {}, {"start_s": 0.0, "per_image_s": [], "total_s": time.perf_counter() - t0}, str(exc)
+
+
+def apply_edits(b: Briefing, edits: dict[str, str] | None) -> Briefing:
+    """A copy of the briefing whose section paragraphs are replaced by the writer's edits
+    ({subject: text}; blank or missing: the generated text stays). Figures, charts and tables are
+    untouched: they stay tied to the data."""
+    if not edits:
+        return b
+    sections = []
+    for s in b.sections:
+        new = (edits.get(s.subject) or "").strip()
+        if new and new != (s.paragraph or s.omitted or ""):
+            s = replace(s, paragraph=new, omitted=None)
+        sections.append(s)
+    return replace(b, sections=sections)
 
 
 def to_markdown(b: Briefing, image_dir: str | None = "charts") -> str:
@@ -527,95 +540,59 @@ def to_markdown(b: Briefing, image_dir: str | None = "charts") -> str:
     return "\n".join(lines)
 
 
-def _east_asian(element, font: str) -> None:
-    """Set the East Asian font (w:eastAsia) of a style's or run's rPr, so Word draws Chinese with it."""
-    from docx.oxml.ns import qn
-    rpr = element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
-    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        rfonts.set(qn(attr), font)
+def issue_of(b: Briefing, config: docx_gov.OfficeConfig | None = None) -> docx_gov.Issue:
+    """The 期号 of the briefing (its as_of month; numbering from data/briefing.toml)."""
+    return docx_gov.issue_of(config or docx_gov.load_config(), b.as_of)
 
 
-DOCX_FONT = "Noto Sans CJK SC"
-DOCX_FALLBACK_FONT = "宋体"
+def doc_title(b: Briefing) -> str:
+    """The title of the Word/PDF briefing under its masthead: '2025年6月园区经济运行情况'."""
+    return f"{b.as_of.year}年{b.as_of.month}月园区经济运行情况"
 
 
-def to_docx(b: Briefing, pngs: dict[str, bytes] | None = None) -> bytes:
-    """The briefing as a Word document (.docx bytes): title, metric table, headed sections with their
-    charts as images (when `pngs` from chart_pngs is given), and the two tables.
+ATTACHMENT_NAMES = {"red_yellow": "红灯、黄灯项目清单", "open": "未办结企业诉求清单"}
 
-    Every style and run names the East Asian font DOCX_FONT, so Chinese renders in Word/WPS
-    (which fall back to 宋体 when the font is not installed)."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
 
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
-    sec.left_margin = sec.right_margin = Cm(2.5)
-    sec.top_margin = sec.bottom_margin = Cm(2.2)
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption", "Table Grid"):
-        try:
-            style = doc.styles[name]
-        except KeyError:
-            continue
-        style.font.name = DOCX_FONT
-        _east_asian(style.element, DOCX_FONT)
-    doc.styles["Normal"].font.size = Pt(11)
-    doc.core_properties.title = b.title
-    doc.core_properties.subject = b.subtitle
-
-    doc.add_heading(b.title, level=0)
-    p = doc.add_paragraph(b.subtitle)
-    p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-
+def to_gov_document(b: Briefing, pngs: dict[str, bytes] | None = None, *,
+                    config: docx_gov.OfficeConfig | None = None, issued_on: date | None = None,
+                    image_note: str | None = None) -> docx_gov.GovDocument:
+    """The briefing as a 公文-style document (analytics.docx_gov): masthead, 期号 and 编发单位 from the
+    config file (data/briefing.toml), the metric table, one 一级 heading and paragraph per subject with
+    its figures (image when `pngs` has it, else the caption and `image_note`), 附件1/附件2 (the two
+    tables, at most TABLE_MAX_ROWS rows), 落款 and 抄送/印发. issued_on: the date printed (default today)."""
+    cfg = config or docx_gov.load_config()
+    issued = issued_on or date.today()
+    body: list = []
     if b.metrics:
-        doc.add_heading("主要指标", level=1)
-        t = doc.add_table(rows=1, cols=3)
-        t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, ("指标", "数值", "说明")):
-            cell.text = text
-        for m in b.metrics:
-            row = t.add_row().cells
-            row[0].text, row[1].text, row[2].text = m.label, m.value, m.note
+        body.append(docx_gov.Table("主要指标", ["指标", "数值", "说明"],
+                                   [[m.label, m.value, m.note] for m in b.metrics]))
+    missing = f"未生成图表图片：{image_note}" if image_note else "未生成图表图片"
     for s in b.sections:
-        doc.add_heading(s.heading, level=1)
-        para = doc.add_paragraph(s.paragraph or s.omitted or "")
-        para.paragraph_format.first_line_indent = Pt(22)
+        body.append(docx_gov.Heading(s.heading))
+        body.append(docx_gov.Paragraph(s.paragraph or s.omitted or ""))
         for c in b.charts:
-            if c.subject != s.subject:
-                continue
-            png = (pngs or {}).get(f"{c.stem}.png")
-            if png:
-                doc.add_picture(io.BytesIO(png), width=Cm(16))
-                doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cap = doc.add_paragraph(c.stem.replace("_", " "), style="Caption")
-            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if c.subject == s.subject:
+                body.append(docx_gov.Figure(c.title, (pngs or {}).get(f"{c.stem}.png"), missing))
+    attachments = []
     for kind, table in (("red_yellow", red_yellow_table(b)), ("open", open_demands_table(b))):
-        doc.add_heading(table_caption(kind, b), level=1)
-        if table.empty:
-            doc.add_paragraph("无。")
-            continue
-        t = doc.add_table(rows=1, cols=len(table.columns))
-        t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, table.columns):
-            cell.text = str(text)
-        for row in table.itertuples(index=False):
-            cells = t.add_row().cells
-            for cell, v in zip(cells, row):
-                cell.text = str(v)
-        for row in t.rows:
-            for cell in row.cells:
-                for para in cell.paragraphs:
-                    for run in para.runs:
-                        run.font.size = Pt(9)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+        caption = table_caption(kind, b)
+        count = caption.split("（", 1)[1].rstrip("）") if "（" in caption else ""
+        empty = {"red_yellow": b.section("projects").omitted or "无红灯、黄灯项目。",
+                 "open": b.section("service").omitted or "无未办结诉求。"}[kind]
+        attachments.append(docx_gov.Attachment(
+            ATTACHMENT_NAMES[kind], list(table.columns), [[str(v) for v in row] for row in table.itertuples(index=False)],
+            empty_text=empty, note=f"（{count}）" if count else ""))
+    return docx_gov.GovDocument(
+        masthead=cfg.name, issue=docx_gov.issue_of(cfg, b.as_of).text, unit=cfg.unit, issued_on=issued,
+        title=doc_title(b), subtitle=f"（{b.subtitle}）", body=body, attachments=attachments,
+        signature=cfg.signature, cc=cfg.cc, printed_by=cfg.printed_by)
+
+
+def to_docx(b: Briefing, pngs: dict[str, bytes] | None = None, *, config: docx_gov.OfficeConfig | None = None,
+            issued_on: date | None = None, image_note: str | None = None) -> bytes:
+    """The briefing as a Word document (.docx bytes) in the 简报 layout of analytics.docx_gov (GB/T
+    9704-2012 as offices apply it): see to_gov_document for what it holds."""
+    return docx_gov.to_docx(to_gov_document(b, pngs, config=config, issued_on=issued_on, image_note=image_note))
 
 
 def zip_pngs(pngs: dict[str, bytes]) -> bytes:
@@ -627,12 +604,54 @@ def zip_pngs(pngs: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def export_files(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[str, bytes]:
-    """The downloads of the briefing page: {"docx": .docx bytes with the charts, "zip": the chart PNGs,
-    "md": the Markdown (UTF-8, image links into charts/)}."""
-    b = build_briefing(con, as_of)
-    pngs = chart_pngs(b)
-    return {"docx": to_docx(b, pngs), "zip": zip_pngs(pngs), "md": to_markdown(b, "charts").encode("utf-8")}
+@dataclass(frozen=True)
+class Exported:
+    """The files of one briefing. pdf is None without LibreOffice; pngs is {} without Chromium;
+    notes: one Chinese line for each thing left out and why (empty when everything was made);
+    timings in seconds (images, docx_s, pdf_s)."""
+    docx: bytes
+    pdf: bytes | None
+    pngs: dict[str, bytes]
+    md: bytes
+    notes: list[str]
+    timings: dict
+
+    @property
+    def zip(self) -> bytes:
+        return zip_pngs(self.pngs)
+
+
+def export(b: Briefing, *, pdf: bool = True, config: docx_gov.OfficeConfig | None = None,
+           issued_on: date | None = None) -> Exported:
+    """Every file of an (edited) briefing: chart images (analytics.images, time-limited; none without
+    Chromium), the .docx, the PDF (analytics.office, when LibreOffice is present and pdf=True), the
+    Markdown. Never hangs and never raises for a missing browser or LibreOffice: what could not be
+    made is said in `notes`."""
+    from analytics import office
+    notes: list[str] = []
+    pngs, img_timing, reason = chart_images(b)
+    if reason:
+        notes.append(f"简报未含图表图片：{reason}")
+    t = time.perf_counter()
+    docx = to_docx(b, pngs, config=config, issued_on=issued_on, image_note=reason and "见看板对应页面")
+    timings = {"images": img_timing, "docx_s": time.perf_counter() - t}
+    pdf_bytes = None
+    if pdf:
+        t = time.perf_counter()
+        try:
+            pdf_bytes = office.docx_to_pdf(docx)
+        except office.OfficeError as exc:
+            notes.append(str(exc))
+        timings["pdf_s"] = time.perf_counter() - t
+    return Exported(docx, pdf_bytes, pngs, to_markdown(b, "charts").encode("utf-8"), notes, timings)
+
+
+def export_files(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
+                 edits: dict[str, str] | None = None) -> dict:
+    """The downloads of the briefing page: {"docx", "pdf" (None without LibreOffice), "zip" (the chart
+    PNGs), "md", "notes" (list of Chinese lines: what was left out and why)}."""
+    e = export(apply_edits(build_briefing(con, as_of), edits))
+    return {"docx": e.docx, "pdf": e.pdf, "zip": e.zip, "md": e.md, "notes": e.notes}
 
 
 def file_stem(b: Briefing) -> str:
@@ -641,17 +660,23 @@ def file_stem(b: Briefing) -> str:
 
 
 def write_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None, out_dir: Path,
-                   screenshots: bool = False) -> list[Path]:
+                   screenshots: bool = False, pdf: bool = True, edits: dict[str, str] | None = None,
+                   issued_on: date | None = None) -> list[Path]:
     """Write the briefing at as_of (None: summary.default_as_of) into out_dir and return the paths:
-    月度简报_<date>.docx, 月度简报_<date>.md, charts/图N_<title>.png (2x), and with screenshots=True
+    月度简报_<date>.docx, 月度简报_<date>.pdf (when LibreOffice is present and pdf=True),
+    月度简报_<date>.md, charts/图N_<title>.png (2x, when Chromium is present) and with screenshots=True
     screenshots/<url path>.png (full pages of the running dashboard at as_of, analytics.screenshots).
 
-    With screenshots the dashboard is served from a snapshot of the store and captured in a
-    background thread, so its boot and page loads overlap the text and the chart images.
-    Timings (seconds) are logged and kept in write_briefing.last_timings."""
+    Without Chromium (or LibreOffice) the other files are still written; why each missing file is
+    missing is kept, one Chinese line each, in write_briefing.last_notes. The chart browser starts in
+    the background before the text is built. With screenshots the dashboard is served from a snapshot
+    of the store and captured in a background thread. Timings (seconds) are logged and kept in
+    write_briefing.last_timings."""
+    from analytics import images
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
     d = as_date(as_of) if as_of is not None else summary.default_as_of(con)
+    images.prestart()   # the browser boots while the text is built
     shot_result: dict = {}
     with contextlib.ExitStack() as stack:
         worker = None
@@ -671,21 +696,28 @@ def write_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None, out_dir: 
                 shot_result["seconds"] = time.perf_counter() - t
             worker = threading.Thread(target=capture, name="briefing-screenshots", daemon=True)
             worker.start()
-        b = build_briefing(con, d)
+        b = apply_edits(build_briefing(con, d), edits)
         timings = dict(b.timings)
-        chart_dir = out_dir / "charts"
-        chart_dir.mkdir(parents=True, exist_ok=True)
-        pngs, timings["images"] = chart_pngs_timed(b)
-        chart_paths: list[Path] = []
-        for name, data in pngs.items():
-            path = chart_dir / name
-            path.write_bytes(data)
-            chart_paths.append(path)
+        e = export(b, pdf=pdf, issued_on=issued_on)
+        timings.update(e.timings)
+        out_dir.mkdir(parents=True, exist_ok=True)
         docx_path = out_dir / f"{file_stem(b)}.docx"
-        docx_path.write_bytes(to_docx(b, pngs))
+        docx_path.write_bytes(e.docx)
+        paths = [docx_path]
+        if e.pdf is not None:
+            pdf_path = out_dir / f"{file_stem(b)}.pdf"
+            pdf_path.write_bytes(e.pdf)
+            paths.append(pdf_path)
         md_path = out_dir / f"{file_stem(b)}.md"
-        md_path.write_text(to_markdown(b, "charts"), encoding="utf-8")
-        paths = [docx_path, md_path] + chart_paths
+        md_path.write_bytes(e.md)
+        paths.append(md_path)
+        if e.pngs:
+            chart_dir = out_dir / "charts"
+            chart_dir.mkdir(parents=True, exist_ok=True)
+            for name, data in e.pngs.items():
+                path = chart_dir / name
+                path.write_bytes(data)
+                paths.append(path)
         timings["files_s"] = time.perf_counter() - t0
         if worker is not None:
             worker.join()
@@ -696,4 +728,8 @@ def write_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None, out_dir: 
     timings["total_s"] = time.perf_counter() - t0
     log.info("briefing %s timings %s", b.as_of, timings)
     write_briefing.last_timings = timings  # read by benchmarks/briefing.py
+    write_briefing.last_notes = list(e.notes)
     return paths
+
+
+write_briefing.last_notes = []
