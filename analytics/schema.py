@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from analytics import vocabulary as _vocabulary
+
 # ---------------------------------------------------------------------------
 # Field kinds
 # ---------------------------------------------------------------------------
@@ -40,42 +42,15 @@ ALIVE_STATUS = "存续"
 CLOSED_STATUSES = ("注销", "吊销", "撤销", "迁出")
 STATUSES = (ALIVE_STATUS,) + CLOSED_STATUSES
 
-# Raw text -> canonical value. Keys are compared after NFKC + trimming.
-STATUS_SYNONYMS = {
-    "存续": "存续", "在业": "存续", "在营": "存续", "开业": "存续", "在册": "存续",
-    "存续(在营、开业、在册)": "存续", "存续(在营,开业,在册)": "存续", "正常": "存续",
-    "注销": "注销", "已注销": "注销", "吊销": "吊销", "已吊销": "吊销",
-    "吊销,未注销": "吊销", "吊销，未注销": "吊销", "吊销未注销": "吊销",
-    "撤销": "撤销", "已撤销": "撤销", "迁出": "迁出", "已迁出": "迁出",
-    # revoked and then deregistered: deregistered
-    "吊销,已注销": "注销", "吊销，已注销": "注销", "吊销已注销": "注销",
-    # other states of the national registry that are still registered (not closed): alive
-    "迁入": "存续", "停业": "存续", "歇业": "存续", "清算": "存续", "清算中": "存续",
-}
-STAGE_SYNONYMS = {
-    "洽谈": "洽谈", "洽谈中": "洽谈", "在谈": "洽谈", "对接中": "洽谈", "意向": "洽谈",
-    "签约": "签约", "已签约": "签约", "签约未开工": "签约",
-    "开工": "开工", "已开工": "开工", "在建": "开工", "建设中": "开工", "开工建设": "开工",
-    "投产": "投产", "已投产": "投产", "竣工投产": "投产", "运营": "投产", "已运营": "投产",
-    "投产运营": "投产", "竣工": "投产", "已竣工": "投产", "已竣工投产": "投产",
-    "停滞": "停滞", "暂停": "停滞", "终止": "停滞", "停建": "停滞", "已终止": "停滞",
-}
-VISIT_TYPE_SYNONYMS = {
-    "政策走访": "政策走访", "带着政策走访": "政策走访", "政策宣传": "政策走访",
-    "问题访谈": "问题访谈", "直面问题访谈": "问题访谈",
-    "跟踪回访": "跟踪回访", "持续跟踪回访": "跟踪回访", "回访": "跟踪回访",
-}
-DEMAND_STATUS_SYNONYMS = {
-    "已办结": "已办结", "办结": "已办结", "已解决": "已办结", "完成": "已办结", "已完成": "已办结",
-    "办理中": "办理中", "正在办理": "办理中", "推进中": "办理中", "在办": "办理中",
-    "未办理": "未办理", "未办": "未办理", "待办理": "未办理", "未解决": "未办理",
-}
-DEMAND_CATEGORY_SYNONYMS = {c: c for c in DEMAND_CATEGORIES} | {
-    "融资需求": "融资", "资金": "融资", "用地需求": "用地", "土地": "用地",
-    "用工需求": "用工", "招工": "用工", "人才": "用工", "审批手续": "审批", "手续办理": "审批",
-    "市场开拓": "市场", "销售": "市场", "政策咨询": "政策", "政策兑现": "政策",
-}
-ACCOUNT_TYPE_SYNONYMS = {"企业": "企业", "项目": "项目", "重点企业": "企业", "重点项目": "项目"}
+# Raw text -> canonical value: the words offices write live in the editable file data/vocabulary.csv
+# (dataset, field, canonical, synonym; see analytics/vocabulary.py). The reader reads the file again
+# whenever it changes; these module-level copies serve the docs and the templates.
+STATUS_SYNONYMS = _vocabulary.synonyms("entities", "status")
+STAGE_SYNONYMS = _vocabulary.synonyms("projects", "stage")
+VISIT_TYPE_SYNONYMS = _vocabulary.synonyms("service_visits", "visit_type")
+DEMAND_STATUS_SYNONYMS = _vocabulary.synonyms("service_visits", "demand_status")
+DEMAND_CATEGORY_SYNONYMS = _vocabulary.synonyms("service_visits", "demand_category")
+ACCOUNT_TYPE_SYNONYMS = _vocabulary.synonyms("service_accounts", "account_type")
 # targets (目标任务): a row's month or quarter, when the target is given per month or quarter
 _CN_NUM = "一二三四五六七八九十"
 MONTHS = tuple(f"{m}月" for m in range(1, 13))
@@ -128,6 +103,24 @@ class Field:
     doc: str = ""
     # plausible range (inclusive) for numeric kinds; outside -> warning
     plausible: tuple[float, float] | None = None
+    # Reading rules (analytics.ingest), declared here rather than branched on names in the reader:
+    # figure       a published figure depends on this field: a cell that cannot be read refuses its row
+    #              (as do required and key fields); any other unreadable cell is left empty with a warning
+    figure: bool = False
+    # mapper       the value comes through a named normaliser of analytics.ingest.parse.MAPPERS
+    #              ("entity_type", "industry_code", "sector": the sector text, raw kept in sector_raw)
+    mapper: str | None = None
+    # fill_from    other headers of this field whose cells fill the rows the chosen column leaves empty
+    #              (注销日期 and 吊销日期 complete each other)
+    fill_from: tuple[str, ...] = ()
+    # future_ok    a date after today is expected (deadlines): no "in the future" warning
+    future_ok: bool = False
+    # default_from when the sheet has no column for the field: "period" (sheet name, title or a period
+    #              header), "sheet" (the sheet name, or the title of the sub-table a row sits in)
+    default_from: str | None = None
+    # strip_numbering  list numbering and indentation go from the text ("1.规模以上工业增加值",
+    #              "　　其中：医疗器械" -> "规模以上工业增加值", "医疗器械")
+    strip_numbering: bool = False
 
     @property
     def sql_type(self) -> str:
@@ -168,6 +161,21 @@ class Dataset:
     derived_sector: bool = False
     # total_field  the amount the import preview sums before and after (万元); None: row counts only
     total_field: str | None = None
+    # Reading rules (analytics.ingest):
+    # key_from     the single key column is the first non-empty of these fields (project_key: the
+    #              project number, else the name)
+    key_from: tuple[str, ...] = ()
+    # period_value_field  a column named only by a period ("1-5月") is this field; columns of a single
+    #              month (本月, "5月" beside "1-5月") and earlier periods are not read (indicator tables)
+    period_value_field: str | None = None
+    # closing      (status field, closing date field, closed values): a closed status without a date warns
+    closing: tuple[str, str, tuple[str, ...]] | None = None
+
+    def refuses(self, name: str) -> bool:
+        """Whether a cell of field `name` that cannot be read refuses its row (required, key or figure
+        fields); otherwise the cell is left empty with a warning and the row is kept."""
+        f = self.field(name)
+        return f.required or f.figure or name in self.key or name in self.key_from
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -186,9 +194,9 @@ class Dataset:
 
 USCC_SYNONYMS = ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "统一社会信用代码/注册号")
 INDUSTRY_CODE = Field("industry_code", "code", "国民经济行业代码",
-                      ("国民经济行业代码", "行业代码", "行业门类代码", "国民经济行业分类代码"),
+                      ("国民经济行业代码", "行业代码", "行业门类代码", "国民经济行业分类代码"), mapper="industry_code",
                       doc="GB/T 4754-2017, e.g. C3581; a code without its letter gets it back")
-SECTOR = Field("sector", "str", "产业类别", ("产业类别", "所属产业", "产业"),
+SECTOR = Field("sector", "str", "产业类别", ("产业类别", "所属产业", "产业"), mapper="sector",
                doc="the park's sector; when absent it comes from the industry code via data/sector_mapping.csv")
 
 ENTITIES = Dataset(
@@ -199,11 +207,13 @@ ENTITIES = Dataset(
         Field("uscc", "uscc", "统一社会信用代码", USCC_SYNONYMS, required=True),
         Field("name", "str", "市场主体名称", ("市场主体名称", "企业名称", "主体名称", "名称", "企业(个体)名称", "字号名称"), required=True),
         Field("entity_type", "enum", "主体类型", ("主体类型", "市场主体类型", "企业类型", "类型"),
-              allowed=ENTITY_TYPES, doc="raw text kept in entity_type_raw"),
+              allowed=ENTITY_TYPES, mapper="entity_type", figure=True,
+              doc="raw text kept in entity_type_raw"),
         Field("established_on", "date", "成立日期", ("成立日期", "登记日期", "注册日期", "设立日期", "成立时间", "登记时间", "注册时间"), required=True),
         Field("status", "enum", "登记状态", ("登记状态", "经营状态", "状态", "企业状态", "经营状况"), allowed=STATUSES,
-              normalise=STATUS_SYNONYMS),
-        Field("closed_on", "date", "注销日期", ("注销日期", "吊销日期", "迁出日期", "核准日期", "注销时间", "吊销时间")),
+              normalise=STATUS_SYNONYMS, figure=True),
+        Field("closed_on", "date", "注销日期", ("注销日期", "吊销日期", "迁出日期", "核准日期", "注销时间", "吊销时间"),
+              figure=True, fill_from=("注销日期", "吊销日期", "迁出日期")),
         INDUSTRY_CODE,
         Field("industry_name", "str", "所属行业", ("所属行业", "国民经济行业", "行业", "行业名称", "所属行业名称")),
         Field("registered_capital", "money", "注册资本（万元）", ("注册资本", "注册资金", "注册资本金"), unit="万元",
@@ -211,6 +221,7 @@ ENTITIES = Dataset(
         SECTOR,
     ),
     extra_columns=(("entity_type_raw", "VARCHAR"), ("status_raw", "VARCHAR"), ("sector_raw", "VARCHAR")),
+    closing=("status", "closed_on", CLOSED_STATUSES),
     derived_sector=True,
 )
 
@@ -222,7 +233,7 @@ INDUSTRIAL = Dataset(
     signature=("uscc", "value_added_ytd"),
     fields=(
         Field("period", "period", "报告期", ("报告期", "统计期", "期别", "月份", "统计时间"), required=True,
-              doc="end month of the cumulative period, first day of that month"),
+              default_from="period", doc="end month of the cumulative period, first day of that month"),
         Field("uscc", "uscc", "统一社会信用代码", USCC_SYNONYMS, required=True),
         Field("name", "str", "企业名称", ("企业名称", "单位名称", "详细名称", "单位详细名称")),
         Field("value_added_ytd", "money", "工业增加值 本年累计（万元）",
@@ -231,7 +242,7 @@ INDUSTRIAL = Dataset(
         Field("value_added_prev_ytd", "money", "工业增加值 上年同期累计（万元）",
               (f"{_VA} 上年同期累计", f"{_VA} 上年同期", f"上年同期{_VA}", "增加值上年同期",
                f"{_VA}上年同期累计", f"{_VA}上年同期", f"上年同期累计{_VA}"), unit="万元", plausible=(-1e6, 1e8),
-              doc="blank means 0"),
+              figure=True, doc="blank means 0"),
         Field("output_ytd", "money", "工业总产值 本年累计（万元）",
               (f"{_OUT} 本年累计", f"{_OUT}本年累计", f"本年累计{_OUT}", "总产值累计", f"{_OUT}累计"),
               unit="万元", plausible=(-1e6, 1e9)),
@@ -253,7 +264,8 @@ PRICE_INDEX = Dataset(
     signature=("period", "price_index"),
     doc="prior year = 100; comparable-price growth divides the current sum by index/100",
     fields=(
-        Field("period", "period", "报告期", ("报告期", "统计期", "期别", "月份"), required=True),
+        Field("period", "period", "报告期", ("报告期", "统计期", "期别", "月份"), required=True,
+              default_from="period"),
         Field("price_index", "number", "价格指数（上年同期=100）",
               ("价格指数", "工业生产者出厂价格指数", "出厂价格指数", "价格指数(上年同期=100)",
                "价格指数(上年=100)"), required=True, plausible=(50, 200)),
@@ -265,41 +277,45 @@ INDICATORS = Dataset(
     source="统计部门主要经济指标月报", key=("indicator", "period"),
     signature=("indicator", "growth_pct"),
     fields=(
-        Field("indicator", "str", "指标名称", ("指标名称", "指标"), required=True),
+        Field("indicator", "str", "指标名称", ("指标名称", "指标", "指标名", "项目", "主要指标"), required=True,
+              strip_numbering=True, doc="list numbering and indentation removed (1.规模以上工业增加值, 其中：…)"),
         Field("unit", "str", "计量单位", ("计量单位", "单位")),
-        Field("period", "period", "报告期", ("报告期", "统计期", "期别", "月份"), required=True,
+        Field("period", "period", "报告期", ("报告期", "统计期", "期别", "月份"), required=True, default_from="period",
               doc="may come from the sheet name, the title or a period header such as 1-5月"),
-        Field("value_ytd", "number", "本年累计", ("本年累计", "累计值", "累计"),
-              doc="in the row's own unit (计量单位), not converted"),
+        Field("value_ytd", "number", "本年累计", ("本年累计", "累计值", "累计", "绝对量", "绝对值", "总量", "绝对数"),
+              figure=True, doc="in the row's own unit (计量单位), not converted"),
         Field("growth_pct", "pct", "同比增长（%）",
               ("同比增长", "增速", "比上年同期增长", "同比增长(%)", "增速(%)", "比上年同期增长(%)",
                "同比增减", "同比增长率", "增长", "增幅", "同比", "同比增速", "增长率", "比上年同期增减",
-               "比上年增长", "比去年同期增长", "±%", "同比±%", "比上年同期±%"), plausible=(-100, 1000)),
+               "比上年增长", "比去年同期增长", "±%", "同比±%", "比上年同期±%", "增长%", "增减%", "增幅%",
+               "比上年同期±", "同比±", "增减±%", "比上年同期增长率", "累计增长", "累计增速"),
+              plausible=(-100, 1000), figure=True),
     ),
+    period_value_field="value_ytd",
 )
 
 PROJECTS = Dataset(
     name="projects", label="招商引资项目台账", table="projects", merge="snapshot",
-    source="招商部门项目台账", key=("project_key",), total_field="investment",
+    source="招商部门项目台账", key=("project_key",), total_field="investment", key_from=("project_id", "name"),
     signature=("name", "stage"),
     doc="project_key is project_id when the ledger has one, else the project name",
     fields=(
         Field("project_id", "code", "项目编号", ("项目编号", "项目代码")),
         Field("name", "str", "项目名称", ("项目名称",), required=True),
         Field("investor", "str", "投资主体", ("投资主体", "投资方", "企业名称", "签约企业")),
-        Field("sector", "str", "产业类别", ("产业类别", "所属产业", "行业类别")),
+        Field("sector", "str", "产业类别", ("产业类别", "所属产业", "行业类别"), mapper="sector"),
         Field("investment", "money", "计划总投资（万元）", ("计划总投资", "总投资", "投资额", "协议投资额", "投资总额", "总投资额", "计划投资", "签约金额", "合同投资额", "签约投资额"),
-              unit="万元", plausible=(0, 1e7)),
+              unit="万元", plausible=(0, 1e7), figure=True),
         Field("origin", "str", "来源地", ("来源地", "投资方所在地", "来源省份", "投资方来源地", "客商来源地", "项目来源地")),
-        Field("signed_on", "date", "签约时间", ("签约时间", "签约日期")),
+        Field("signed_on", "date", "签约时间", ("签约时间", "签约日期"), figure=True),
         Field("stage", "enum", "项目阶段", ("项目阶段", "当前阶段", "项目状态", "进展阶段", "推进阶段", "所处阶段"), required=True,
               allowed=STAGES, normalise=STAGE_SYNONYMS),
-        Field("started_on", "date", "开工时间", ("开工时间", "开工日期")),
-        Field("producing_on", "date", "投产时间", ("投产时间", "投产日期")),
+        Field("started_on", "date", "开工时间", ("开工时间", "开工日期"), figure=True),
+        Field("producing_on", "date", "投产时间", ("投产时间", "投产日期"), figure=True),
         Field("leader", "str", "包保领导", ("包保领导", "责任领导", "包抓领导", "联系领导", "分管领导")),
         Field("department", "str", "责任部门", ("责任部门", "责任单位", "牵头单位", "牵头部门", "责任科室")),
         Field("next_step", "str", "下一节点", ("下一节点", "下一步工作", "下步计划", "下一步计划")),
-        Field("due_on", "date", "节点时限", ("节点时限", "计划完成时间", "完成时限", "时限要求")),
+        Field("due_on", "date", "节点时限", ("节点时限", "计划完成时间", "完成时限", "时限要求"), future_ok=True),
         Field("progress", "str", "最新进展", ("最新进展", "进展情况", "推进情况", "工作进展", "项目进展")),
     ),
     extra_columns=(("project_key", "VARCHAR"), ("stage_raw", "VARCHAR"), ("sector_raw", "VARCHAR")),
@@ -314,7 +330,8 @@ SALES = Dataset(
     fields=(
         Field("sold_on", "date", "日期", ("日期", "销售日期", "活动日期", "销售时间", "帮销日期", "交易日期"), required=True,
               doc="month-only dates become the first day of the month"),
-        Field("channel", "str", "帮销渠道", ("帮销渠道", "销售渠道", "渠道", "销售平台", "帮销方式", "销售方式")),
+        Field("channel", "str", "帮销渠道", ("帮销渠道", "销售渠道", "渠道", "销售平台", "帮销方式", "销售方式"),
+              default_from="sheet"),
         Field("event", "str", "活动名称", ("活动名称",)),
         Field("enterprise", "str", "企业名称", ("企业名称", "企业", "供货企业", "供应商", "生产企业", "帮扶企业", "参展企业")),
         Field("product", "str", "产品名称", ("产品名称", "产品", "商品名称", "商品")),
@@ -348,12 +365,12 @@ SERVICE_VISITS = Dataset(
         Field("account", "str", "包保对象", ("包保对象", "企业名称", "项目名称", "走访企业", "走访对象", "企业(项目)名称"), required=True),
         Field("leader", "str", "包保领导", ("包保领导", "走访领导", "走访人", "包抓领导")),
         Field("visit_type", "enum", "走访类型", ("走访类型", "形式", "走访形式", "走访方式"), allowed=VISIT_TYPES,
-              normalise=VISIT_TYPE_SYNONYMS),
+              normalise=VISIT_TYPE_SYNONYMS, figure=True),
         Field("demand_category", "enum", "诉求类别", ("诉求类别", "问题类型", "诉求类型", "问题类别"), allowed=DEMAND_CATEGORIES,
               normalise=DEMAND_CATEGORY_SYNONYMS),
         Field("demand", "str", "诉求内容", ("诉求内容", "问题描述", "企业诉求", "反映问题", "问题及诉求", "诉求")),
         Field("demand_status", "enum", "办理状态", ("办理状态", "状态"), allowed=DEMAND_STATUSES,
-              normalise=DEMAND_STATUS_SYNONYMS),
+              normalise=DEMAND_STATUS_SYNONYMS, figure=True),
         Field("resolved_on", "date", "办结日期", ("办结日期", "办结时间")),
     ),
     extra_columns=(("row_key", "VARCHAR"),),

@@ -19,26 +19,28 @@ def _read(src, **kw):
     return read_workbook(src, today=TODAY, **kw)
 
 
-def test_csv_renamed_xlsx(tmp_path):
+def test_csv_renamed_xlsx_is_read_as_csv(tmp_path):
     p = tmp_path / "名录.xlsx"
-    p.write_text("统一社会信用代码,市场主体名称\n91630100MA0000001K,甲\n", encoding="utf-8")
+    p.write_text("统一社会信用代码,市场主体名称,成立日期\n91630100MA0000001K,甲,2020-01-02\n", encoding="utf-8")
     r = _read(p)
-    assert r.error == msg.FILE_TEXT
-    assert r.sheets == [] and r.has_errors
-    assert r.file == "名录.xlsx"
+    assert r.error is None and r.file == "名录.xlsx"
     assert r.sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
+    assert [(s.sheet, s.dataset, len(s.frame)) for s in r.sheets] == [("名录", "entities", 1)]
 
 
-def test_gbk_csv_renamed_xlsx(tmp_path):
+def test_gbk_csv_with_only_a_header_is_a_skipped_sheet(tmp_path):
     p = tmp_path / "a.xlsx"
     p.write_bytes("统一社会信用代码,名称\n".encode("gb18030"))
-    assert _read(p).error == msg.FILE_TEXT
+    r = _read(p)
+    assert r.error is None and r.sheets[0].dataset is None
+    assert "统一社会信用代码" in r.sheets[0].skipped_reason
 
 
-def test_html_table_saved_as_xls(tmp_path):
+def test_xml_export_is_refused_with_its_reason(tmp_path):
     p = tmp_path / "导出.xls"
-    p.write_text("<html><body><table><tr><td>名称</td></tr></table></body></html>", encoding="utf-8")
-    assert _read(p).error == msg.FILE_TEXT
+    p.write_text('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
+                 encoding="utf-8")
+    assert _read(p).error == msg.FILE_XML
 
 
 def test_random_bytes(tmp_path):

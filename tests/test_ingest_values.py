@@ -86,8 +86,9 @@ def test_not_a_number(tmp_path):
     rows = [REG_HEADER, _entity(uscc(1), "2020-01-01", **{"注册资本（万元）": "五百万"}),
             _entity(uscc(2), "2020-01-01", **{"注册资本（万元）": "nan"})]
     s = _sheet(tmp_path, rows)
-    assert _problems(s) == [(ERROR, 2, "注册资本（万元）", "五百万", msg.NOT_A_NUMBER),
-                            (ERROR, 3, "注册资本（万元）", "nan", msg.NOT_A_NUMBER)]
+    # 注册资本 is optional (no figure depends on it): the cell is left empty, the row kept
+    assert _problems(s) == [(WARNING, 2, "注册资本（万元）", "五百万", msg.NOT_A_NUMBER + msg.CELL_BLANKED),
+                            (WARNING, 3, "注册资本（万元）", "nan", msg.NOT_A_NUMBER + msg.CELL_BLANKED)]
 
 
 def test_codes_are_cleaned(tmp_path):
@@ -153,7 +154,9 @@ def test_entity_types_and_statuses(tmp_path):
     assert list(f["status_raw"])[1] == "在营"
     assert _problems(s) == [
         (WARNING, 5, "登记状态", "吊销", msg.CLOSED_WITHOUT_DATE.format(status="吊销")),
-        (ERROR, 6, "登记状态", "待核实", msg.ENUM_UNKNOWN.format(label="登记状态", allowed="存续、注销、吊销、撤销、迁出")),
+        (ERROR, 6, "登记状态", "待核实", msg.ENUM_UNKNOWN.format(
+            label="登记状态", allowed="存续、注销、吊销、撤销、迁出", file="data/vocabulary.csv", dataset="entities",
+            field="status", value="待核实")),
     ]
 
 
@@ -177,7 +180,9 @@ def test_entity_type_unknown_without_code_hint(tmp_path):
 def test_unknown_stage_lists_allowed_values(tmp_path):
     s = _sheet(tmp_path, [["项目名称", "项目阶段"], ["甲", "已投产"], ["乙", "规划中"], [None, "在谈"]])
     assert _problems(s) == [
-        (ERROR, 3, "项目阶段", "规划中", msg.ENUM_UNKNOWN.format(label="项目阶段", allowed="洽谈、签约、开工、投产、停滞")),
+        (ERROR, 3, "项目阶段", "规划中", msg.ENUM_UNKNOWN.format(
+            label="项目阶段", allowed="洽谈、签约、开工、投产、停滞", file="data/vocabulary.csv", dataset="projects",
+            field="stage", value="规划中")),
         (ERROR, 4, "项目名称", None, msg.REQUIRED_EMPTY.format(label="项目名称")),
     ]
 
@@ -339,7 +344,8 @@ def test_stages_and_statuses_with_remarks(tmp_path):
     assert s.frame["stage"].tolist()[:5] == ["签约", "投产", "停滞", "开工", "投产"]
     assert s.frame["stage_raw"].tolist()[0] == "已签约(待开工)"
     assert _problems(s) == [(ERROR, 7, "项目阶段", "规划中", msg.ENUM_UNKNOWN.format(
-        label="项目阶段", allowed="洽谈、签约、开工、投产、停滞"))]
+        label="项目阶段", allowed="洽谈、签约、开工、投产、停滞", file="data/vocabulary.csv", dataset="projects",
+        field="stage", value="规划中"))]
 
 
 def test_merged_data_cells_fill_every_row_they_span(tmp_path):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 # --------------------------------------------------------------------------- file level
 FILE_EMPTY = "文件是空的（0 字节）；请重新从系统导出后再上传"
-FILE_TEXT = "这是文本文件（可能是改了扩展名的 CSV），不是 Excel 工作簿；请用 Excel 打开后另存为 .xlsx 再上传"
-FILE_NOT_WORKBOOK = "不是 Excel 工作簿，无法读取；请上传 .xlsx 或 .xlsm 文件"
+FILE_TEXT_UNREADABLE = "这是文本格式的导出文件（网页表格或 CSV），但无法读出表格（{detail}）；请用 Excel 打开后另存为 .xlsx 再上传"
+FILE_XML = "这是 XML 或网页存档（.mht）格式的导出文件，无法直接读取；请用 Excel 打开后另存为 .xlsx 再上传"
+FILE_NOT_WORKBOOK = "不是 Excel 工作簿，无法读取；请上传 .xlsx、.xls、.csv 文件（或网页系统导出的表格）"
 FILE_ZIP_NOT_WORKBOOK = "这是压缩包，但里面不是 Excel 工作簿（没有 xl/workbook.xml，可能是 Word 文档或其他文件）；请上传 .xlsx 文件"
 FILE_CORRUPT = "文件已损坏，无法解开（{detail}）；请重新导出，或用 Excel 打开后另存为 .xlsx 再上传"
 FILE_ENCRYPTED = "文件设置了打开密码（已加密），无法读取；请在 Excel 中取消密码后另存为 .xlsx 再上传"
@@ -75,9 +76,14 @@ DATE_FUTURE = "日期晚于今天（{today}）；请核对是否填错"
 PERIOD_UNRECOGNISED = "无法识别的报告期；请写成“2025年1-5月”“2025年5月”或“2025-05”"
 PERIOD_IMPOSSIBLE = "报告期的月份不存在（应为 1-12 月）；请改正，如“2025年1-5月”"
 PERIOD_NO_YEAR = "报告期缺少年份，工作表名和标题中也没有年份；请写成“2025年1-5月”"
+SECOND_FIGURE = "括号中还有一个数「{remark}」，未计入；已按括号前的数（总数）读取。如需分别统计，请分两行填写"
+DATE_APPROXIMATE = ("不是具体的某一天，已按{day}读取（上旬、月初取1日，中旬取11日，下旬取21日，月底取当月最后一天，"
+                    "季度、半年取第一天，季度末、年底取最后一天）；知道具体日期时请改为具体日期")
 MONEY_FOREIGN = "金额是外币（{currency}），无法换算为人民币，已留空；如需计入，请换算为人民币后填写"
 NOT_A_NUMBER = "不是数字；请只填数字（可带单位 元/千元/万元/亿元，可用千分位逗号），没有数值请留空或填“—”"
-ENUM_UNKNOWN = "无法识别的{label}；可填：{allowed}"
+ENUM_UNKNOWN = ("无法识别的{label}；可填：{allowed}（或其常见写法）。如果「{value}」是其中某一项的另一种写法，"
+                "请在 {file} 中加一行“{dataset},{field},对应的可填值,{value}”后重新上传")
+CELL_BLANKED = "（此列不影响统计数字：该单元格已留空，这一行照常导入）"
 ENTITY_TYPE_UNKNOWN = "无法识别的主体类型，统一社会信用代码也无法判断（第1-2位应为 91、92 或 93）；可填：{allowed}"
 DUPLICATE_KEY = "与第{other_row}行重复（{key_desc}）；同一次上传中同一{key_label}只能出现一次，请删除或合并重复的行"
 DUPLICATE_KEY_OTHER_SHEET = "与工作表「{other_sheet}」第{other_row}行重复（{key_desc}）；同一次上传中同一{key_label}只能出现一次，请删除或合并重复的行"

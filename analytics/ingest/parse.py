@@ -23,12 +23,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics import sectors
+from analytics import sectors, vocabulary
 from analytics.ingest import messages as msg
 from analytics.ingest.headers import Header, Mapping, nfkc
 from analytics.ingest.model import ERROR, WARNING, Problem
-from analytics.schema import (CLOSED_STATUSES, ENTITY_TYPES, FOOTER_PREFIXES, MONEY_UNIT_TO_WAN,
-                              Dataset, Field)
+from analytics.schema import ENTITY_TYPES, FOOTER_PREFIXES, MONEY_UNIT_TO_WAN, Dataset, Field
+from analytics.vocabulary import VOCABULARY_FILE
 
 MAX_PROBLEMS_PER_CHECK = 200
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015 (no I, O, Z, S, V)
@@ -37,7 +37,6 @@ USCC_TYPE_BY_PREFIX = {"91": "企业", "92": "个体工商户", "93": "农民专
 # rows whose first non-empty cell starts with these end the table (notes below it are not data)
 CLOSING_FOOTERS = tuple(p for p in FOOTER_PREFIXES if p not in ("合计", "总计", "小计"))
 EMPTY_CELL_RE = r"^(?:[\s\x{3000}\-—–―~/\\\x{FF0D}\x{FF0F}\x{FF5E}]*|无|暂无)$"  # '', '—', '-', '/', '无' are empty
-FUTURE_EXEMPT_FIELDS = ("due_on",)  # deadlines are meant to be in the future
 ENTITY_TYPE_WORDS = {
     "个体工商户": ("个体",),
     "农民专业合作社": ("合作社", "合作联社"),
@@ -85,6 +84,7 @@ class Check:
     message: Callable[[dict], str]
     aux: tuple[str, ...] = ()
     value_col: str | None = None
+    blanks: bool = False  # an unreadable optional cell: left empty, the row kept (a warning)
 
 
 @dataclass
@@ -100,6 +100,8 @@ class ParsedSheet:
     footer_rows: int = 0
     notes: list[str] = field(default_factory=list)
     sheet_error: bool = False
+    rows_refused: int = 0    # rows with an error (not imported unless skip-invalid drops them)
+    cells_blanked: int = 0   # unreadable optional cells left empty (their rows are kept)
 
 
 # --------------------------------------------------------------------------- Arrow helpers
@@ -180,12 +182,13 @@ def _enum_key(text: str) -> str:
     return re.sub(r"\s+", "", nfkc(text))
 
 
-def enum_normaliser(f: Field) -> Callable[[str], str | None]:
-    """Raw text -> canonical value of an enum field (None when unknown)."""
+def enum_normaliser(f: Field, dataset: str | None = None) -> Callable[[str], str | None]:
+    """Raw text -> canonical value of an enum field (None when unknown): the field's own synonyms, then
+    the words of data/vocabulary.csv for (dataset, field), read again whenever the file changes."""
     table = {_enum_key(k): v for k, v in (f.normalise or {}).items()}
+    if dataset:
+        table.update({_enum_key(k): v for k, v in vocabulary.synonyms(dataset, f.name).items() if v in f.allowed})
     table.update({_enum_key(v): v for v in f.allowed})
-    if f.name == "entity_type":
-        return entity_type_from_text
     by_length = sorted((k for k in table if len(k) >= 2), key=len, reverse=True)
 
     def normalise(text: str) -> str | None:
@@ -290,6 +293,16 @@ _DATE_MONTH_DAY = r"^(\d{1,2})月(\d{1,2})[日号]$"  # "5月10日": the year of
 _WEEKDAY = r"[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?$"
 _DATE_MONTH = r"^(\d{4})[-/.年](\d{1,2})月?$"
 _DATE_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
+# spans people type instead of a day (the day each means: FUZZY_DAYS)
+_DATE_XUN = r"^(\d{4})[-/.年](\d{1,2})月?份?(上旬|中旬|下旬|初|中|底|末)$"
+_DATE_QUARTER = r"^(\d{4})(?:年第?|[Qq]|年?第)([一二三四1-4])(?:季度|季)?(初|末|底)?$"
+_DATE_HALF = r"^(\d{4})年?(上半年|下半年|年初|年中|年底|年末)$"
+FUZZY_DAYS = (
+    ("2025年6月上旬、2025年6月初", "6月1日"), ("2025年6月中旬", "6月11日"), ("2025年6月下旬", "6月21日"),
+    ("2025年6月底、2025年6月末", "6月30日（当月最后一天）"), ("2025年二季度、2025Q2", "4月1日"),
+    ("2025年二季度末", "6月30日"), ("2025年上半年、2025年初", "1月1日"), ("2025年下半年", "7月1日"),
+    ("2025年底、2025年末", "12月31日"),
+)
 _SERIAL = r"^\d{1,7}(?:\.\d+)?$"
 _NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
 _PERIOD_CUM = r"^(?:(\d{4})年)?(?:(\d{1,2})[-~—–至到])?(\d{1,2})月份?$"
@@ -314,6 +327,8 @@ class _Sql:
         self.checks: list[Check] = []
         self.errors: list[str] = []
         self.aliases: set[str] = set()
+        self.refusing = True  # whether an unreadable cell of the field being built refuses its row
+        self.sheet_flags: dict[str, Problem] = {}  # flag -> the sheet-level problem when any row has it
 
     def add(self, stage: int, expr: str, alias: str) -> None:
         self.stages[stage].append(f"{expr} AS {alias}")
@@ -332,19 +347,41 @@ class _Sql:
         if level == ERROR:
             self.errors.append(flag)
 
-
-# Columns that complete each other rather than compete: the field's other headers whose value fills
-# the rows the chosen column leaves empty (核准日期 is not one: alive entities carry it too).
-FILL_FROM_DUPLICATES = {"closed_on": ("注销日期", "吊销日期", "迁出日期")}
+    def unreadable(self, flag: str, fname: str, header: Header | None, message, aux=(), value_col=None):
+        """A cell that cannot be read: an error that refuses the row for a required, key or figure field
+        (Dataset.refuses), else a warning; the parsed value is NULL either way (the cell is left empty)."""
+        if self.refusing:
+            self.check(flag, ERROR, fname, header, message, aux, value_col)
+            return
+        self.checks.append(Check(flag, WARNING, fname, header, lambda r: message(r) + msg.CELL_BLANKED,
+                                 tuple(aux), value_col, blanks=True))
 
 
 def fill_columns(mapping: Mapping, fname: str) -> list[Header]:
-    """The duplicate columns of `fname` that fill its empty cells (FILL_FROM_DUPLICATES), left to right."""
-    names = FILL_FROM_DUPLICATES.get(fname, ())
+    """The duplicate columns of `fname` that fill its empty cells (Field.fill_from), left to right."""
+    names = mapping.dataset.field(fname).fill_from
     chosen = mapping.fields.get(fname)
     if chosen is None or not any(n in chosen.text for n in names):
         return []
     return [h for h, _, f in mapping.duplicates if f == fname and any(n in h.text for n in names)]
+
+
+def _strip_numbering(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return _NUMBERING_RE.sub("", text).strip() or text
+
+
+# "1.", "1、", "（一）", "一、", "(1)", "①", and "其中：" before an indicator name
+_NUMBERING_RE = re.compile(r"^(?:[\s\u3000]*(?:\d{1,2}\s*[.、．)]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|"
+                           r"[一二三四五六七八九十]+\s*[、.．]|[\u2460-\u2473]|其中\s*[:：]?|#))+")
+
+# Field.mapper -> (Field, dataset name) -> function raw text -> canonical text (None: unknown)
+MAPPERS: dict[str, Callable] = {
+    "entity_type": lambda f, ds: entity_type_from_text,
+    "industry_code": lambda f, ds: sectors.normalise_industry_code,
+    "sector": lambda f, ds: sectors.sector_from_text,
+}
 
 
 def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table, mapping: Mapping,
@@ -356,12 +393,33 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
     (Excel row), `_valid` and the helper columns of the checks. `numeric_cells`
     maps a uscc field name to a boolean array (aligned with `data`) telling
     which cells the workbook stored as numbers.
+
+    Steps: the cells' text cleaned and looked up in Arrow (`_source_columns`), one SQL expression
+    chain per field (`_field_sql`), rules across fields (`_rule_sql`), values the sheet gives when
+    a column is absent (`_default_sql`), required columns missing (`_missing_columns`), then one
+    CREATE TABLE and the problems of every check (`_create_table`).
     """
     ds = mapping.dataset
     parsed = ParsedSheet(table_name, ds, mapping, rows=data.num_rows)
     sql = _Sql()
     sql.param("today", ctx.today)
+    cols = _source_columns(data, mapping, numeric_cells, percent_cells)
+    src_name = f"{table_name}__src"
+    con.register(src_name, pa.table(cols))
+    out = _field_sql(sql, mapping, ctx, parsed, set(cols))
+    _rule_sql(sql, mapping, ctx, out)
+    _default_sql(sql, mapping, ctx, out, set(cols))
+    _missing_columns(parsed, mapping, ctx, out)
+    _create_table(con, sql, parsed, src_name, out, ctx)
+    con.unregister(src_name)
+    return parsed
 
+
+def _source_columns(data: pa.Table, mapping: Mapping, numeric_cells, percent_cells) -> dict[str, pa.Array]:
+    """The Arrow columns SQL reads: `v_<field>` cleaned text, `m_<field>` looked-up values (enums,
+    mappers), `p_` percent-formatted cells, `ok_`/`x_`/`n_` credit-code shape, check character and
+    number-typed cells; `_row` and `_title`."""
+    ds = mapping.dataset
     cols: dict[str, pa.Array] = {"_row": data.column("_row").combine_chunks()}
     if "_title" in data.column_names:  # the title of the table each row sits in (a second table on the sheet)
         cols["_title"] = data.column("_title").combine_chunks()
@@ -373,38 +431,39 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
             more = _normalise_text(data.column(f"c{other.col}"), f.kind)
             blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True)
             text = pc.if_else(blank, more, text)
+        if f.strip_numbering:  # one call per distinct name (indicator tables are short)
+            text = map_distinct(text, _strip_numbering)
         cols[f"v_{fname}"] = text
-        if f.kind == "enum":
-            cols[f"m_{fname}"] = map_distinct(text, enum_normaliser(f))
-        elif fname == "industry_code":
-            cols[f"m_{fname}"] = map_distinct(text, sectors.normalise_industry_code)
-        elif fname == "sector":
-            cols[f"m_{fname}"] = map_distinct(text, sectors.sector_from_text)
+        if f.mapper:
+            cols[f"m_{fname}"] = map_distinct(text, MAPPERS[f.mapper](f, ds.name))
+        elif f.kind == "enum":
+            cols[f"m_{fname}"] = map_distinct(text, enum_normaliser(f, ds.name))
         if f.kind in ("pct", "number") and (percent_cells or {}).get(fname) is not None:
             cols[f"p_{fname}"] = percent_cells[fname]
         if f.kind == "uscc":
             cols[f"ok_{fname}"], cols[f"x_{fname}"] = uscc_check_columns(text)
             num = (numeric_cells or {}).get(fname)
             cols[f"n_{fname}"] = num if num is not None else pa.nulls(data.num_rows, pa.bool_())
-    src = pa.table(cols)
-    src_name = f"{table_name}__src"
-    con.register(src_name, src)
+    return cols
 
+
+def _field_sql(sql: "_Sql", mapping: Mapping, ctx: SheetContext, parsed: ParsedSheet,
+               source_cols: set[str]) -> dict[str, str]:
+    """One expression chain per field present; returns {output column: SQL expression}."""
+    ds = mapping.dataset
     out: dict[str, str] = {}  # output column -> SQL expression over the last stage
-    present = set(mapping.fields)
+    raw_columns = dict(ds.extra_columns)
     for f in ds.fields:
         h = mapping.fields.get(f.name)
         if h is None:
             continue
         v = f"v_{f.name}"
-        if f.name == "sector":
-            sql.add(0, v, "f_sector_raw")
-            sql.add(0, "m_sector", "f_sector")
-            out["sector_raw"] = "f_sector_raw"
-        elif f.kind == "str":
-            sql.add(0, v, f"f_{f.name}")
-        elif f.kind == "code":
-            sql.add(0, "m_industry_code" if f.name == "industry_code" else v, f"f_{f.name}")
+        sql.refusing = ds.refuses(f.name)
+        if f.kind in ("str", "code") or (f.mapper and f.kind != "enum"):
+            if f.mapper and f"{f.name}_raw" in raw_columns:  # the sector as written, beside the park's sector
+                sql.add(0, v, f"f_{f.name}_raw")
+                out[f"{f.name}_raw"] = f"f_{f.name}_raw"
+            sql.add(0, f"m_{f.name}" if f.mapper else v, f"f_{f.name}")
         elif f.kind == "uscc":
             _uscc_sql(sql, f, h, v)
         elif f.kind == "date":
@@ -412,23 +471,32 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
         elif f.kind == "period":
             _period_sql(sql, f, h, v, ctx)
         elif f.kind in ("money", "number", "pct"):
-            _number_sql(sql, f, h, v, ctx, parsed, set(cols))
+            _number_sql(sql, f, h, v, ctx, parsed, source_cols)
         elif f.kind == "enum":
-            if f"{f.name}_raw" in dict(ds.extra_columns):
+            if f"{f.name}_raw" in raw_columns:
                 sql.add(0, v, f"f_{f.name}_raw")
                 out[f"{f.name}_raw"] = f"f_{f.name}_raw"
             sql.add(0, f"m_{f.name}", f"f_{f.name}")
-            if f.name != "entity_type":
+            if not f.mapper:  # a mapped enum (entity type) has its own fallback rule below
                 allowed = "、".join(f.allowed)
                 sql.add(0, f"({v} IS NOT NULL AND m_{f.name} IS NULL)", f"f_{f.name}__unknown")
-                sql.check(f"f_{f.name}__unknown", ERROR, f.name, h,
-                          lambda r, lab=f.label, allowed=allowed: msg.ENUM_UNKNOWN.format(label=lab, allowed=allowed),
-                          value_col=v)
+                sql.unreadable(f"f_{f.name}__unknown", f.name, h,
+                               lambda r, f=f, allowed=allowed: msg.ENUM_UNKNOWN.format(
+                                   label=f.label, allowed=allowed, file=VOCABULARY_FILE, dataset=ds.name,
+                                   field=f.name, value=r["value"]),
+                               value_col=v)
         else:  # pragma: no cover - every kind is handled above
             raise ValueError(f"未知的字段类型 {f.kind}")
         out.setdefault(f.name, f"f_{f.name}")
+    sql.refusing = True
+    return out
 
-    # stage 6: rules over parsed values
+
+def _rule_sql(sql: "_Sql", mapping: Mapping, ctx: SheetContext, out: dict[str, str]) -> None:
+    """Stage 6, rules over parsed values: required cells, dates in the future, plausible ranges, the
+    entity type from the credit code, a closed status without its date."""
+    ds = mapping.dataset
+    present = set(mapping.fields)
     for f in ds.fields:
         h = mapping.fields.get(f.name)
         if h is None:
@@ -438,7 +506,7 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
             sql.add(6, f"(v_{f.name} IS NULL)", f"f_{f.name}__required")
             sql.check(f"f_{f.name}__required", ERROR, f.name, h,
                       lambda r, lab=f.label: msg.REQUIRED_EMPTY.format(label=lab), value_col=f"v_{f.name}")
-        if f.kind == "date" and f.name not in FUTURE_EXEMPT_FIELDS:
+        if f.kind == "date" and not f.future_ok:
             sql.add(6, f"(f_{f.name} > $today)", f"f_{f.name}__future")
             sql.check(f"f_{f.name}__future", WARNING, f.name, h,
                       lambda r: msg.DATE_FUTURE.format(today=ctx.today.isoformat()), value_col=f"v_{f.name}")
@@ -451,66 +519,95 @@ def build_sheet(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table,
                       lambda r, lo=lo, hi=hi, unit=unit: msg.OUT_OF_RANGE.format(
                           low=_fmt_num(lo), high=_fmt_num(hi), unit=unit),
                       value_col=f"v_{f.name}")
-    # entity type: from the text, else from the credit code's first two characters (91/92/93)
-    if "entity_type" in ds.field_names:
+    # the entity type: from the text, else from the credit code's first two characters (91/92/93)
+    typed = [f for f in ds.fields if f.mapper == "entity_type"]
+    for f in typed:
         fallback = "NULL"
-        if "uscc" in present:
-            fallback = ("CASE substr(f_uscc, 1, 2) WHEN '91' THEN '企业' WHEN '92' THEN '个体工商户' "
+        codes = [g.name for g in ds.fields if g.kind == "uscc" and g.name in present]
+        if codes:
+            fallback = (f"CASE substr(f_{codes[0]}, 1, 2) WHEN '91' THEN '企业' WHEN '92' THEN '个体工商户' "
                         "WHEN '93' THEN '农民专业合作社' END")
-        if "entity_type" in present:
-            sql.add(6, f"COALESCE(f_entity_type, {fallback})", "g_entity_type")
-            sql.add(6, f"(v_entity_type IS NOT NULL AND COALESCE(f_entity_type, {fallback}) IS NULL)",
-                    "f_entity_type__unknown")
-            sql.check("f_entity_type__unknown", ERROR, "entity_type", mapping.fields["entity_type"],
-                      lambda r: msg.ENTITY_TYPE_UNKNOWN.format(allowed="、".join(ENTITY_TYPES)),
-                      value_col="v_entity_type")
+        if f.name in present:
+            sql.add(6, f"COALESCE(f_{f.name}, {fallback})", f"g_{f.name}")
+            sql.add(6, f"(v_{f.name} IS NOT NULL AND COALESCE(f_{f.name}, {fallback}) IS NULL)", f"f_{f.name}__unknown")
+            sql.refusing = ds.refuses(f.name)
+            sql.unreadable(f"f_{f.name}__unknown", f.name, mapping.fields[f.name],
+                           lambda r: msg.ENTITY_TYPE_UNKNOWN.format(allowed="、".join(ENTITY_TYPES)),
+                           value_col=f"v_{f.name}")
+            sql.refusing = True
         else:
-            sql.add(6, fallback, "g_entity_type")
-        out["entity_type"] = "g_entity_type"
-    if ds.name == "entities" and "status" in present:
-        closed = sql.param("closed_statuses", list(CLOSED_STATUSES))
-        closed_on = "f_closed_on" if "closed_on" in present else "NULL"
-        sql.add(6, f"(list_contains({closed}, f_status) AND {closed_on} IS NULL)", "f_status__closed_no_date")
-        sql.check("f_status__closed_no_date", WARNING, "status", mapping.fields["status"],
-                  lambda r: msg.CLOSED_WITHOUT_DATE.format(status=r["f_status"]), aux=("f_status",),
-                  value_col="v_status")
-    if "period" in ds.field_names and "period" not in present and ctx.default_period:
-        y, m = ctx.default_period
-        out["period"] = sql.param("default_period", dt.date(y, m, 1))
+            sql.add(6, fallback, f"g_{f.name}")
+        out[f.name] = f"g_{f.name}"
+    if ds.closing and ds.closing[0] in present:
+        status, date, closed_values = ds.closing
+        closed = sql.param("closed_statuses", list(closed_values))
+        closed_on = f"f_{date}" if date in present else "NULL"
+        sql.add(6, f"(list_contains({closed}, f_{status}) AND {closed_on} IS NULL)", f"f_{status}__closed_no_date")
+        sql.check(f"f_{status}__closed_no_date", WARNING, status, mapping.fields[status],
+                  lambda r, status=status: msg.CLOSED_WITHOUT_DATE.format(status=r[f"f_{status}"]),
+                  aux=(f"f_{status}",), value_col=f"v_{status}")
+
+
+def _default_sql(sql: "_Sql", mapping: Mapping, ctx: SheetContext, out: dict[str, str], source_cols: set[str]) -> None:
+    """Values the sheet gives when the column is absent (Field.default_from), and a derived key
+    (Dataset.key_from)."""
+    ds = mapping.dataset
+    present = set(mapping.fields)
+    for f in ds.fields:
+        if f.name in present or not f.default_from:
+            continue
+        if f.default_from == "period" and ctx.default_period:
+            y, m = ctx.default_period
+            out[f.name] = sql.param(f"default_{f.name}", dt.date(y, m, 1))
+        elif f.default_from == "sheet":
+            sheet = sql.param(f"default_{f.name}", ctx.sheet)
+            out[f.name] = f"COALESCE(_title, {sheet})" if "_title" in source_cols else sheet
     if "year" in ds.field_names and "year" not in present and ctx.default_year:
         out["year"] = sql.param("default_year_field", ctx.default_year)  # 目标任务: the year of the title
-    if ds.name == "sales" and "channel" not in present:
-        channel = sql.param("default_channel", ctx.sheet)
-        out["channel"] = f"COALESCE(_title, {channel})" if "_title" in cols else channel
-    if ds.name == "projects" and "name" in present:
-        pid = "f_project_id" if "project_id" in present else "NULL"
-        out["project_key"] = f"COALESCE({pid}, f_name)"
+    if ds.key_from and any(k in present for k in ds.key_from):
+        parts = ", ".join(f"f_{k}" if k in present else "NULL" for k in ds.key_from)
+        out[ds.key[0]] = f"COALESCE({parts})"
 
-    # sheet level: a required column missing entirely
-    for f in ds.fields:
-        if f.required and f.name not in present and f.name not in out:
+
+def _missing_columns(parsed: ParsedSheet, mapping: Mapping, ctx: SheetContext, out: dict[str, str]) -> None:
+    """A sheet-level error for each required column the sheet lacks (and nothing gives)."""
+    for f in mapping.dataset.fields:
+        if f.required and f.name not in mapping.fields and f.name not in out:
             parsed.sheet_error = True
             text = (msg.PERIOD_MISSING if f.kind == "period" else
                     msg.COLUMN_MISSING.format(label=f.label, synonyms="、".join(f.synonyms)))
             parsed.problems.append(Problem(ERROR, ctx.file, ctx.sheet, None, f.label, None, text, f.name))
 
+
+def _create_table(con, sql: "_Sql", parsed: ParsedSheet, src_name: str, out: dict[str, str],
+                  ctx: SheetContext) -> None:
+    """One CREATE TABLE over the stages; `_valid` is no error on the row; then every check's problems,
+    the counts of refused rows and blanked cells, and the sheet-level checks."""
+    ds, table_name = parsed.dataset, parsed.table
     err = " OR ".join(f"COALESCE({e}, false)" for e in sql.errors) or "false"
     if parsed.sheet_error:
         err = "true"
     final_cols = [f'CAST({out.get(c, "NULL")} AS {t}) AS "{c}"' for c, t in _output_columns(ds)]
     ctes, prev = [], f'"{src_name}"'
     for i, exprs in enumerate(sql.stages):
-        ctes.append(f"s{i} AS (SELECT {', '.join(['*'] + exprs)} FROM {prev})")
-        prev = f"s{i}"
-    keep = sorted({c.flag for c in sql.checks} | {a for c in sql.checks for a in c.aux})
-    query = (f'CREATE TABLE "{table_name}" AS WITH {", ".join(ctes)} '
+        if exprs:
+            ctes.append(f"s{i} AS (SELECT {', '.join(['*'] + exprs)} FROM {prev})")
+            prev = f"s{i}"
+    keep = sorted({c.flag for c in sql.checks} | {a for c in sql.checks for a in c.aux} | set(sql.sheet_flags))
+    with_clause = f"WITH {', '.join(ctes)} " if ctes else ""
+    query = (f'CREATE TABLE "{table_name}" AS {with_clause}'
              f"SELECT {', '.join(final_cols + [f'COALESCE({k}, false) AS {k}' if k in sql.flags else k for k in keep])}, "
              f"_row, NOT ({err}) AS _valid FROM {prev}")
     con.execute(query, {k: v for k, v in sql.params.items() if f"${k}" in query})
     parsed.problems.extend(_collect_problems(con, table_name, src_name, sql.checks, ctx))
-    con.unregister(src_name)
-    del src, cols
-    return parsed
+    blanked = " + ".join(f"count(*) FILTER (WHERE {c.flag})" for c in sql.checks if c.blanks) or "0"
+    refused, parsed.cells_blanked = con.execute(
+        f'SELECT count(*) FILTER (WHERE NOT _valid), {blanked} FROM "{table_name}"').fetchall()[0]
+    parsed.rows_refused = int(refused)
+    parsed.cells_blanked = int(parsed.cells_blanked or 0)
+    for flag, problem in sql.sheet_flags.items():
+        if con.execute(f'SELECT bool_or({flag}) FROM "{table_name}"').fetchall()[0][0]:
+            parsed.problems.append(problem)
 
 
 def _output_columns(ds: Dataset) -> list[tuple[str, str]]:
@@ -559,7 +656,8 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
     """Excel dates ("2025-05-10 00:00:00"), serials, and the text forms of DATA.md -> DATE."""
     n = f.name
     for name, value in (("date_full", _DATE_FULL), ("date_month", _DATE_MONTH), ("date_compact", _DATE_COMPACT),
-                        ("serial", _SERIAL), ("date_md", _DATE_MONTH_DAY), ("weekday", _WEEKDAY)):
+                        ("serial", _SERIAL), ("date_md", _DATE_MONTH_DAY), ("weekday", _WEEKDAY),
+                        ("date_xun", _DATE_XUN), ("date_quarter", _DATE_QUARTER), ("date_half", _DATE_HALF)):
         sql.param(name, value)
     year = sql.param("default_year", ctx.default_year)
     s, y, m, d = f"s_{n}", f"y_{n}", f"mo_{n}", f"d_{n}"
@@ -575,7 +673,10 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
                         WHEN regexp_full_match({s}, $date_month) THEN 2
                         WHEN regexp_full_match({s}, $date_compact) THEN 3
                         WHEN regexp_full_match({s}, $serial) THEN 4
-                        WHEN regexp_full_match({s}, $date_md) THEN 5 ELSE 0 END""", f"form_{n}")
+                        WHEN regexp_full_match({s}, $date_md) THEN 5
+                        WHEN regexp_full_match({s}, $date_xun) THEN 6
+                        WHEN regexp_full_match({s}, $date_quarter) THEN 7
+                        WHEN regexp_full_match({s}, $date_half) THEN 8 ELSE 0 END""", f"form_{n}")
     parts = {1: "$date_full", 2: "$date_month", 3: "$date_compact"}
     for alias, group in ((y, 1), (m, 2), (d, 3)):
         whens = " ".join(f"WHEN {k} THEN TRY_CAST(regexp_extract({s}, {pat}, {group}) AS INTEGER)"
@@ -592,14 +693,55 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
     # a real calendar day, or NULL ("2025-02-30", "2025-13-01")
     sql.add(4, f"CASE WHEN {y} IS NOT NULL THEN CAST(try_strptime(printf('%04d-%02d-%02d', {y}, {m}, {d}), "
                f"'%Y-%m-%d') AS DATE) END", f"ymd_{n}")
-    sql.add(5, f"COALESCE(iso_{n}, ymd_{n}, serial_{n})", f"f_{n}")
+    # a span instead of a day ("2025年6月中旬", "2025年二季度"): the day documented in FUZZY_DAYS
+    sql.add(4, f"""CASE form_{n}
+        WHEN 6 THEN {_fuzzy_month_day(s, "$date_xun")}
+        WHEN 7 THEN {_fuzzy_quarter_day(s)}
+        WHEN 8 THEN {_fuzzy_half_day(s)} END""", f"fz_{n}")
+    sql.add(5, f"COALESCE(iso_{n}, ymd_{n}, serial_{n}, fz_{n})", f"f_{n}")
+    sql.add(5, f"(fz_{n} IS NOT NULL)", f"f_{n}__approx")
     sql.add(5, f"(form_{n} IN (1, 2, 3) AND ymd_{n} IS NULL OR form_{n} = 5 AND {y} IS NOT NULL AND ymd_{n} IS NULL)",
             f"f_{n}__impossible")
     sql.add(5, f"(form_{n} = 5 AND {y} IS NULL)", f"f_{n}__noyear")
     sql.add(5, f"(form_{n} = 0 OR (form_{n} = 4 AND serial_{n} IS NULL))", f"f_{n}__unrecognised")
-    sql.check(f"f_{n}__impossible", ERROR, n, h, lambda r: msg.DATE_IMPOSSIBLE, value_col=v)
-    sql.check(f"f_{n}__noyear", ERROR, n, h, lambda r: msg.DATE_NO_YEAR, value_col=v)
-    sql.check(f"f_{n}__unrecognised", ERROR, n, h, lambda r: msg.DATE_UNRECOGNISED, value_col=v)
+    sql.unreadable(f"f_{n}__impossible", n, h, lambda r: msg.DATE_IMPOSSIBLE, value_col=v)
+    sql.unreadable(f"f_{n}__noyear", n, h, lambda r: msg.DATE_NO_YEAR, value_col=v)
+    sql.unreadable(f"f_{n}__unrecognised", n, h, lambda r: msg.DATE_UNRECOGNISED, value_col=v)
+    sql.check(f"f_{n}__approx", WARNING, n, h, lambda r, n=n: msg.DATE_APPROXIMATE.format(
+        day=f"{r[f'f_{n}'].year}年{r[f'f_{n}'].month}月{r[f'f_{n}'].day}日"), aux=(f"f_{n}",), value_col=v)
+
+
+def _fuzzy_month_day(s: str, pattern: str) -> str:
+    """SQL: the day a part of a month means (FUZZY_DAYS): 上旬/初 the 1st, 中旬/中 the 11th, 下旬 the 21st,
+    底/末 the month's last day; NULL for an impossible month."""
+    y = f"TRY_CAST(regexp_extract({s}, {pattern}, 1) AS INTEGER)"
+    m = f"TRY_CAST(regexp_extract({s}, {pattern}, 2) AS INTEGER)"
+    part = f"regexp_extract({s}, {pattern}, 3)"
+    first = f"make_date({y}, {m}, 1)"
+    return (f"CASE WHEN {m} BETWEEN 1 AND 12 THEN CASE {part} WHEN '中旬' THEN {first} + 10 WHEN '中' THEN {first} + 10 "
+            f"WHEN '下旬' THEN {first} + 20 WHEN '底' THEN last_day({first}) WHEN '末' THEN last_day({first}) "
+            f"ELSE {first} END END")
+
+
+_CN_DIGITS_SQL = "CASE {x} WHEN '一' THEN 1 WHEN '二' THEN 2 WHEN '三' THEN 3 WHEN '四' THEN 4 ELSE TRY_CAST({x} AS INTEGER) END"
+
+
+def _fuzzy_quarter_day(s: str) -> str:
+    """SQL: the first day of a quarter ("2025年二季度" -> 2025-04-01); its last with 末/底."""
+    y = f"TRY_CAST(regexp_extract({s}, $date_quarter, 1) AS INTEGER)"
+    q = _CN_DIGITS_SQL.format(x=f"regexp_extract({s}, $date_quarter, 2)")
+    first = f"make_date({y}, ({q} - 1) * 3 + 1, 1)"
+    return (f"CASE WHEN regexp_extract({s}, $date_quarter, 3) IN ('末', '底') "
+            f"THEN last_day({first} + INTERVAL 2 MONTH)::DATE ELSE {first} END")
+
+
+def _fuzzy_half_day(s: str) -> str:
+    """SQL: 上半年/年初 1 January, 下半年/年中 1 July, 年底/年末 31 December."""
+    y = f"TRY_CAST(regexp_extract({s}, $date_half, 1) AS INTEGER)"
+    part = f"regexp_extract({s}, $date_half, 2)"
+    return (f"CASE {part} WHEN '下半年' THEN make_date({y}, 7, 1) WHEN '年中' THEN make_date({y}, 7, 1) "
+            f"WHEN '年底' THEN make_date({y}, 12, 31) WHEN '年末' THEN make_date({y}, 12, 31) "
+            f"ELSE make_date({y}, 1, 1) END")
 
 
 def _period_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None:
@@ -656,39 +798,64 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
     if f"p_{n}" in parsed_cols:  # rounded so that 0.099 becomes 9.9, not 9.900000000000002
         value = f"CASE WHEN p_{n} THEN round({value} * 100.0, 10) ELSE {value} END"
     sql.add(0, f"CASE WHEN isfinite(TRY_CAST({v} AS DOUBLE)) THEN {value} END", fast)
-    # accounting negatives "(500)" / "（500）" (NFKC already made the brackets half-width) -> "-500";
-    # a unit in brackets after the number ("25000(万元)") -> "25000万元"
-    sql.add(1, f"CASE WHEN {fast} IS NULL AND {v} IS NOT NULL THEN regexp_replace(regexp_replace(regexp_replace("
-               f"{v}, '{strip}', '', 'g'), '^\\((.+)\\)$', '-\\1'), '(\\d)[(\\[]([千万亿]?元|[千万亿])[)\\]]$', "
-               f"'\\1\\2') END", s)
+    # words around an approximate figure go ("约2.5亿元", "2.5亿元左右", "9000余万元"); accounting negatives
+    # "(500)" / "（500）" (NFKC already made the brackets half-width) -> "-500"; a unit in brackets after
+    # the number ("25000(万元)") -> "25000万元"
+    clean = f"regexp_replace({v}, '{strip}', '', 'g')"
+    clean = f"regexp_replace({clean}, $approx_before, '')"
+    clean = f"regexp_replace({clean}, $approx_after, '')"
+    clean = f"regexp_replace({clean}, '(\\d)(?:余|多)([千万亿]?元|[千万亿])', '\\1\\2')"
+    clean = f"regexp_replace({clean}, '^\\((.+)\\)$', '-\\1')"
+    clean = f"regexp_replace({clean}, '(\\d)[(\\[]([千万亿]?元|[千万亿])[)\\]]$', '\\1\\2')"
+    sql.param("approx_before", _APPROX_BEFORE)
+    sql.param("approx_after", _APPROX_AFTER)
+    sql.add(1, f"CASE WHEN {fast} IS NULL AND {v} IS NOT NULL THEN {clean} END", f"s0_{n}")
+    # a second figure in brackets after the total ("1.2亿(一期5000万)"): the total is read, the remark
+    # is dropped with a warning; a remark without a figure ("(含税)") is dropped quietly
+    sql.param("remark", _REMARK_AFTER_NUMBER)
+    sql.add(2, f"CASE WHEN regexp_full_match(s0_{n}, $remark) THEN regexp_extract(s0_{n}, $remark, 2) END", f"rm_{n}")
+    sql.add(2, f"CASE WHEN regexp_full_match(s0_{n}, $remark) THEN regexp_extract(s0_{n}, $remark, 1) "
+               f"ELSE s0_{n} END", s)
+    sql.add(3, f"(rm_{n} IS NOT NULL AND regexp_matches(rm_{n}, '\\d'))", f"f_{n}__second")
+    sql.check(f"f_{n}__second", WARNING, n, h, lambda r, n=n: msg.SECOND_FIGURE.format(remark=r[f"rm_{n}"]),
+              aux=(f"rm_{n}",), value_col=v)
     if f.kind == "money":
         sql.param("money_unit", _MONEY_UNIT)
         header_unit = h.unit if h.unit in MONEY_UNIT_TO_WAN else None
         unit = header_unit or ctx.default_unit or f.unit or "万元"
         factor = sql.param(f"factor_{n}", MONEY_UNIT_TO_WAN[unit])
         sql.param("foreign_currency", _FOREIGN_CURRENCY)
-        sql.add(2, f"NULLIF(regexp_extract({s}, $foreign_currency, 1), '')", f"cur_{n}")
-        sql.add(2, f"NULLIF(regexp_extract({s}, $money_unit, 1), '')", f"u_{n}")
-        sql.add(2, f"CASE WHEN NOT regexp_matches({s}, $foreign_currency) THEN regexp_replace({s}, $money_unit, '') END", t)
-        sql.add(3, f"(cur_{n} IS NOT NULL)", f"f_{n}__foreign")
+        sql.add(3, f"NULLIF(regexp_extract({s}, $foreign_currency, 1), '')", f"cur_{n}")
+        sql.add(3, f"NULLIF(regexp_extract({s}, $money_unit, 1), '')", f"u_{n}")
+        sql.add(3, f"CASE WHEN NOT regexp_matches({s}, $foreign_currency) THEN regexp_replace({s}, $money_unit, '') END", t)
+        sql.add(4, f"(cur_{n} IS NOT NULL)", f"f_{n}__foreign")
         sql.check(f"f_{n}__foreign", WARNING, n, h, lambda r, n=n: msg.MONEY_FOREIGN.format(currency=r[f"cur_{n}"]),
                   aux=(f"cur_{n}",), value_col=v)
         cell_units = list(MONEY_UNIT_TO_WAN) + list(CELL_UNIT_ALIASES)
         cases = " ".join(f"WHEN '{u}' THEN {sql.param(f'unit_{i}', MONEY_UNIT_TO_WAN[CELL_UNIT_ALIASES.get(u, u)])}"
                          for i, u in enumerate(cell_units))
         # unit change: the cell's unit wins over the header's; the value leaves in 万元
-        sql.add(3, f"CASE WHEN {fast} IS NOT NULL THEN {fast} * {factor} "
+        sql.add(4, f"CASE WHEN {fast} IS NOT NULL THEN {fast} * {factor} "
                    f"WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) * "
                    f"CASE u_{n} {cases} ELSE {factor} END END", f"f_{n}")
         if not header_unit and not ctx.default_unit:
-            parsed.problems.append(Problem(WARNING, ctx.file, ctx.sheet, None, h.text, None,
-                                           msg.MONEY_NO_UNIT.format(label=h.key), n))
+            # "没有注明单位" only when some figure is written without a unit (not "500(万元)" in every cell)
+            sql.add(4, f"({v} IS NOT NULL AND u_{n} IS NULL AND cur_{n} IS NULL)", f"f_{n}__nounit")
+            sql.sheet_flags[f"f_{n}__nounit"] = Problem(WARNING, ctx.file, ctx.sheet, None, h.text, None,
+                                                        msg.MONEY_NO_UNIT.format(label=h.key), n)
     else:
-        sql.add(2, s, t)
-        sql.add(3, f"COALESCE({fast}, CASE WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) END)",
+        sql.add(3, s, t)
+        sql.add(4, f"COALESCE({fast}, CASE WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) END)",
                 f"f_{n}")
-    sql.add(3, f"({t} IS NOT NULL AND NOT regexp_full_match({t}, $number))", f"f_{n}__nan")
-    sql.check(f"f_{n}__nan", ERROR, n, h, lambda r: msg.NOT_A_NUMBER, value_col=v)
+    sql.add(4, f"({t} IS NOT NULL AND NOT regexp_full_match({t}, $number))", f"f_{n}__nan")
+    sql.unreadable(f"f_{n}__nan", n, h, lambda r: msg.NOT_A_NUMBER, value_col=v)
+
+
+# words around an approximate figure, dropped: the figure is read as written
+_APPROX_BEFORE = r"^(?:大约|约为|约|预计|计划|近|超过|超|逾|不少于|不低于|达到|达|共计|总计|合计)"
+_APPROX_AFTER = r"(?:左右|上下|以上|多)$"
+# a number (with its unit) followed by a bracketed remark: group 1 the number, group 2 the remark
+_REMARK_AFTER_NUMBER = r"^(-?[0-9.]+[千万亿]?元?)[(\[]([^()\[\]]+)[)\]]$"
 
 
 def _collect_problems(con, table: str, src: str, checks: list[Check], ctx: SheetContext) -> list[Problem]:

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from analytics.ingest import limits
 from analytics.ingest import messages as msg
+from analytics.ingest import textbook
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -50,6 +51,7 @@ MAX_BIG_NUMBERS = 100_000
 _HIDDEN_COL_RE = re.compile(rb'<col\b[^>]*\bhidden="(?:1|true)"[^>]*>')
 _COL_MIN_RE = re.compile(rb'\bmin="(\d+)"')
 _COL_MAX_RE = re.compile(rb'\bmax="(\d+)"')
+TEXT_FORMATS = ("html", "csv")
 _MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 
 
@@ -230,7 +232,7 @@ class Workbook:
         self.source = source  # path (str) or bytes
         self.file_name = file_name
         self.sha256 = sha256
-        self.format = fmt  # xlsx | xls | xlsb | ods
+        self.format = fmt  # xlsx | xls | xlsb | ods | html | csv
         self._reader = None
         self.sheets: list[SheetInfo] = []
 
@@ -274,15 +276,34 @@ class Workbook:
                 raise FileRefused(msg.FILE_ENCRYPTED)
             fmt = "xls"
         else:
+            fmt = textbook.sniff(head)
             stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-            if stripped.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"mime-version")):
-                raise FileRefused(msg.FILE_TEXT)
-            if _looks_like_text(head):
-                raise FileRefused(msg.FILE_TEXT)
-            raise FileRefused(msg.FILE_NOT_WORKBOOK)
+            if fmt is None and stripped.startswith((b"<?xml", b"mime-version")):
+                raise FileRefused(msg.FILE_XML)  # SpreadsheetML 2003 / a web archive
+            if fmt is None and _looks_like_text(head):
+                fmt = "csv"
+            if fmt is None:
+                raise FileRefused(msg.FILE_NOT_WORKBOOK)
         wb = cls(src, file_name, sha, fmt)
-        wb._open_reader()
+        if fmt in TEXT_FORMATS:
+            wb._open_text()
+        else:
+            wb._open_reader()
         return wb
+
+    def _open_text(self) -> None:
+        """An HTML table or a CSV file: one sheet, named after the file as Excel names it."""
+        data = self.source if isinstance(self.source, bytes) else Path(self.source).read_bytes()
+        try:
+            if self.format == "html":
+                rows, merges = textbook.html_grid(data)
+            else:
+                rows, merges = textbook.csv_grid(data), []
+        except Exception as exc:  # a page lxml cannot parse, a CSV with a broken quote
+            raise FileRefused(msg.FILE_TEXT_UNREADABLE.format(detail=_short(exc))) from None
+        stem = os.path.splitext(os.path.basename(self.file_name))[0].strip() or "Sheet1"
+        self.sheets = [SheetInfo(stem[:31])]
+        self._text_sheet = (rows, merges)
 
     @staticmethod
     def _zip_handle(src):
@@ -372,6 +393,8 @@ class Workbook:
     # ----------------------------------------------------------------- reading
     def read_sheet(self, info: SheetInfo) -> RawSheet | None:
         """The whole sheet as text (None when it has no cell). Raises on unreadable sheets."""
+        if self.format in TEXT_FORMATS:
+            return self._read_text_sheet(info)
         scan = None
         if self.format == "xlsx" and info.xml_path:
             scan = _XmlScan(self._zip_handle(self.source), info.xml_path, self.percent_styles())
@@ -403,6 +426,13 @@ class Workbook:
                 merges = None
         return RawSheet(info.name, table, first_row, first_col, merges, formulas, big, percent, hidden)
 
+    def _read_text_sheet(self, info: SheetInfo) -> RawSheet | None:
+        rows, merges = self._text_sheet
+        table, first_row, first_col = textbook.grid_table(rows)
+        if table is None:
+            return None
+        return RawSheet(info.name, table, first_row, first_col, merges, [], None)
+
     def percent_styles(self) -> frozenset[int]:
         """Indices of the cell styles (xl/styles.xml cellXfs) whose number format is a percentage."""
         if getattr(self, "_percent_styles", None) is not None:
@@ -430,6 +460,8 @@ class Workbook:
         col = raw.first_col + table_col
         if raw.big_numbers is not None:
             return {r for r, c in raw.big_numbers if c == col}
+        if self.format in TEXT_FORMATS:  # text exports hold no typed numbers
+            return set()
         try:  # other formats: ask calamine for the typed cells (such files are small)
             cal = self._calamine().get_sheet_by_name(raw.name)
             r0, c0 = cal.start or (0, 0)
