@@ -1,15 +1,58 @@
-"""DuckDB store: one table per dataset, the import log, import batches, rollback.
+"""DuckDB store: one table per dataset, every import batch kept whole, exact rollback, dated versions.
+
+Event-sourced: each import batch's full contribution (every row it carried, the rows skipped for an
+error included, flagged) is kept in `<dataset>__log`; the dataset's table holds the current rows,
+which are always the deterministic fold of the live (not rolled-back) batches in batch order under
+the merge rule each batch recorded in `batch_datasets`. An import applies one more fold step; a
+rollback marks the batch and rebuilds the datasets it touched from the live batches, so it restores
+exactly the store without that batch, whatever later batches re-sent. Derived columns (the sector
+from data/sector_mapping.csv) are recomputed after every rebuild.
+
+Merge rules (a fold step; K = the dataset's key, for ledgers the row key below):
+  upsert   (merge="snapshot") rows of the upload replace the stored rows of the same key; others stay
+  period   (merge="period") the periods the upload carries replace the same periods: stored rows of
+           those periods the upload no longer has leave
+  replace  (merge="ledger", default) a whole ledger is a new version of the span it covers: stored
+           rows whose date (`Dataset.span_field`) lies between the upload's first and last date
+           leave and the upload's rows arrive (corrections replace, deleted rows leave, a renamed
+           sheet/channel does not double). A file whose dates all lie after the stored ones simply
+           appends, since nothing stored falls in its span.
+  append   (merge="ledger", chosen by the analyst) rows of the upload are added, or update the
+           stored row of the same row key; nothing leaves
+A ledger's row key is md5 of its `key` fields plus the occurrence number of that fingerprint in the
+upload (two identical takings on one day are two rows), numbered over every row of the upload,
+skipped rows included, so a skipped row shifts no number.
+
+Skipping invalid rows (skip_invalid) never destroys good data: a skipped row protects the stored
+row of its key (period, upsert) or row key (replace) from leaving; a skipped period row whose key
+is unreadable protects its whole period; a skipped ledger row without a readable date turns the
+batch's rule into append (nothing leaves).
 
 Tables (DDL derived from analytics.schema, never written by hand):
   <dataset table>         current rows: the dataset's fields + extra columns + _batch_id
-  <dataset table>__prev   rows replaced or removed by a later batch (_batch_id, _replaced_by)
+  <dataset table>__log    every batch's rows: the same columns + _batch_id, _skip, _sheet, _row
+  batch_datasets          one row per (batch, dataset): rule, date span, version_on, exact
   import_log              one row per imported sheet or rollback
-  meta                    key/value (sector mapping fingerprint)
+  import_problems         the reader's problems of each batch
+  meta                    key/value: schema_version, sector mapping fingerprint and path
+  column_mappings         hand-made header mappings per sheet layout
+
+Schema version 2 (this module). Version 1 stores (no schema_version, rollback through
+`<table>__prev`) migrate on open: their current rows become the contributions of the batches that
+wrote them (rule "baseline", upsert), and those batches cannot be rolled back exactly any more
+(refused with a reason); batches imported after the migration roll back exactly.
+
+Crash safety: an import, a rollback and the migration are each one DuckDB transaction (the import
+log is written inside it), so a process killed at any moment leaves the store as before or as after.
 """
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import hashlib
 import os
+import re
+import signal
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +61,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics import fmt
 from analytics import sectors as _sectors
 from analytics.ingest.model import ERROR, WorkbookResult
 from analytics.schema import DATASETS, Dataset
@@ -25,6 +69,12 @@ from analytics.schema import dataset as _dataset
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "park.duckdb"
 DB_ENV_VAR = "PARK_DB"
+SCHEMA_VERSION = 2
+CRASH_ENV_VAR = "PARK_STORE_CRASH_AT"  # test hook: SIGKILL this process at the named point
+RULE_UPSERT, RULE_PERIOD, RULE_REPLACE, RULE_APPEND, RULE_BASELINE = "upsert", "period", "replace", "append", "baseline"
+LEDGER_RULES = (RULE_REPLACE, RULE_APPEND)
+RULE_LABELS = {RULE_REPLACE: "整本替换", RULE_APPEND: "追加", RULE_PERIOD: "按报告期替换", RULE_UPSERT: "按键更新",
+               RULE_BASELINE: "升级前导入"}
 
 
 def default_db_path() -> str:
@@ -39,13 +89,60 @@ def table_columns(ds: Dataset) -> list[tuple[str, str]]:
     return cols
 
 
+class StoreError(Exception):
+    """A refused store operation; str(e) is the Chinese message for the user."""
+
+
+class StoreOpenError(StoreError):
+    """The store cannot be opened (read-only, full disk, corrupt, other schema version); one line, Chinese."""
+
+
+class StoreBusyError(StoreOpenError):
+    """Another process (the running dashboard) holds the database file open for writing."""
+
+
+def _crash_point(name: str) -> None:
+    """Test hook for the kill tests: SIGKILL this process when $PARK_STORE_CRASH_AT names this point."""
+    if os.environ.get(CRASH_ENV_VAR) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _log_table(ds: Dataset) -> str:
+    return _q(ds.table + "__log")
+
+
+# ---------------------------------------------------------------------------
+# Schema, version, migration, opening
+# ---------------------------------------------------------------------------
+def _tables(con) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_catalog = current_database()").fetchall()}
+
+
+def _add_missing_columns(con, table: str, cols: list[tuple[str, str]]) -> None:
+    have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                      "AND table_schema = 'main' AND table_catalog = current_database()",
+                                      [table]).fetchall()}
+    for name, typ in cols:
+        if name not in have:
+            con.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(name)} {typ}")
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table if missing (idempotent)."""
+    """Create every table if missing and add columns the schema gained since (idempotent)."""
     for ds in DATASETS.values():
-        cols = ", ".join(f'"{n}" {t}' for n, t in table_columns(ds))
-        con.execute(f'CREATE TABLE IF NOT EXISTS "{ds.table}" ({cols}, _batch_id BIGINT)')
-        con.execute(f'CREATE TABLE IF NOT EXISTS "{ds.table}__prev" ({cols}, _batch_id BIGINT, '
-                    f'_replaced_by BIGINT)')
+        cols = table_columns(ds)
+        decl = ", ".join(f"{_q(n)} {t}" for n, t in cols)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {_q(ds.table)} ({decl}, _batch_id BIGINT)")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {_log_table(ds)} ({decl}, _batch_id BIGINT, _skip BOOLEAN, "
+                    f"_sheet VARCHAR, _row BIGINT)")
+        _add_missing_columns(con, ds.table, cols)
+        _add_missing_columns(con, ds.table + "__log", cols)
     con.execute("CREATE SEQUENCE IF NOT EXISTS import_batch_seq START 1")
     con.execute("""
         CREATE TABLE IF NOT EXISTS import_log (
@@ -53,6 +150,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             dataset VARCHAR, rows_read BIGINT, rows_new BIGINT, rows_updated BIGINT,
             rows_unchanged BIGINT, rows_removed BIGINT, rows_skipped BIGINT, warnings BIGINT,
             imported_at TIMESTAMP, imported_by VARCHAR, rolled_back_by BIGINT, note VARCHAR)""")
+    con.execute("""CREATE TABLE IF NOT EXISTS batch_datasets (batch_id BIGINT, dataset VARCHAR, rule VARCHAR,
+                   span_from DATE, span_to DATE, version_on DATE, exact BOOLEAN)""")
     con.execute("CREATE TABLE IF NOT EXISTS import_problems (batch_id BIGINT, level VARCHAR, file VARCHAR, "
                 "sheet VARCHAR, row BIGINT, \"column\" VARCHAR, value VARCHAR, message VARCHAR)")
     con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
@@ -60,16 +159,141 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
                 "saved_at TIMESTAMP, saved_by VARCHAR, PRIMARY KEY (layout, header))")
 
 
-def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and create the schema of) the store at `path` (default: default_db_path(); ':memory:' works)."""
-    path = str(path or default_db_path())
-    if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(path, read_only=read_only)
-    if not read_only:
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The store's schema version: meta.schema_version; 1 for a store written before versions; 0 when empty."""
+    tables = _tables(con)
+    if "meta" in tables:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        if row:
+            return int(row[0][0])
+    return 1 if "import_log" in tables else 0
+
+
+def _migrate_v1(con) -> None:
+    """Version 1 -> 2: current rows become the contributions of the batches that wrote them (rule baseline)."""
+    for ds in DATASETS.values():
+        if con.execute(f"SELECT count(*) FROM {_log_table(ds)}").fetchall()[0][0]:
+            continue
+        cols = ", ".join(_q(n) for n, _ in table_columns(ds))
+        con.execute(f"INSERT INTO {_log_table(ds)} ({cols}, _batch_id, _skip) "
+                    f"SELECT {cols}, _batch_id, false FROM {_q(ds.table)}")
+    con.execute("""
+        INSERT INTO batch_datasets
+        SELECT DISTINCT batch_id, dataset, 'baseline', NULL, NULL, CAST(min(imported_at) AS DATE), false
+        FROM import_log WHERE kind = 'import' AND rolled_back_by IS NULL AND dataset IS NOT NULL
+          AND batch_id NOT IN (SELECT batch_id FROM batch_datasets)
+        GROUP BY batch_id, dataset""")
+
+
+def _set_version(con) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+def _ensure_schema(con, path: str) -> None:
+    """Create or migrate the schema in one transaction; refuse a store of a newer version untouched."""
+    version = schema_version(con)
+    if version > SCHEMA_VERSION:
+        raise StoreOpenError(f"数据库 {path} 的结构版本为 {version}，本程序只支持到版本 {SCHEMA_VERSION}："
+                             f"它由更新版本的看板创建。数据库未作任何改动；请升级程序后再打开。")
+    if version == SCHEMA_VERSION and _schema_complete(con):
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
         create_schema(con)
-        refresh_sectors(con)
+        if version == 1:
+            _migrate_v1(con)
+        _set_version(con)
+        _crash_point("migrate:commit")
+        con.execute("COMMIT")
+    except BaseException as exc:
+        _rollback_quietly(con)
+        raise _io_error(exc, path) from exc
+
+
+def _schema_complete(con) -> bool:
+    """Every table and column of the current schema exists (a newer schema.py may have added some)."""
+    want = {}
+    for ds in DATASETS.values():
+        cols = {n for n, _ in table_columns(ds)}
+        want[ds.table] = cols
+        want[ds.table + "__log"] = cols
+    have: dict[str, set] = {}
+    for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                            "WHERE table_schema = 'main' AND table_catalog = current_database()").fetchall():
+        have.setdefault(t, set()).add(c)
+    return all(t in have and cols <= have[t] for t, cols in want.items()) and "batch_datasets" in have
+
+
+_DISK_FULL = ("no space left", "disk is full", "disk full", "not enough space")
+_TOO_LARGE = ("file too large",)
+_READ_ONLY = ("read-only file system", "permission denied", "read only", "cannot open database in read-only")
+_CORRUPT = ("not a valid duckdb database", "corrupt", "invalid magic", "serialization", "checksum",
+            "unable to read", "could not read", "is not a database", "the file is not", "invalid database")
+_LOCKED = ("could not set lock", "conflicting lock", "lock on file")
+
+
+def _io_error(exc: BaseException, path: str) -> BaseException:
+    """The real cause of a failed open or write as a one-line Chinese StoreError; other errors unchanged."""
+    if isinstance(exc, StoreError) or not isinstance(exc, (duckdb.Error, OSError)):
+        return exc
+    text = str(exc).lower()
+    code = getattr(exc, "errno", None)
+    if code == errno.ENOSPC or any(w in text for w in _DISK_FULL):
+        return StoreError(f"磁盘空间已满，数据库 {path} 无法写入；本次操作未生效，数据库保持操作前的状态。"
+                          f"请清理磁盘空间后重试。")
+    if code == errno.EFBIG or any(w in text for w in _TOO_LARGE):
+        return StoreError(f"数据库文件 {path} 超过了系统允许的文件大小，无法写入；本次操作未生效。请联系管理员调整限制。")
+    if any(w in text for w in _LOCKED):
+        return StoreBusyError(f"数据库 {path} 正被其他程序（如正在运行的看板）占用，无法写入。"
+                              f"请在看板的“数据导入”页操作，或先停止看板再用命令行。")
+    if code in (errno.EACCES, errno.EROFS, errno.EPERM) or any(w in text for w in _READ_ONLY):
+        return StoreOpenError(f"数据库文件 {path} 是只读的（无写入权限或所在磁盘只读），无法导入或撤销；"
+                              f"数据库未作任何改动。请检查文件权限，或换一个可写的位置（--db 或 PARK_DB）。")
+    if any(w in text for w in _CORRUPT):
+        return StoreOpenError(f"数据库文件 {path} 已损坏或不是看板的数据库，无法打开；文件未作任何改动。"
+                              f"请从备份恢复，或换一个数据库文件（--db 或 PARK_DB）。")
+    return exc
+
+
+def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store at `path` (default: default_db_path(); ':memory:' works), creating or migrating its schema.
+
+    Raises StoreOpenError (one Chinese line, the file left untouched) when the file is read-only,
+    the disk is full, the file is corrupt or not a DuckDB database, or the store is of a newer schema
+    version; StoreBusyError when another process holds it for writing. read_only=True opens without
+    creating, migrating or refreshing anything.
+    """
+    path = str(path or default_db_path())
+    if path != ":memory:" and not read_only:
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _io_error(exc, path) from exc
+    if path != ":memory:" and Path(path).exists() and not read_only and not os.access(path, os.W_OK):
+        raise _io_error(PermissionError(errno.EACCES, "permission denied"), path)
+    try:
+        con = duckdb.connect(path, read_only=read_only)
+    except duckdb.Error as exc:
+        raise _io_error(exc, path) from exc
+    try:
+        if not read_only:
+            _ensure_schema(con, path)
+            refresh_sectors(con)
+        elif schema_version(con) > SCHEMA_VERSION:
+            raise StoreOpenError(f"数据库 {path} 的结构版本为 {schema_version(con)}，本程序只支持到版本 "
+                                 f"{SCHEMA_VERSION}：请升级程序后再打开。")
+    except BaseException as exc:
+        con.close()
+        raise _io_error(exc, path) from exc
     return con
+
+
+def _rollback_quietly(con) -> None:
+    """ROLLBACK after a failure; a transaction DuckDB already aborted (e.g. a full disk) is no second error."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 # ---------------------------------------------------------------------------
@@ -80,10 +304,6 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
 # moment waits for the first (DuckDB itself refuses a second writing process).
 _WRITE_LOCK = threading.RLock()
 PREVIEW_ROWS = 200  # rows of before/after kept per sheet for the preview
-
-
-class StoreError(Exception):
-    """A refused store operation; str(e) is the Chinese message for the user."""
 
 
 @dataclass
@@ -102,7 +322,36 @@ class SheetImport:
     warnings: int = 0
     updated_before: pd.DataFrame | None = None  # up to PREVIEW_ROWS rows, the store's version
     updated_after: pd.DataFrame | None = None  # the same keys, the upload's version
-    removed: pd.DataFrame | None = None  # rows the upload's periods no longer carry
+    removed: pd.DataFrame | None = None  # stored rows that leave (the periods / span the upload covers)
+    added: pd.DataFrame | None = None  # up to PREVIEW_ROWS rows arriving (new keys)
+
+
+@dataclass
+class DatasetChange:
+    """What one import does to one dataset as a whole: the rule applied and the figures before and after.
+
+    rows_* are row counts of the dataset's table; total_* the sum of `Dataset.total_field` (万元) or None.
+    `sentence` says in plain Chinese which rule applied and what it did; `other_rule` is the rule the
+    analyst may choose instead (ledgers only), `other_sentence` what choosing it means.
+    """
+
+    dataset: str
+    label: str
+    rule: str
+    sentence: str
+    rows_before: int
+    rows_after: int
+    arriving: int = 0
+    leaving: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    total_label: str | None = None
+    total_before: float | None = None
+    total_after: float | None = None
+    span_from: dt.date | None = None
+    span_to: dt.date | None = None
+    other_rule: str | None = None
+    other_sentence: str | None = None
 
 
 @dataclass
@@ -115,6 +364,7 @@ class ImportOutcome:
     batch_id: int | None = None
     refused: str | None = None
     sheets: list[SheetImport] = field(default_factory=list)
+    changes: list[DatasetChange] = field(default_factory=list)
     inspected: object = None  # what `inspect(con)` returned inside the transaction
 
 
@@ -129,50 +379,65 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
                for ds in DATASETS.values())
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _key_columns(ds) -> list[str]:
     return ["row_key"] if ds.merge == "ledger" else list(ds.key)
 
 
+def _period_field(ds) -> str | None:
+    return next((f.name for f in ds.fields if f.kind == "period"), None)
+
+
+def _match(a: str, b: str, cols) -> str:
+    return " AND ".join(f"{a}.{_q(c)} IS NOT DISTINCT FROM {b}.{_q(c)}" for c in cols) or "TRUE"
+
+
 def _stage_frame(con, ds, frame: pd.DataFrame, sheet_order: dict[str, int]) -> None:
-    """Create temp table `stg` from the reader's frames: canonical types, effective sector, ledger row keys."""
+    """Create temp table `stg` from the reader's frames (valid and skipped rows, `_skip` flags the latter):
+    canonical types, effective sector, ledger row keys numbered over all rows."""
     cols = table_columns(ds)
-    df = frame.copy()
-    for name, _ in cols:
-        if name not in df.columns:
-            df[name] = None
-    df["_sheet_no"] = df["_sheet"].map(sheet_order).astype("int64")
-    con.register("stg_df", df[[n for n, _ in cols] + ["_sheet", "_sheet_no", "_row"]])
+    df = frame
+    missing = {name: None for name, _ in cols if name not in df.columns}
+    if missing:
+        df = df.assign(**missing)
+    df = df.assign(_sheet_no=df["_sheet"].map(sheet_order).astype("int64"))
+    con.register("stg_df", df[[n for n, _ in cols] + ["_sheet", "_sheet_no", "_row", "_skip"]])
     casts = ", ".join(f"CAST({_q(n)} AS {t}) AS {_q(n)}" for n, t in cols if n != "row_key")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {casts}, _sheet, _sheet_no, "
-                f"CAST(_row AS BIGINT) AS _row FROM stg_df")
+    row_key = ", CAST(NULL AS VARCHAR) AS row_key" if ds.merge == "ledger" else ""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {casts}{row_key}, _sheet, _sheet_no, "
+                f"CAST(_row AS BIGINT) AS _row, CAST(_skip AS BOOLEAN) AS _skip FROM stg_df")
     con.unregister("stg_df")
     if ds.merge == "ledger":
         # The fingerprint of the identifying fields plus the occurrence number of that fingerprint in
-        # the upload: the same ledger uploaded again (rows appended) gives the same keys.
+        # the upload (skipped rows numbered too): the same ledger uploaded again gives the same keys.
         parts = " || '\x1f' || ".join(f"coalesce(CAST({_q(k)} AS VARCHAR), '\x00')" for k in ds.key)
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE stg AS
-            SELECT * EXCLUDE (fp), fp || '#' || row_number() OVER (PARTITION BY fp ORDER BY _sheet_no, _row)
-                   AS row_key
+            SELECT * EXCLUDE (fp)
+                     REPLACE (fp || '#' || row_number() OVER (PARTITION BY fp ORDER BY _sheet_no, _row) AS row_key)
             FROM (SELECT *, md5({parts}) AS fp FROM stg)""")
-    if ds.name in ("entities", "industrial"):
-        _fill_sector(con, "stg", ds.name)
+    if ds.derived_sector:
+        _fill_sector(con, "stg", ds)
     elif "sector" in ds.field_names:
         con.execute("UPDATE stg SET sector = coalesce(sector, '其他')")
 
 
-def _fill_sector(con, table: str, dataset_name: str, mapping: dict[str, str] | None = None) -> None:
+def _mapping_path(con) -> str:
+    """The mapping file the store was last refreshed with (refresh_sectors), else the default."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'sector_mapping_path'").fetchall()
+    except duckdb.Error:
+        row = []
+    return row[0][0] if row and Path(row[0][0]).exists() else str(_sectors.DEFAULT_MAPPING_PATH)
+
+
+def _fill_sector(con, table: str, ds: Dataset, mapping: dict[str, str] | None = None) -> None:
     """Effective sector: the file's own sector text when it names a park sector, else the industry code
-    through the mapping file (industrial rows without a code take the registry's code), else 其他."""
+    through the mapping file (rows without a code take the registry's code), else 其他."""
     if not con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]:
         return
-    mapping = mapping if mapping is not None else _sectors.load_mapping()
+    mapping = mapping if mapping is not None else _sectors.load_mapping(_mapping_path(con))
     code_expr = "t.industry_code"
-    if dataset_name == "industrial":
+    if ds.name != "entities" and "uscc" in ds.field_names:
         code_expr = ("coalesce(t.industry_code, (SELECT e.industry_code FROM entities e "
                      "WHERE e.uscc = t.uscc LIMIT 1))")
     codes = [r[0] for r in con.execute(f"SELECT DISTINCT {code_expr} FROM {table} t").fetchall() if r[0]]
@@ -191,80 +456,248 @@ def _fill_sector(con, table: str, dataset_name: str, mapping: dict[str, str] | N
             '其他')""")
 
 
+def _refill_derived(con, mapping: dict[str, str] | None = None) -> None:
+    """Recompute every derived column of every dataset that has one (registry first: others read it)."""
+    for ds in sorted(DATASETS.values(), key=lambda d: d.name != "entities"):
+        if ds.derived_sector:
+            _fill_sector(con, _q(ds.table), ds, mapping)
+
+
 def refresh_sectors(con: duckdb.DuckDBPyConnection, mapping_path=None) -> bool:
-    """Recompute the effective sector of entities and industrial rows when the mapping file changed.
+    """Recompute the effective sector of every derived-sector dataset when the mapping file changed.
 
     Returns True when it recomputed. connect() calls it, so the dashboard and the CLI see an edited
-    mapping the next time they open the store.
+    mapping the next time they open the store. The path is remembered: a later rollback uses it.
     """
-    path = mapping_path or _sectors.DEFAULT_MAPPING_PATH
+    path = str(mapping_path or _sectors.DEFAULT_MAPPING_PATH)
     fp = _sectors.mapping_fingerprint(path)
     row = con.execute("SELECT value FROM meta WHERE key = 'sector_mapping_sha256'").fetchall()
-    if row and row[0][0] == fp:
+    known = con.execute("SELECT value FROM meta WHERE key = 'sector_mapping_path'").fetchall()
+    if row and row[0][0] == fp and known and known[0][0] == path:
         return False
     mapping = _sectors.load_mapping(path)
     with _WRITE_LOCK:
         con.execute("BEGIN TRANSACTION")
         try:
-            for name in ("entities", "industrial"):
-                _fill_sector(con, name, name, mapping)
+            _refill_derived(con, mapping)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('sector_mapping_sha256', ?)", [fp])
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('sector_mapping_path', ?)", [path])
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    return True
+        except BaseException as exc:
+            _rollback_quietly(con)
+            raise _io_error(exc, _db_name(con)) from exc
+    return bool(row) and row[0][0] != fp
 
 
-def _merge_dataset(con, ds, batch_id: int, sheets: dict[str, SheetImport]) -> None:
-    """Merge temp table `stg` into the dataset's table; fill the per-sheet counts in `sheets`."""
+def _db_name(con) -> str:
+    try:
+        return con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                           ).fetchall()[0][0] or ":memory:"
+    except (duckdb.Error, IndexError):
+        return "（数据库）"
+
+
+# --- the fold step --------------------------------------------------------------------------
+def _removal_condition(ds, rule: str, batch_id: int, span) -> str | None:
+    """SQL condition on the current table `t`: the stored rows this batch's rule makes leave."""
+    log = _log_table(ds)
+    keys = _key_columns(ds)
+    protected = (f"NOT EXISTS (SELECT 1 FROM {log} s WHERE s._batch_id = {int(batch_id)} AND s._skip "
+                 f"AND {_match('s', 't', keys)})")
+    if rule == RULE_PERIOD:
+        pf = _q(_period_field(ds))
+        null_key = " OR ".join(f"s.{_q(k)} IS NULL" for k in ds.key)
+        return (f"t.{pf} IN (SELECT DISTINCT {pf} FROM {log} WHERE _batch_id = {int(batch_id)} AND NOT _skip) "
+                f"AND NOT EXISTS (SELECT 1 FROM {log} s WHERE s._batch_id = {int(batch_id)} AND s._skip "
+                f"AND ({null_key}) AND (s.{pf} IS NULL OR s.{pf} = t.{pf})) AND {protected}")
+    if rule == RULE_REPLACE and span[0] is not None:
+        sf = _q(ds.span_field)
+        return f"t.{sf} BETWEEN DATE '{span[0]}' AND DATE '{span[1]}' AND {protected}"
+    return None
+
+
+def _apply(con, ds, batch_id: int, rule: str, span) -> None:
+    """One fold step: apply batch `batch_id`'s logged rows to the dataset's table under `rule`."""
+    table, log = _q(ds.table), _log_table(ds)
+    cols = ", ".join(_q(n) for n, _ in table_columns(ds))
+    keys = _key_columns(ds)
+    removal = _removal_condition(ds, rule, batch_id, span)
+    if removal:
+        con.execute(f"DELETE FROM {table} t WHERE {removal}")
+    on = _match("v", table, keys)
+    con.execute(f"DELETE FROM {table} USING (SELECT {', '.join(_q(k) for k in keys)} FROM {log} "
+                f"WHERE _batch_id = {int(batch_id)} AND NOT _skip) v WHERE {on}")
+    con.execute(f"INSERT INTO {table} SELECT {cols}, _batch_id FROM {log} "
+                f"WHERE _batch_id = {int(batch_id)} AND NOT _skip ORDER BY _sheet, _row")
+
+
+def _rebuild(con, ds) -> None:
+    """The dataset's current table from its live batches, folded in batch order."""
+    con.execute(f"DELETE FROM {_q(ds.table)}")
+    batches = con.execute("""
+        SELECT b.batch_id, b.rule, b.span_from, b.span_to FROM batch_datasets b
+        WHERE b.dataset = ? AND b.batch_id NOT IN
+              (SELECT batch_id FROM import_log WHERE rolled_back_by IS NOT NULL)
+        ORDER BY b.batch_id""", [ds.name]).fetchall()
+    for batch_id, rule, lo, hi in batches:
+        _apply(con, ds, batch_id, rule, (lo, hi))
+
+
+# --- the import ---------------------------------------------------------------------------
+def _totals(con, ds) -> tuple[int, float | None]:
+    total = f"sum({_q(ds.total_field)})" if ds.total_field else "NULL"
+    n, s = con.execute(f"SELECT count(*), {total} FROM {_q(ds.table)}").fetchall()[0]
+    return int(n), (None if s is None else float(s))
+
+
+def _resolve_rule(con, ds, requested: str | None, version_on: dt.date) -> tuple[str, tuple, str | None]:
+    """(rule, (span_from, span_to), note) for this dataset's staged upload.
+
+    A ledger's span runs from the upload's first date to its data date (`version_on`: the date in
+    the file name, else the import date) or its last date if later: a ledger sent whole holds
+    everything up to the day it was sent, so a stored row after its last row that it no longer
+    has was deleted from it."""
+    if ds.merge == "snapshot":
+        return RULE_UPSERT, (None, None), None
+    if ds.merge == "period":
+        return RULE_PERIOD, (None, None), None
+    sf = _q(ds.span_field)
+    lo, hi, null_skipped = con.execute(
+        f"SELECT min({sf}), max({sf}), count(*) FILTER (WHERE _skip AND {sf} IS NULL) FROM stg").fetchall()[0]
+    if hi is not None:
+        hi = max(hi, version_on)
+    rule = requested or RULE_REPLACE
+    if rule not in LEDGER_RULES:
+        raise StoreError(f"未知的台账规则“{rule}”；可选：{'、'.join(LEDGER_RULES)}（{RULE_LABELS[RULE_REPLACE]}、"
+                         f"{RULE_LABELS[RULE_APPEND]}）")
+    note = None
+    if rule == RULE_REPLACE and null_skipped:
+        rule = RULE_APPEND
+        note = (f"跳过的错误行中有 {null_skipped} 行的{ds.field(ds.span_field).label}无法识别，无法确定它们在库中"
+                f"对应的行，本次按“追加”处理，库中任何行都不删除。")
+    return rule, (lo, hi), note
+
+
+def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> tuple[int, int, int, int]:
+    """Fill the per-sheet counts and previews; return (arriving, leaving, changed, unchanged)."""
     table = _q(ds.table)
-    prev = _q(ds.table + "__prev")
     keys = _key_columns(ds)
     cols = [n for n, _ in table_columns(ds)]
-    values = [c for c in cols if c not in keys]
-    on = " AND ".join(f"s.{_q(k)} IS NOT DISTINCT FROM t.{_q(k)}" for k in keys)
-    same = " AND ".join(f"s.{_q(c)} IS NOT DISTINCT FROM t.{_q(c)}" for c in values) or "TRUE"
+    values = [c for c in cols if c not in keys and c != "row_key"]
+    on = _match("s", "t", keys)
+    same = _match("s", "t", values)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE stg_class AS
         SELECT s._sheet, s._row,
                CASE WHEN NOT EXISTS (SELECT 1 FROM {table} t WHERE {on}) THEN 'new'
                     WHEN EXISTS (SELECT 1 FROM {table} t WHERE {on} AND {same}) THEN 'unchanged'
                     ELSE 'updated' END AS change
-        FROM stg s""")
+        FROM stg s WHERE NOT s._skip""")
+    totals = {"new": 0, "updated": 0, "unchanged": 0}
     for sheet, change, n in con.execute("SELECT _sheet, change, count(*) FROM stg_class GROUP BY ALL").fetchall():
         setattr(sheets[sheet], f"rows_{change}", int(n))
-    # preview of updates: before (store) and after (upload), same order
-    col_list = ", ".join(_q(c) for c in cols)
-    upd = f"""SELECT s.* FROM stg s JOIN stg_class c USING (_sheet, _row) WHERE c.change = 'updated'"""
+        totals[change] += int(n)
+    col_list = ", ".join(_q(c) for c in cols if c != "row_key")
+    picked = "SELECT s.* FROM stg s JOIN stg_class c USING (_sheet, _row) WHERE c.change = '{}'"
     for sheet, info in sheets.items():
         if info.rows_updated:
-            after = con.execute(f"SELECT {col_list}, _row AS \"Excel行号\" FROM ({upd}) s WHERE _sheet = ? "
-                                f"ORDER BY _row LIMIT {PREVIEW_ROWS}", [sheet]).df()
-            before = con.execute(f"""SELECT t.* EXCLUDE (_batch_id), s._row AS "Excel行号" FROM ({upd}) s
-                                     JOIN {table} t ON {on} WHERE s._sheet = ? ORDER BY s._row
-                                     LIMIT {PREVIEW_ROWS}""", [sheet]).df()
-            info.updated_before, info.updated_after = before, after
-    # rows the upload's periods no longer carry (period datasets only)
-    removed_cond = None
-    if ds.merge == "period":
-        removed_cond = (f"t.period IN (SELECT DISTINCT period FROM stg) "
-                        f"AND NOT EXISTS (SELECT 1 FROM stg s WHERE {on})")
-        removed = con.execute(f"SELECT t.* EXCLUDE (_batch_id) FROM {table} t WHERE {removed_cond} "
-                              f"ORDER BY ALL").df()
-        if len(removed):
+            upd = picked.format("updated")
+            info.updated_after = con.execute(
+                f"SELECT {col_list}, _row AS \"Excel行号\" FROM ({upd}) s WHERE _sheet = ? ORDER BY _row "
+                f"LIMIT {PREVIEW_ROWS}", [sheet]).df()
+            info.updated_before = con.execute(
+                f"""SELECT {", ".join("t." + _q(c) for c in cols if c != "row_key")}, s._row AS "Excel行号"
+                    FROM ({upd}) s JOIN {table} t ON {on} WHERE s._sheet = ? ORDER BY s._row
+                    LIMIT {PREVIEW_ROWS}""", [sheet]).df()
+        if info.rows_new:
+            info.added = con.execute(f"SELECT {col_list}, _row AS \"Excel行号\" FROM ({picked.format('new')}) s "
+                                     f"WHERE _sheet = ? ORDER BY _row LIMIT {PREVIEW_ROWS}", [sheet]).df()
+    leaving = 0
+    if removal:
+        gone = f"{removal} AND NOT EXISTS (SELECT 1 FROM stg s WHERE NOT s._skip AND {on})"
+        leaving = int(con.execute(f"SELECT count(*) FROM {table} t WHERE {gone}").fetchall()[0][0])
+        if leaving:
             first = next(iter(sheets.values()))
-            first.rows_removed = len(removed)
-            first.removed = removed.head(PREVIEW_ROWS)
-    # apply: keep replaced and removed rows in __prev for rollback, then write the new versions
-    replaced = (f"EXISTS (SELECT 1 FROM stg s JOIN stg_class c USING (_sheet, _row) "
-                f"WHERE c.change = 'updated' AND {on})")
-    gone = f"({replaced}) OR ({removed_cond})" if removed_cond else replaced
-    con.execute(f"INSERT INTO {prev} SELECT {col_list}, _batch_id, ? FROM {table} t WHERE {gone}", [batch_id])
-    con.execute(f"DELETE FROM {table} t WHERE {gone}")
-    con.execute(f"""INSERT INTO {table} SELECT {", ".join("s." + _q(c) for c in cols)}, ?
-                    FROM stg s JOIN stg_class c USING (_sheet, _row) WHERE c.change <> 'unchanged'""",
-                [batch_id])
+            first.rows_removed = leaving
+            first.removed = con.execute(f"SELECT {col_list} FROM {table} t WHERE {gone} ORDER BY ALL "
+                                        f"LIMIT {PREVIEW_ROWS}").df()
+    return totals["new"], leaving, totals["updated"], totals["unchanged"]
+
+
+def _span_text(lo, hi) -> str:
+    return fmt.date_cn(lo) if lo == hi else f"{fmt.date_cn(lo)}至{fmt.date_cn(hi)}"
+
+
+def _sentence(con, ds, rule: str, span, change: DatasetChange, note: str | None, in_span: int) -> None:
+    """Fill change.sentence / other_rule / other_sentence: which rule applied, in plain Chinese."""
+    label = ds.label
+    if rule == RULE_PERIOD:
+        periods = [r[0] for r in con.execute(f"SELECT DISTINCT {_q(_period_field(ds))} FROM stg WHERE NOT _skip "
+                                             f"ORDER BY 1").fetchall()]
+        shown = "、".join(fmt.month_label(p) for p in periods[:6]) + ("等" if len(periods) > 6 else "")
+        change.sentence = (f"按报告期替换：本文件所含报告期（{shown}）的{label}由本文件取代，"
+                           f"库中这些报告期有而本文件没有的 {change.leaving} 行删除，其他报告期不变。")
+    elif rule == RULE_UPSERT:
+        keys = "、".join(ds.field(k).label if k in ds.field_names else k for k in ds.key)
+        change.sentence = (f"按{keys}更新：本文件的行新增或覆盖库中{keys}相同的行，库中本文件没有的行保留。")
+    elif rule == RULE_REPLACE:
+        span_txt = _span_text(*span)
+        if in_span:
+            change.sentence = (f"按“整本台账新版本”处理：库中{label}在本文件覆盖的时段（{span_txt}，从文件中最早的"
+                               f"日期到文件日期）内的 {in_span} 行，由本文件的 "
+                               f"{change.arriving + change.changed + change.unchanged} 行取代"
+                               f"（更正的行替换、台账中已删去的行移出、渠道或工作表改名不重复计算）。")
+            change.other_rule = RULE_APPEND
+            change.other_sentence = ("如本文件只是补充的新行、不是整本台账，请改选“追加”：库中已有的行全部保留，"
+                                     "只新增或更新本文件中的行。")
+        else:
+            change.sentence = (f"本文件的日期（{span_txt}）与库中已有的{label}不重叠，按“追加”处理："
+                               f"新增 {change.arriving} 行，库中原有的行不变。")
+    else:  # append
+        change.sentence = (f"按“追加”处理：本文件中库里没有的 {change.arriving} 行新增，已有的行按本文件更新，"
+                           f"库中其他行全部保留、不删除。")
+        if not note:
+            change.other_rule = RULE_REPLACE
+            change.other_sentence = ("如本文件是整本台账的新版本（含更正和删除），请改选“整本替换”：库中本文件日期"
+                                     "范围内的行由本文件取代。")
+    if note:
+        change.sentence = note + change.sentence
+    n_skip = int(con.execute("SELECT count(*) FROM stg WHERE _skip").fetchall()[0][0])
+    if n_skip and not note:
+        change.sentence += f"跳过的 {n_skip} 个错误行不改动库中对应的行。"
+
+
+def _data_date(wb: WorkbookResult, imported: dt.date) -> dt.date:
+    """version_on of an upload: a date in the file name, else a 截至 date the reader found, else the import date."""
+    found = _date_in_text(wb.file)
+    if found:
+        return found
+    for s in wb.sheets:
+        for attr in ("as_of", "data_date"):
+            value = getattr(s, attr, None)
+            if value is not None and not pd.isna(value):
+                return pd.Timestamp(value).date()
+        for text in [getattr(s, "title", None) or ""] + list(getattr(s, "notes", []) or []):
+            m = re.search(r"截至\s*(.+)", str(text))
+            if m:
+                found = _date_in_text(m.group(1))
+                if found:
+                    return found
+    return imported
+
+
+_DATE_8 = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
+_DATE_SEP = re.compile(r"(?<!\d)(20\d{2})\s*[-_.年/]\s*(\d{1,2})\s*[-_.月/]\s*(\d{1,2})(?!\d)")
+
+
+def _date_in_text(text: str) -> dt.date | None:
+    for rx in (_DATE_SEP, _DATE_8):
+        for m in rx.finditer(text or ""):
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue
+    return None
 
 
 def _duplicate_key_problem(con, ds) -> str | None:
@@ -275,8 +708,9 @@ def _duplicate_key_problem(con, ds) -> str | None:
     keys = ", ".join(_q(k) for k in ds.key)
     same = " AND ".join(f"s.{_q(k)} IS NOT DISTINCT FROM d.{_q(k)}" for k in ds.key)
     rows = con.execute(f"""
-        WITH dup AS (SELECT {keys} FROM stg GROUP BY {keys} HAVING count(*) > 1 LIMIT 1)
-        SELECT s._sheet, s._row FROM stg s JOIN dup d ON {same} ORDER BY s._sheet_no, s._row""").fetchall()
+        WITH v AS (SELECT * FROM stg WHERE NOT _skip),
+             dup AS (SELECT {keys} FROM v GROUP BY {keys} HAVING count(*) > 1 LIMIT 1)
+        SELECT s._sheet, s._row FROM v s JOIN dup d ON {same} ORDER BY s._sheet_no, s._row""").fetchall()
     if not rows:
         return None
     labels = "、".join(ds.field(k).label for k in ds.key if k in ds.field_names) or "、".join(ds.key)
@@ -285,16 +719,18 @@ def _duplicate_key_problem(con, ds) -> str | None:
 
 
 def import_workbooks(con: duckdb.DuckDBPyConnection, workbooks: list[WorkbookResult], *, who: str = "命令行",
-                     skip_invalid: bool = False, dry_run: bool = False, inspect=None) -> list[ImportOutcome]:
+                     skip_invalid: bool = False, dry_run: bool = False, inspect=None,
+                     ledger_rule: str | None = None) -> list[ImportOutcome]:
     """Import each parsed workbook as one batch: the file commits whole or changes nothing.
 
-    A file with any error is refused unless `skip_invalid` (then its bad rows are left out and
-    counted in rows_skipped). `dry_run` computes every count and preview and rolls back.
-    `inspect(con)`, if given, runs inside the transaction after the merge (e.g. headline figures
-    "after") and its result is kept in ImportOutcome.inspected.
+    A file with any error is refused unless `skip_invalid` (then its bad rows are left out, counted
+    in rows_skipped, and protect the stored rows of their keys). `dry_run` computes every count,
+    preview and DatasetChange and rolls back. `ledger_rule` ("replace", the default, or "append")
+    is the rule for ledger datasets (see the module docstring). `inspect(con)`, if given, runs
+    inside the transaction after the merge and its result is kept in ImportOutcome.inspected.
     """
-    return [_import_one(con, wb, who=who, skip_invalid=skip_invalid, dry_run=dry_run, inspect=inspect)
-            for wb in workbooks]
+    return [_import_one(con, wb, who=who, skip_invalid=skip_invalid, dry_run=dry_run, inspect=inspect,
+                        ledger_rule=ledger_rule) for wb in workbooks]
 
 
 def _refusal(wb: WorkbookResult, skip_invalid: bool) -> str | None:
@@ -311,7 +747,7 @@ def _refusal(wb: WorkbookResult, skip_invalid: bool) -> str | None:
     return None
 
 
-def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect) -> ImportOutcome:
+def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect, ledger_rule) -> ImportOutcome:
     refused = _refusal(wb, skip_invalid)
     if refused:
         return ImportOutcome(workbook=wb, committed=False, dry_run=dry_run, refused=refused)
@@ -325,38 +761,68 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect)
         try:
             batch_id = int(con.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0])
             now = datetime.now().replace(microsecond=0)
+            version_on = _data_date(wb, now.date())
+            touched_registry = False
             for name, sheet_results in by_dataset.items():
                 ds = _dataset(name)
                 infos: dict[str, SheetImport] = {}
                 frames = []
                 for s in sheet_results:
                     frame = s.frame if s.frame is not None else pd.DataFrame()
-                    skipped = 0
-                    if "_valid" in frame.columns:
-                        skipped = int((~frame["_valid"].astype(bool)).sum())
-                        frame = frame[frame["_valid"].astype(bool)]
-                    frame = frame.assign(_sheet=s.sheet)
+                    skip = (~frame["_valid"].astype(bool)) if "_valid" in frame.columns else False
+                    frame = frame.assign(_sheet=s.sheet, _skip=skip)
+                    if "_row" not in frame.columns:
+                        frame = frame.assign(_row=range(len(frame)))
                     frames.append(frame)
                     infos[s.sheet] = SheetImport(file=wb.file, sheet=s.sheet, dataset=name, rows_read=s.rows_read,
-                                                 rows_skipped=skipped, warnings=len(s.warnings))
-                frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+                                                 rows_skipped=int(frame["_skip"].sum()) if len(frame) else 0,
+                                                 warnings=len(s.warnings))
+                frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
                 if frame.empty:
                     outcome.sheets.extend(infos.values())
                     continue
                 _stage_frame(con, ds, frame, {s: i for i, s in enumerate(infos)})
+                del frame, frames
                 dup = _duplicate_key_problem(con, ds)
                 if dup:
                     raise StoreError(dup)
-                _merge_dataset(con, ds, batch_id, infos)
+                rule, span, note = _resolve_rule(con, ds, ledger_rule, version_on)
+                removal = _removal_condition(ds, rule, batch_id, span)
+                rows_before, total_before = _totals(con, ds)
+                in_span = 0
+                if rule == RULE_REPLACE and span[0] is not None:
+                    in_span = int(con.execute(f"SELECT count(*) FROM {_q(ds.table)} WHERE {_q(ds.span_field)} "
+                                              f"BETWEEN ? AND ?", [span[0], span[1]]).fetchall()[0][0])
+                # the removal condition reads the log: log first, then classify against the table as it is
+                cols = ", ".join(_q(n) for n, _ in table_columns(ds))
+                con.execute(f"INSERT INTO {_log_table(ds)} SELECT {cols}, {batch_id}, _skip, _sheet, _row FROM stg")
+                arriving, leaving, changed, unchanged = _classify(con, ds, infos, removal)
+                _crash_point("import:staged")
+                _apply(con, ds, batch_id, rule, span)
+                con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true)",
+                            [batch_id, name, rule, span[0], span[1], version_on])
+                touched_registry = touched_registry or name == "entities"
+                rows_after, total_after = _totals(con, ds)
+                change = DatasetChange(dataset=name, label=ds.label, rule=rule, sentence="", rows_before=rows_before,
+                                       rows_after=rows_after, arriving=arriving, leaving=leaving, changed=changed,
+                                       total_label=ds.field(ds.total_field).label if ds.total_field else None,
+                                       total_before=total_before, total_after=total_after,
+                                       span_from=span[0], span_to=span[1], unchanged=unchanged)
+                _sentence(con, ds, rule, span, change, note, in_span)
+                outcome.changes.append(change)
                 outcome.sheets.extend(infos.values())
-            if "entities" in by_dataset:
-                # industrial rows without their own code take the registry's: the registry just changed
-                _fill_sector(con, "industrial", "industrial")
+            if touched_registry:
+                # datasets without their own industry code take the registry's: the registry just changed
+                for ds in DATASETS.values():
+                    if ds.derived_sector and ds.name != "entities":
+                        _fill_sector(con, _q(ds.table), ds)
+            _crash_point("import:applied")
             for info in outcome.sheets:
-                con.execute("INSERT INTO import_log VALUES (?, 'import', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                con.execute("INSERT INTO import_log VALUES (?, 'import', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
                             [batch_id, wb.file, wb.sha256, info.sheet, info.dataset, info.rows_read, info.rows_new,
                              info.rows_updated, info.rows_unchanged, info.rows_removed, info.rows_skipped,
-                             info.warnings, now, who])
+                             info.warnings, now, who,
+                             next((c.sentence for c in outcome.changes if c.dataset == info.dataset), None)])
             problems = [(batch_id, p.level, p.file, p.sheet, p.row, p.column, p.value, p.message) for p in wb.problems]
             if problems:
                 con.executemany("INSERT INTO import_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)", problems)
@@ -365,16 +831,23 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect)
             if dry_run:
                 con.execute("ROLLBACK")
             else:
+                _crash_point("import:commit")
                 con.execute("COMMIT")
+                _crash_point("import:committed")
                 outcome.committed = True
                 outcome.batch_id = batch_id
         except StoreError as exc:
-            con.execute("ROLLBACK")
-            outcome.sheets = []
+            _rollback_quietly(con)
+            outcome.sheets, outcome.changes = [], []
             outcome.refused = str(exc)
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            _rollback_quietly(con)
+            err = _io_error(exc, _db_name(con))
+            if isinstance(err, StoreError):
+                outcome.sheets, outcome.changes = [], []
+                outcome.refused = str(err)
+            else:
+                raise
     return outcome
 
 
@@ -383,12 +856,16 @@ def import_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT * FROM import_log ORDER BY batch_id DESC, sheet").df()
 
 
+# ---------------------------------------------------------------------------
+# Rollback
+# ---------------------------------------------------------------------------
 def rollback(con: duckdb.DuckDBPyConnection, batch_id: int, *, who: str = "命令行") -> int:
-    """Undo import batch `batch_id`: its new rows go, the rows it replaced or removed come back.
+    """Undo import batch `batch_id` exactly: every dataset it touched is rebuilt from the other live
+    batches (whatever later batches re-sent), derived sectors recomputed with the current mapping.
 
     Refused (StoreError, Chinese) when the batch is unknown, already rolled back, a rollback itself,
-    or when a later batch changed its rows (that one must be rolled back first). Returns the id
-    of the rollback, which is logged in the history like an import.
+    or was imported before the store's schema upgrade (its replaced rows were not kept). Returns the
+    id of the rollback, which is logged in the history like an import.
     """
     with _WRITE_LOCK:
         rows = con.execute("SELECT kind, rolled_back_by, file_name FROM import_log WHERE batch_id = ?",
@@ -400,32 +877,76 @@ def rollback(con: duckdb.DuckDBPyConnection, batch_id: int, *, who: str = "命�
             raise StoreError(f"批次 {batch_id} 本身是一次撤销操作，不能再撤销。")
         if rolled_back_by is not None:
             raise StoreError(f"批次 {batch_id}（{file_name}）已由批次 {rolled_back_by} 撤销。")
-        for ds in DATASETS.values():
-            later = con.execute(f'SELECT min(_replaced_by) FROM "{ds.table}__prev" WHERE _batch_id = ?',
-                                [batch_id]).fetchall()[0][0]
-            if later is not None:
-                raise StoreError(f"批次 {batch_id} 导入的部分{ds.label}数据已被之后的批次 {later} 更新，"
-                                 f"请先撤销批次 {later}，再撤销批次 {batch_id}。")
+        touched = [r[0] for r in con.execute("SELECT dataset, exact FROM batch_datasets WHERE batch_id = ?",
+                                             [batch_id]).fetchall()]
+        inexact = con.execute("SELECT count(*) FROM batch_datasets WHERE batch_id = ? AND NOT exact",
+                              [batch_id]).fetchall()[0][0]
+        if inexact:
+            raise StoreError(f"批次 {batch_id}（{file_name}）导入于数据库结构升级之前，当时没有保存它替换掉的数据，"
+                             f"无法精确撤销。请重新导入正确的文件来更正数据。")
         con.execute("BEGIN TRANSACTION")
         try:
             new_id = int(con.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0])
-            restored = deleted = 0
-            for ds in DATASETS.values():
-                cols = ", ".join(_q(n) for n, _ in table_columns(ds))
-                deleted += con.execute(f'DELETE FROM "{ds.table}" WHERE _batch_id = ?', [batch_id]).fetchall()[0][0]
-                restored += con.execute(f'INSERT INTO "{ds.table}" SELECT {cols}, _batch_id FROM "{ds.table}__prev" '
-                                        f'WHERE _replaced_by = ?', [batch_id]).fetchall()[0][0]
-                con.execute(f'DELETE FROM "{ds.table}__prev" WHERE _replaced_by = ?', [batch_id])
-            _fill_sector(con, "industrial", "industrial")  # the registry may have changed
             con.execute("UPDATE import_log SET rolled_back_by = ? WHERE batch_id = ?", [new_id, batch_id])
+            deleted = restored = 0
+            for name in touched:
+                ds = _dataset(name)
+                cols = ", ".join(_q(n) for n, _ in table_columns(ds) if n != "sector" or not ds.derived_sector)
+                con.execute(f"CREATE OR REPLACE TEMP TABLE rb_before AS SELECT {cols} FROM {_q(ds.table)}")
+                _rebuild(con, ds)
+                if ds.derived_sector:
+                    _fill_sector(con, _q(ds.table), ds)
+                deleted += con.execute(f"SELECT count(*) FROM (SELECT * FROM rb_before EXCEPT ALL "
+                                       f"SELECT {cols} FROM {_q(ds.table)})").fetchall()[0][0]
+                restored += con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {_q(ds.table)} EXCEPT ALL "
+                                        f"SELECT * FROM rb_before)").fetchall()[0][0]
+            _refill_derived(con)
+            _crash_point("rollback:rebuilt")
             con.execute("""INSERT INTO import_log VALUES (?, 'rollback', ?, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0,
                            ?, ?, NULL, ?)""", [new_id, file_name, datetime.now().replace(microsecond=0), who,
                                               f"撤销批次 {batch_id}：删除 {deleted} 行，恢复 {restored} 行"])
+            _crash_point("rollback:commit")
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            _crash_point("rollback:committed")
+        except BaseException as exc:
+            _rollback_quietly(con)
+            raise _io_error(exc, _db_name(con)) from exc
     return new_id
+
+
+# ---------------------------------------------------------------------------
+# Dated versions of a ledger
+# ---------------------------------------------------------------------------
+def ledger_versions(con: duckdb.DuckDBPyConnection, dataset: str = "projects") -> pd.DataFrame:
+    """Every live upload of `dataset` as a dated version: one row per row of each live import batch.
+
+    For the projects ledger: one row per project per upload. Columns: batch_id (int), version_on
+    (datetime.date), imported_at (timestamp), file_name, then the dataset's fields and extra columns
+    (project_key …). Rows skipped for an error and rolled-back batches are left out; ordered by
+    batch_id, then the row's place in the file.
+
+    version_on, the data date of the upload: a date in the file name (yyyymmdd, yyyy-mm-dd,
+    yyyy.mm.dd, yyyy_mm_dd or yyyy年m月d日), else a 截至… date the reader found in the sheet's title
+    (SheetResult.as_of / data_date / title / notes), else the date of the import. Batches imported
+    before the store's schema upgrade (version 1) hold only the rows that were current then, dated
+    by their import date.
+    """
+    ds = _dataset(dataset)
+    cols = ", ".join("x." + _q(n) for n, _ in table_columns(ds))
+    frame = con.execute(f"""
+        WITH live AS (
+            SELECT batch_id, min(imported_at) AS imported_at, any_value(file_name) AS file_name
+            FROM import_log WHERE kind = 'import' AND rolled_back_by IS NULL GROUP BY batch_id)
+        SELECT b.batch_id, b.version_on, l.imported_at, l.file_name, {cols}
+        FROM {_log_table(ds)} x
+        JOIN batch_datasets b ON b.batch_id = x._batch_id AND b.dataset = ?
+        JOIN live l ON l.batch_id = x._batch_id
+        WHERE NOT x._skip
+        ORDER BY b.batch_id, x._sheet, x._row""", [dataset]).df()
+    frame["batch_id"] = frame["batch_id"].astype("int64")
+    frame["version_on"] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in frame["version_on"]],
+                                    index=frame.index, dtype=object)
+    return frame
 
 
 # ---------------------------------------------------------------------------
