@@ -95,8 +95,8 @@ def test_overview_shows_the_parks_published_figures(store_copy, monkeypatch):
     assert deltas["2025年签约项目"] == "总投资23.5亿元"
     paragraph = next(m.value for m in at.markdown if "截至2025年6月15日" in m.value)
     assert paragraph.startswith("##### 运行概况\n截至2025年6月15日，园区各类市场主体总数6879户，近一年新设立市场主体1163户；"
-                                "1-5月，园区规上工业增加值增速9.9%，较2024年全年（3.0%）提高6.9个百分点；"
-                                "2025年以来，园区新签约项目39个，总投资23.5亿元，")
+                                "1-5月，园区规上工业增加值增速9.9%，较2024年全年（3.0%）提高6.9个百分点，"
+                                "比1-4月加快0.4个百分点；2025年以来，园区新签约项目39个，总投资23.5亿元，")
     assert paragraph.endswith("，其中医疗器械项目12个；2024年下半年以来，园区累计助企帮销9000余万元；"
                               "园区党委班子成员包保重点企业和项目67个。")
 
