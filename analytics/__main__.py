@@ -1,7 +1,8 @@
 """The command line: thin over the library (checks options, calls it, prints).
 
     python -m analytics init      [--db PATH]            fill an empty store with data/sample/*.xlsx
-    python -m analytics load FILE... [--db PATH] [--dry-run] [--skip-invalid] [--who NAME]
+    python -m analytics load FILE... [--db PATH] [--dry-run] [--skip-invalid] [--ledger-rule replace|append]
+                                     [--who NAME]
     python -m analytics summary   [--db PATH] [--as-of YYYY-MM-DD] [--json]
     python -m analytics history   [--db PATH]
     python -m analytics rollback BATCH [--db PATH]
@@ -40,20 +41,20 @@ def _open(db: str | None, read_only: bool = False):
     Commands that only read (`read_only=True`: summary, history, briefing) then read a copy of the
     file taken now; commands that write are refused with what to do instead.
     """
-    import duckdb
-
     from analytics import store
     path = db or store.default_db_path()
     try:
         con = store.connect(path)
-    except duckdb.IOException as exc:
+    except store.StoreBusyError as exc:
         if not read_only or not Path(path).exists():
-            raise SystemExit(f"无法打开数据库 {path}：文件被其他程序（如正在运行的看板）占用或不可读"
-                             f"（{exc.__class__.__name__}）。请在看板的“数据导入”页上传，或先停止看板再用命令行导入。"
-                             ) from None
+            raise SystemExit(f"无法打开数据库：{exc}") from None
         con = _open_copy(path)
         print(f"提示：数据库 {path} 正被看板占用，本次读取的是其当前副本。", file=sys.stderr)
         return con
+    except store.StoreOpenError as exc:
+        if read_only and Path(path).exists() and "只读" in str(exc):
+            return store.connect(path, read_only=True)  # a read-only file can still be read
+        raise SystemExit(str(exc)) from None
     return con
 
 
@@ -103,6 +104,11 @@ def print_outcome(outcome, out=sys.stdout) -> None:
         p("  " + prob.describe())
     if len(problems) > MAX_PROBLEMS_PRINTED:
         p(f"  ……另有 {len(problems) - MAX_PROBLEMS_PRINTED} 个问题未列出（可在“数据导入”页下载完整问题清单）")
+    for c in outcome.changes:
+        total = (f"，{c.total_label} {c.total_before or 0:g} → {c.total_after or 0:g}" if c.total_label else "")
+        p(f"  {c.label}：{c.sentence}（库中 {c.rows_before} 行 → {c.rows_after} 行{total}）")
+        if c.other_rule:
+            p(f"    {c.other_sentence}（命令行：--ledger-rule {c.other_rule}）")
     if outcome.committed:
         p(f"  结果：已导入（批次 {outcome.batch_id}）")
     elif outcome.refused:
@@ -123,7 +129,7 @@ def cmd_load(args) -> int:
     for f in files:
         wb = read_workbook(f)
         outcome = store.import_workbooks(con, [wb], who=args.who, skip_invalid=args.skip_invalid,
-                                         dry_run=args.dry_run)[0]
+                                         dry_run=args.dry_run, ledger_rule=args.ledger_rule)[0]
         print_outcome(outcome)
         ok = ok and (outcome.committed or (args.dry_run and not outcome.refused))
     return 0 if ok else 1
@@ -174,12 +180,12 @@ def cmd_history(args) -> int:
     if log.empty:
         print("还没有导入记录。")
         return 0
+    import pandas as pd
     for r in log.itertuples():
         if r.kind == "rollback":
             print(f"批次 {r.batch_id}  {r.imported_at}  {r.imported_by}  {r.note}")
         else:
-            undone = f"  （已由批次 {int(r.rolled_back_by)} 撤销）" if r.rolled_back_by == r.rolled_back_by and \
-                r.rolled_back_by is not None else ""
+            undone = "" if pd.isna(r.rolled_back_by) else f"  （已由批次 {int(r.rolled_back_by)} 撤销）"
             print(f"批次 {r.batch_id}  {r.imported_at}  {r.imported_by}  {r.file_name} › {r.sheet}  {r.dataset}  "
                   f"读取 {r.rows_read}，新增 {r.rows_new}，更新 {r.rows_updated}，删除 {r.rows_removed}{undone}")
     return 0
@@ -261,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help=db_help)
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     p.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，导入其余行")
+    p.add_argument("--ledger-rule", choices=("replace", "append"), default=None,
+                   help="台账（帮销、走访）的合并规则：replace 整本替换文件覆盖时段内的行（默认），append 只追加和更新、不删除")
     p.add_argument("--who", default="命令行", help="记录在导入日志中的操作人")
     p.set_defaults(func=cmd_load)
 
