@@ -116,7 +116,7 @@ def test_several_sheets_of_one_dataset(tmp_path):
     assert list(f1["channel"]) == ["特色产品展厅"] * 2 and list(f2["channel"]) == ["大通门店"] * 2
     # 12000 元 = 1.2 万元; 24000 元 = 2.4 万元; "1.5万元" stays 1.5
     assert list(f1["amount"]) == [1.2, 1.5] and list(f2["amount"]) == [2.4, 1.5]
-    assert msg.NOTE_CHANNEL_FROM_SHEET.format(channel="大通门店") in r.sheets[1].notes
+    assert msg.NOTE_CHANNEL_FROM_SHEET.format(label="帮销渠道", channel="大通门店") in r.sheets[1].notes
     assert not r.has_errors
 
 
@@ -222,7 +222,7 @@ def test_second_table_below_the_first_names_its_channel(tmp_path):
     assert list(f["channel"]) == ["特产展销馆", "特产展销馆", "大通店"]
     assert msg.NOTE_REPEATED_HEADER.format(rows="8") in s.notes
     assert msg.NOTE_SUB_TABLE_TITLE.format(row=7, title="大通店") in s.notes
-    assert msg.NOTE_CHANNEL_FROM_TITLE.format(row=9, title="大通店") in s.notes
+    assert msg.NOTE_CHANNEL_FROM_TITLE.format(row=9, label="帮销渠道", title="大通店") in s.notes
     assert s.problems == []
 
 

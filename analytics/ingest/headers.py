@@ -431,7 +431,7 @@ def map_headers(ds: Dataset, headers: list[Header], overrides: dict[str, str | N
     duplicates: list[tuple[Header, Header, str]] = []
     names = set(ds.field_names)
     monthly, other_periods = set(), set()
-    if ds.name == "indicators":
+    if ds.period_value_field:
         monthly, other_periods = _indicator_columns_not_read(headers)
     # visible columns before hidden ones, exact names before names read without a bracket ("项目名称(系统)"):
     # the first header of a field wins it
@@ -459,8 +459,8 @@ def map_headers(ds: Dataset, headers: list[Header], overrides: dict[str, str | N
             cands = [target] if target in names else []
         else:
             cands = [f for d, f in lookup(h.key) if d == ds.name]
-            if not cands and h.period and ds.name == "indicators":
-                cands = ["value_ytd"]
+            if not cands and h.period and ds.period_value_field:
+                cands = [ds.period_value_field]
         free = [f for f in cands if f not in fields]
         if free:
             fields[free[0]] = h

@@ -164,6 +164,7 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
     parsed = build_sheet(con, f"sheet_{index}", data, chosen, ctx, numeric, percent)
     del data
     sr.rows_read = parsed.rows
+    sr.cells_blanked = parsed.cells_blanked
     sr.problems.extend(parsed.problems)
     sr.problems.extend(_formula_problems(wb.file_name, info.name, formula_cells, chosen, first_col, data_rows))
     return sr, parsed
@@ -245,15 +246,16 @@ def _context(wb: Workbook, info: SheetInfo, layout: HeaderLayout, chosen: Mappin
     dated = without_stamps(title)  # the year and period come from the title, not from "导出时间：…"
     ctx.default_year = find_year_in_text(info.name) or find_year_in_text(dated)
     ds = chosen.dataset
-    if "period" in ds.field_names and "period" not in chosen.fields:
+    if any(f.default_from == "period" and f.name not in chosen.fields for f in ds.fields):
         candidates = [
             ("工作表名", find_period_in_text(info.name) or parse_period_text(info.name, ctx.default_year)),
             ("标题", find_period_in_text(dated)),
         ]
-        # a value column named by its period ("1-5月", "2025年1-5月 工业增加值"): the indicator value first
-        first = ("value_ytd", "value_added_ytd", "output_ytd", "revenue_ytd")
+        # a value column named by its period ("1-5月", "2025年1-5月 工业增加值"): the dataset's period
+        # value field first, then the other figures in schema order
+        order = [ds.period_value_field] + [f.name for f in ds.fields if f.kind in ("money", "number")]
         value_header = next((h for f, h in sorted(chosen.fields.items(),
-                                                  key=lambda kv: first.index(kv[0]) if kv[0] in first else 9)
+                                                  key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
                              if h.period), None)
         if value_header is not None:
             candidates.insert(0, ("列名", value_header.period))
@@ -268,8 +270,9 @@ def _context(wb: Workbook, info: SheetInfo, layout: HeaderLayout, chosen: Mappin
                 break
     if ctx.default_year is None and ctx.default_period:
         ctx.default_year = ctx.default_period[0]
-    if ds.name == "sales" and "channel" not in chosen.fields:
-        sr.notes.append(msg.NOTE_CHANNEL_FROM_SHEET.format(channel=info.name))
+    for f in ds.fields:
+        if f.default_from == "sheet" and f.name not in chosen.fields:
+            sr.notes.append(msg.NOTE_CHANNEL_FROM_SHEET.format(label=f.label, channel=info.name))
     return ctx
 
 
@@ -341,13 +344,14 @@ def _apply_sub_tables(data: pa.Table, subs: SubTables, first_row: int, layout: H
     for r, title in sorted(subs.titles.items()):
         sr.notes.append(msg.NOTE_SUB_TABLE_TITLE.format(row=excel(r), title=title))
     data = data.filter(keep)
-    if chosen.dataset.name == "sales" and "channel" not in chosen.fields and subs.segments:
+    from_sheet = [f for f in chosen.dataset.fields if f.default_from == "sheet" and f.name not in chosen.fields]
+    if from_sheet and subs.segments:
         starts = np.array([excel(r) for r, _ in subs.segments])
         titles = [None] + [t for _, t in subs.segments]
         which = np.searchsorted(starts, data.column("_row").to_numpy(), side="right")
         data = data.append_column("_title", pa.array([titles[k] for k in which], pa.string()))
         for r, t in subs.segments:
-            sr.notes.append(msg.NOTE_CHANNEL_FROM_TITLE.format(row=excel(r) + 1, title=t))
+            sr.notes.append(msg.NOTE_CHANNEL_FROM_TITLE.format(row=excel(r) + 1, label=from_sheet[0].label, title=t))
     return data
 
 
@@ -388,19 +392,17 @@ def fill_merged_data_cells(table: pa.Table, merges, first_row: int, first_col: i
 # --------------------------------------------------------------------------- whole workbook
 
 def _key_columns(ds: Dataset, mapping: Mapping) -> list[str]:
-    if ds.name == "projects":
-        return ["project_key"]
     return list(ds.key)
 
 
 def _key_label(ds: Dataset, mapping: Mapping) -> str:
-    if ds.name == "projects":
-        return ds.field("project_id").label if "project_id" in mapping.fields else ds.field("name").label
+    if ds.key_from:  # the key is the first of these fields the sheet has
+        return ds.field(next((k for k in ds.key_from if k in mapping.fields), ds.key_from[-1])).label
     return "、".join(ds.field(k).label for k in ds.key)
 
 
 def _key_header(ds: Dataset, mapping: Mapping) -> str | None:
-    names = ["project_id", "name"] if ds.name == "projects" else list(reversed(ds.key))
+    names = list(ds.key_from) if ds.key_from else list(reversed(ds.key))
     for n in names:
         if n in mapping.fields:
             return mapping.fields[n].text
@@ -448,7 +450,7 @@ def _check_duplicates(con, parsed: list[tuple[SheetResult, ParsedSheet]]) -> Non
                                f"ORDER BY _row LIMIT {MAX_PROBLEMS_PER_CHECK}", {"s": i}).fetchall()
             label, header = _key_label(ds, ps.mapping), _key_header(ds, ps.mapping)
             for row, first_sheet, first_row, *vals in rows:
-                key_desc = "，".join(f"{_label_of(ds, k)}「{_fmt_key(ds, k, v)}」" for k, v in zip(keys, vals))
+                key_desc = "，".join(f"{_label_of(ds, k, ps.mapping)}「{_fmt_key(ds, k, v)}」" for k, v in zip(keys, vals))
                 if first_sheet == i:
                     text = msg.DUPLICATE_KEY.format(other_row=first_row, key_desc=key_desc, key_label=label)
                 else:
@@ -462,9 +464,9 @@ def _check_duplicates(con, parsed: list[tuple[SheetResult, ParsedSheet]]) -> Non
         con.execute("DROP TABLE IF EXISTS _dups")
 
 
-def _label_of(ds: Dataset, key: str) -> str:
-    if key == "project_key":
-        return "项目"
+def _label_of(ds: Dataset, key: str, mapping: Mapping) -> str:
+    if key not in ds.field_names:  # a derived key (project_key): named after the field it came from
+        return _key_label(ds, mapping) if ds.key_from else key
     return ds.field(key).label
 
 
