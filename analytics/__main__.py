@@ -8,7 +8,7 @@
     python -m analytics rollback BATCH [--db PATH]
     python -m analytics template DATASET --out FILE
     python -m analytics sample    [--out DIR]
-    python -m analytics briefing  [--db PATH] [--as-of YYYY-MM-DD] --out DIR [--screenshots]
+    python -m analytics briefing  [--db PATH] [--as-of YYYY-MM-DD] --out DIR [--screenshots] [--no-pdf]
     python -m analytics hash-password
 
 --db defaults to $PARK_DB, else data/park.duckdb (the dashboard opens the same database).
@@ -226,12 +226,15 @@ def cmd_briefing(args) -> int:
     from analytics import briefing, images, screenshots
     con = _open(args.db, read_only=True)
     try:
-        paths = briefing.write_briefing(con, as_of=args.as_of, out_dir=Path(args.out), screenshots=args.screenshots)
+        paths = briefing.write_briefing(con, as_of=args.as_of, out_dir=Path(args.out), screenshots=args.screenshots,
+                                        pdf=not args.no_pdf)
     except (images.ImageError, screenshots.ScreenshotError) as exc:
         print(f"简报未生成：{exc}", file=sys.stderr)
         return 1
     for p in paths:
         print(f"已生成：{p}")
+    for note in briefing.write_briefing.last_notes:   # what was left out (no Chromium, no LibreOffice), one line each
+        print(f"注意：{note}", file=sys.stderr)
     return 0
 
 
@@ -302,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_parse_date)
     p.add_argument("--out", required=True)
     p.add_argument("--screenshots", action="store_true", help="同时截取看板各页整页截图")
+    p.add_argument("--no-pdf", action="store_true", help="不生成PDF（默认在装有 LibreOffice 时生成）")
     p.set_defaults(func=cmd_briefing)
 
     p = sub.add_parser("hash-password", help="为分析员密码生成哈希（写入 secrets 或环境变量）")
