@@ -69,7 +69,10 @@ FILE_NAMES = {
     "industrial_2024": "规上工业企业主要经济指标_2024年.xlsx",
     "industrial_2025": "规上工业企业主要经济指标_2025年1-5月.xlsx",
     "indicators": "生物园区主要经济指标_2025年5月.xlsx",
+    "projects_0415": "招商引资项目台账_20250415.xlsx",
+    "projects_0515": "招商引资项目台账_20250515.xlsx",
     "projects": "招商引资项目台账_20250615.xlsx",
+    "targets": "生物园区2025年目标任务及招商任务分解表.xlsx",
     "sales": "助企帮销台账_20250615.xlsx",
     "service": "包保与三访三促台账_2025.xlsx",
 }
@@ -957,7 +960,7 @@ def _date_cell(d: date | None, k: int):
     return (_cn_date(d), _dot_date(d), _slash_date(d))[k % 3] if k % 4 == 1 else d
 
 
-def _write_projects(projects: list[_Project], path: Path) -> Path:
+def _write_projects(projects: list[_Project], path: Path, version_on: date = AS_OF) -> Path:
     wb = _new_workbook()
     rows = []
     for k, p in enumerate(projects, start=1):
@@ -967,7 +970,7 @@ def _write_projects(projects: list[_Project], path: Path) -> Path:
                      "重点项目" if p.investment_wan >= 20000 else None])
     ws = wb.create_sheet("项目台账")
     _write_table(ws, _Table(
-        title=f"{PARK}招商引资项目台账", notes=("更新时间：2025年6月15日",),
+        title=f"{PARK}招商引资项目台账", notes=(f"更新时间：{_cn_date(version_on)}",),
         header=["序号", "项目编号", "项目名称", "投资主体", "产业类别", "计划总投资（万元）", "来源地", "签约时间",
                 "项目阶段", "开工时间", "投产时间", "包保领导", "责任部门", "下一节点", "节点时限", "最新进展", "备注"],
         rows=rows, footers=([f"制表人：{CLERKS[3]}"],),
@@ -977,6 +980,126 @@ def _write_projects(projects: list[_Project], path: Path) -> Path:
                  "2. 计划总投资单位为万元，个别项目按亿元填报。",
                  "3. 节点时限已过而未完成的，请责任部门在最新进展中说明原因。"):
         ws.append([line])
+    return _save_stable(wb, path)
+
+
+# The ledger's monthly versions: the office sends the whole ledger each month (DATA.md, "Ledgers over
+# time"). The earlier versions say what was known then: dates after the version are not in them, a
+# project signed later was still in talks (or not yet listed), and next steps and deadlines were others.
+VERSION_DATES = (date(2025, 4, 15), date(2025, 5, 15))
+_TALKS_BEFORE_SIGNING_DAYS = 75   # a project signed later is listed in talks up to this many days before
+
+
+def _project_version(p: _Project, day: date, rng: random.Random, k: int) -> _Project | None:
+    """Project `p` of the final ledger as the ledger of `day` showed it; None when not listed yet."""
+    if p.signed_on is None:
+        # in talks: two of them are listed from June only (新入库 in June)
+        return None if k % 7 == 3 and day < AS_OF else p
+    if p.signed_on > day:
+        if (p.signed_on - day).days > _TALKS_BEFORE_SIGNING_DAYS or k % 4 == 1:
+            return None
+        stage = "洽谈"
+    elif p.producing_on and p.producing_on <= day:
+        stage = "投产"
+    elif p.started_on and p.started_on <= day:
+        stage = "开工"
+    else:
+        stage = "签约"
+    if p.stage == "停滞" and stage in ("开工", "签约") and (day >= VERSION_DATES[1] and k % 2 == 0):
+        stage = "停滞"   # stalled since May for half of them; the others stall in June (转停滞)
+    if stage == p.stage and day >= VERSION_DATES[1] and k % 3:
+        return p          # nothing changed since: the same row as the final ledger
+    steps = _NEXT_STEPS[stage]
+    next_step = steps[(k + day.month) % len(steps)]
+    due = day + timedelta(days=rng.randint(-20, 60))
+    return _Project(
+        project_id=p.project_id, name=p.name, investor=p.investor, sector=p.sector, investment_wan=p.investment_wan,
+        origin=p.origin, signed_on=p.signed_on if p.signed_on <= day else None, stage=stage,
+        stage_raw=rng.choice(_STAGE_TEXT[stage]),
+        started_on=p.started_on if p.started_on and p.started_on <= day else None,
+        producing_on=p.producing_on if p.producing_on and p.producing_on <= day else None,
+        leader=p.leader, department="招商合作部" if stage in ("洽谈", "签约") else p.department,
+        next_step=next_step, due_on=due, progress=rng.choice(_PROGRESS[stage]))
+
+
+def project_versions(projects: list[_Project], seed: int) -> dict[date, list[_Project]]:
+    """The ledger at each of VERSION_DATES (oldest first), built from the final one (AS_OF)."""
+    out = {}
+    for day in VERSION_DATES:
+        rng = _rng(seed, f"projects-{day.isoformat()}")
+        rows = [_project_version(p, day, rng, k) for k, p in enumerate(projects, start=1)]
+        out[day] = [r for r in rows if r is not None]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Targets (目标任务): the year's targets and the investment tasks by leader and month
+# ---------------------------------------------------------------------------
+# completion aimed at, as a share of 时序进度 at AS_OF (1.0 = exactly on time): a mix of lights
+_PARK_TARGET_PACE = {"签约项目数": 1.06, "签约投资额": 1.04, "开工项目数": 0.93, "新设市场主体": 0.78,
+                     "助企帮销额": 1.12}
+_LEADER_PACE = (1.25, 1.05, 0.95, 0.82, 1.10, 0.70, 1.0)
+_MONTH_WEIGHTS = (5, 6, 8, 9, 9, 9, 8, 8, 9, 10, 10, 9)   # the office plans fewer signings early in the year
+
+
+def _round_target(x: float, step: float) -> float:
+    return max(step, math.floor(x / step + 0.5) * step)
+
+
+def _build_targets(projects: list[_Project], entities: list[_Entity], sales: dict[str, list[dict]]) -> dict:
+    """Park targets for 2025 and per-leader monthly tasks, set from the sample's own figures so that
+    completion against 时序进度 at AS_OF gives a mix of lights (_PARK_TARGET_PACE, _LEADER_PACE)."""
+    start = date(2025, 1, 1)
+    share = ((AS_OF - start).days + 1) / 365
+    signed = [p for p in projects if p.signed_on and start <= p.signed_on <= AS_OF]
+    started = [p for p in projects if p.started_on and start <= p.started_on <= AS_OF]
+    new = sum(1 for e in entities if start <= e.established_on <= AS_OF)
+    sold = sum(r["fen"] for rows in sales.values() for r in rows if start <= r["sold_on"] <= AS_OF) / 1e6
+    actual = {"签约项目数": len(signed), "签约投资额": sum(p.investment_wan for p in signed) / 10000,
+              "开工项目数": len(started), "新设市场主体": new, "助企帮销额": sold}
+    step = {"签约项目数": 5, "签约投资额": 5, "开工项目数": 5, "新设市场主体": 100, "助企帮销额": 1000}
+    park = {k: _round_target(v / share / _PARK_TARGET_PACE[k], step[k]) for k, v in actual.items()}
+    leaders = []
+    ended = AS_OF.month - 1     # months ended by AS_OF
+    for i, leader in enumerate(LEADERS):
+        mine = [p for p in signed if p.leader == leader]
+        due_share = sum(_MONTH_WEIGHTS[:ended]) / sum(_MONTH_WEIGHTS)
+        annual = max(2, round(len(mine) / max(due_share, 1e-9) / _LEADER_PACE[i] / 2) * 2) if mine else 4
+        months = _largest_remainder(list(_MONTH_WEIGHTS), int(annual))
+        inv = sum(p.investment_wan for p in mine) / 10000
+        leaders.append({"leader": leader, "projects": int(annual), "months": months,
+                        "investment_yi": _round_target(inv / share / _LEADER_PACE[i], 0.5) if mine else 1.0})
+    return {"park": park, "leaders": leaders}
+
+
+def _write_targets(targets: dict, path: Path) -> Path:
+    """Two sheets as the committee writes them: the year's targets (one row an indicator, 年度目标 and
+    责任单位), and the investment tasks split by leader and month (1月 … 12月 columns)."""
+    wb = _new_workbook()
+    park = targets["park"]
+    rows = [
+        [1, "规上工业增加值增速", "%", 10.0, "经济发展部", "按可比价计算"],
+        [2, "固定资产投资", "亿元", 35.0, "规划建设部", None],
+        [3, "社会消费品零售总额增速", "%", 5.0, "经济发展部", None],
+        [4, "签约项目数", "个", park["签约项目数"], None, "招商引资“一号工程”"],
+        [5, "签约投资额", "亿元", park["签约投资额"], None, "计划总投资"],
+        [6, "开工项目数", "个", park["开工项目数"], None, None],
+        [7, "新设市场主体", "户", park["新设市场主体"], "企业服务中心", None],
+        [8, "助企帮销额", "万元", park["助企帮销额"], "企业服务中心", "“强营销、拓市场、促发展”"],
+    ]
+    _write_table(wb.create_sheet("年度目标"), _Table(
+        title=f"{PARK}2025年主要目标任务", notes=("单位：见计量单位列",),
+        header=["序号", "指标名称", "计量单位", "年度目标", "责任单位", "备注"], rows=rows,
+        footers=(["注：增速类指标为全年目标增速（%）。"],), widths={2: 24, 5: 16, 6: 24}))
+    rows = []
+    for i, t in enumerate(targets["leaders"], start=1):
+        rows.append([2 * i - 1, "签约项目数", "个", t["projects"], t["leader"]] + t["months"])
+        split = _largest_remainder(list(_MONTH_WEIGHTS), int(round(t["investment_yi"] * 10)))
+        rows.append([2 * i, "签约投资额", "亿元", t["investment_yi"], t["leader"]] + [m / 10 for m in split])
+    _write_table(wb.create_sheet("招商任务分解"), _Table(
+        title=f"{PARK}2025年招商引资任务分解表（逐项分解到岗、细化到月）",
+        header=["序号", "任务名称", "计量单位", "全年任务", "责任领导"] + [f"{m}月" for m in range(1, 13)],
+        rows=rows, footers=([f"制表人：{CLERKS[3]}"],), widths={2: 14, 5: 12}))
     return _save_stable(wb, path)
 
 
@@ -1207,7 +1330,10 @@ def generate_sample(out_dir: Path, seed: int = 20250615) -> list[Path]:
         _write_industrial_2024(firms, out_dir / FILE_NAMES["industrial_2024"]),
         _write_industrial_2025(firms, PRICE_INDEX_2025, out_dir / FILE_NAMES["industrial_2025"]),
         _write_indicators(firms, entities, seed, out_dir / FILE_NAMES["indicators"]),
+        *[_write_projects(rows, out_dir / FILE_NAMES[f"projects_{day:%m%d}"], day)
+          for day, rows in project_versions(projects, seed).items()],
         _write_projects(projects, out_dir / FILE_NAMES["projects"]),
         _write_sales(sales, out_dir / FILE_NAMES["sales"]),
         _write_service(accounts, visits, out_dir / FILE_NAMES["service"]),
+        _write_targets(_build_targets(projects, entities, sales), out_dir / FILE_NAMES["targets"]),
     ]

@@ -194,7 +194,7 @@ def test_official_indicator_table_gives_3_0_and_9_9():
 
 
 def test_projects_signed_in_2025_are_39_worth_23_5_yi_12_medical():
-    wb = _book("招商引资项目台账*.xlsx")
+    wb = _book("招商引资项目台账_20250615.xlsx")
     ws = wb["项目台账"]
     unit = _header_unit(ws, "项目名称", "计划总投资")
     rows = _table(ws, "项目名称")
@@ -211,6 +211,57 @@ def test_projects_signed_in_2025_are_39_worth_23_5_yi_12_medical():
     assert 70 <= len(rows) <= 80
     # projects still in talks have no signing date
     assert all(r["签约时间"] is None for r in rows if r["项目阶段"] in ("洽谈中", "在谈", "对接中"))
+
+
+_STAGE_WORDS = {"洽谈中": "洽谈", "在谈": "洽谈", "对接中": "洽谈", "已签约": "签约", "在建": "开工", "已开工": "开工",
+                "建设中": "开工", "已投产": "投产", "竣工投产": "投产", "暂停": "停滞", "停滞": "停滞"}
+
+
+def _ledger(name: str) -> dict[str, dict]:
+    rows = _table(_book(name)["项目台账"], "项目名称")
+    return {r["项目编号"]: r for r in rows}
+
+
+def test_three_monthly_versions_of_the_project_ledger_say_only_what_was_known_then():
+    versions = {date(2025, 4, 15): _ledger("招商引资项目台账_20250415.xlsx"),
+                date(2025, 5, 15): _ledger("招商引资项目台账_20250515.xlsx"),
+                AS_OF: _ledger("招商引资项目台账_20250615.xlsx")}
+    final = versions[AS_OF]
+    for day, ledger in versions.items():
+        assert set(ledger) <= set(final), day   # no project leaves: the current ledger keeps the figures
+        for key, r in ledger.items():
+            for col in ("签约时间", "开工时间", "投产时间"):
+                assert _date(r[col]) is None or _date(r[col]) <= day, (day, key, col)
+            stage = _STAGE_WORDS[_norm(r["项目阶段"])]
+            # a stage never runs ahead of its date, and dates never change between versions
+            if stage == "洽谈":
+                assert _date(r["签约时间"]) is None
+            for col in ("签约时间", "开工时间", "投产时间"):
+                if _date(r[col]) is not None:
+                    assert _date(r[col]) == _date(final[key][col])
+    # something happens every month: signings, starts, stalls, projects first listed
+    april, may = versions[date(2025, 4, 15)], versions[date(2025, 5, 15)]
+    assert len(april) < len(may) < len(final)
+    moved = {k for k in may if _STAGE_WORDS[_norm(may[k]["项目阶段"])] != _STAGE_WORDS[_norm(final[k]["项目阶段"])]}
+    assert len(moved) >= 3
+    # the published figures come from the June ledger: 39 signed in 2025 (the earlier ones know fewer)
+    signed = lambda ledger, day: sum(1 for r in ledger.values()  # noqa: E731
+                                     if _date(r["签约时间"]) and date(2025, 1, 1) <= _date(r["签约时间"]) <= day)
+    assert signed(final, AS_OF) == 39
+    assert signed(april, date(2025, 4, 15)) < signed(may, date(2025, 5, 15)) < 39
+
+
+def test_targets_workbook_has_park_targets_and_tasks_by_leader_and_month():
+    wb = _book("*目标任务*.xlsx")
+    park = {r["指标名称"]: r for r in _table(wb["年度目标"], "指标名称")}
+    assert {"规上工业增加值增速", "签约项目数", "签约投资额", "开工项目数", "新设市场主体", "助企帮销额"} <= set(park)
+    assert park["规上工业增加值增速"]["计量单位"] == "%"
+    tasks = _table(wb["招商任务分解"], "任务名称")
+    leaders = {r["责任领导"] for r in tasks}
+    assert len(leaders) == 7
+    for r in tasks:
+        months = [r[f"{m}月"] for m in range(1, 13)]
+        assert sum(months) == pytest.approx(r["全年任务"]), r   # the months add up to the year's task
 
 
 def test_sales_help_since_july_2024_is_between_9000_and_9999_wan():
