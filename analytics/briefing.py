@@ -111,6 +111,7 @@ class Briefing:
     red_yellow: pd.DataFrame
     open_demands: pd.DataFrame
     timings: dict = field(default_factory=dict, compare=False)
+    warnings: tuple[str, ...] = ()   # publication lag (summary.publication_lag), said before the text
 
     @property
     def omitted(self) -> list[str]:
@@ -123,7 +124,7 @@ class Briefing:
     @property
     def text(self) -> str:
         """Headings and paragraphs as plain text (what the tests read)."""
-        parts = [self.title, self.subtitle]
+        parts = [self.title, self.subtitle, *self.warnings]
         for s in self.sections:
             parts += [s.heading, s.paragraph or s.omitted or ""]
         return "\n".join(parts)
@@ -292,7 +293,8 @@ def _sales(con, h: dict, as_of: date):
     shown = monthly.assign(month=monthly["month"].astype(str))
     title = f"助企帮销逐月与累计（截至{date_text}）"
     fig = charts.bar_line(shown, "month", "amount_wan", "cumulative_wan", title=title,
-                          foot=charts.footnote(SALES.source, date_text), bar_name="当月帮销额",
+                          foot=charts.footnote(SALES.source, date_text, note=text.partial_month_note(as_of)),
+                          bar_name="当月帮销额",
                           line_name="累计帮销额", y_title="当月帮销额（万元）", y2_title="累计帮销额（万元）",
                           markers=[(d.isoformat(), n) for n, d in sales.MILESTONES if d <= as_of])
     return "；".join(sentences) + "。", [("sales", title, fig, monthly)]
@@ -402,9 +404,10 @@ def build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None = None) ->
         chart_specs += specs
     chart_list = [Chart(subject, f"图{i}_{_stem(title)}", title, fig, frame)
                   for i, (subject, title, fig, frame) in enumerate(chart_specs, start=1)]
-    month_text = f"{d.year}年{d.month}月"
+    lag = summary.publication_lag(con, d)   # a date after the data: the title names the data's month, and warns
     return Briefing(
-        as_of=d, title=f"{TITLE}（{month_text}）", subtitle=f"数据截至{fmt.date_cn(d)}",
+        as_of=d, title=text.lag_title(TITLE, d, lag), subtitle=text.lag_subtitle(d, lag),
+        warnings=(f"提示：{lag['message']}",) if lag["message"] else (),
         headline=h, metrics=_metrics(h, d, len(open_df) if has_service and not is_empty(con, "service_visits")
                                      else None),
         sections=sections, charts=chart_list, red_yellow=red_yellow, open_demands=open_df,
@@ -517,7 +520,7 @@ def apply_edits(b: Briefing, edits: dict[str, str] | None) -> Briefing:
 def to_markdown(b: Briefing, image_dir: str | None = "charts") -> str:
     """The briefing as Markdown: title, metric table, sections with their charts (as image links into
     `image_dir`, or the chart titles in italics when None) and the two tables."""
-    lines = [f"# {b.title}", "", b.subtitle, ""]
+    lines = [f"# {b.title}", "", b.subtitle, ""] + [x for w in b.warnings for x in (f"> {w}", "")]
     if b.metrics:
         lines += ["| 指标 | 数值 | 说明 |", "|---|---|---|"]
         lines += [f"| {m.label} | {m.value} | {m.note} |" for m in b.metrics]

@@ -321,3 +321,13 @@ def overview_paragraph(headline: dict) -> str:
     if not parts:
         return head + "暂无数据。"
     return head + "；".join(parts) + "。"
+
+
+def lag_subtitle(as_of, lag: dict | None) -> str:
+    """The briefing's subtitle: '数据截至2025年6月15日'; when as_of runs ahead of every dataset
+    (summary.publication_lag) it says so: '简报日期2025年7月31日，数据截至2025年6月15日，此后数据尚未报送'."""
+    d = _d(as_of) if isinstance(as_of, str) else as_of
+    latest = (lag or {}).get("latest")
+    if lag and lag.get("ahead") and latest is not None:
+        return f"简报日期{fmt.date_cn(d)}，数据截至{fmt.date_cn(latest)}，此后数据尚未报送"
+    return f"数据截至{fmt.date_cn(d)}"
