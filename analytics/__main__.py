@@ -164,6 +164,9 @@ def cmd_summary(args) -> int:
     from analytics import summary
     con = _open(args.db, read_only=True)
     as_of = args.as_of or summary.default_as_of(con)
+    lag = summary.publication_lag(con, as_of)
+    if lag["message"]:   # a date after the data: said on stderr, so --json stays clean
+        print(f"提示：{lag['message']}", file=sys.stderr)
     figures = summary.headline(con, as_of)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
@@ -223,8 +226,14 @@ def cmd_sample(args) -> int:
 
 
 def cmd_briefing(args) -> int:
-    from analytics import briefing, images, screenshots
+    from analytics import briefing, images, screenshots, summary
     con = _open(args.db, read_only=True)
+    if args.as_of is not None:
+        lag = summary.publication_lag(con, args.as_of)
+        if lag["ahead"] and not args.allow_lag:
+            print(f"简报未生成：{lag['message']}\n如确需按此日期生成，请加 --allow-lag"
+                  "（标题将写数据所在月份，并注明数据截止日期）。", file=sys.stderr)
+            return 2
     try:
         paths = briefing.write_briefing(con, as_of=args.as_of, out_dir=Path(args.out), screenshots=args.screenshots,
                                         pdf=not args.no_pdf)
@@ -305,6 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_parse_date)
     p.add_argument("--out", required=True)
     p.add_argument("--screenshots", action="store_true", help="同时截取看板各页整页截图")
+    p.add_argument("--allow-lag", action="store_true",
+                   help="数据日期晚于全部数据时仍生成简报（标题和正文注明数据截止日期）")
     p.add_argument("--no-pdf", action="store_true", help="不生成PDF（默认在装有 LibreOffice 时生成）")
     p.set_defaults(func=cmd_briefing)
 
