@@ -115,3 +115,26 @@ def test_by_leader_and_detail(con):
     assert (d["light"], d["days_in_stage"], d["signed_on"]) == ("黄", None, None)
     assert projects.project_detail(con, "P1", D)["due_on"] == date(2025, 5, 1)
     assert projects.project_detail(con, "nope", D) == {}
+
+
+@pytest.mark.slow
+def test_stages_lights_and_leaders_at_a_past_date_come_from_the_ledger_known_then(store_db):
+    from analytics.metrics import history
+    db, _ = store_db
+    c = store.connect(db, read_only=True)
+    may = date(2025, 5, 1)          # the ledger known then: the version of 15 April (70 projects)
+    lights = projects.traffic_lights(c, may)
+    known = history.stage_on(history.load_versions(c), may)
+    assert len(lights) == len(known) == 70
+    assert dict(zip(lights["project_key"], lights["stage"])) == known
+    assert int(projects.by_stage(c, as_of=may)["count"].sum()) == 70
+    assert int(projects.by_leader(c, may)["projects"].sum()) == 70
+    assert projects.state_note(c, may) == "阶段、红黄绿灯为2025年4月15日版台账所载（数据日期当时的最新版本）"
+    # on the newest version's date the current ledger is what was known: no note, 75 projects
+    assert projects.state_note(c, D) is None and len(projects.traffic_lights(c, D)) == 75
+    assert int(projects.by_stage(c, as_of=D)["count"].sum()) == 75
+    # before the first version: stages from the ledger's dates, lights are the current state
+    assert projects.state_note(c, date(2025, 3, 1)).startswith("数据日期早于第一版台账（2025年4月15日）")
+    assert len(projects.traffic_lights(c, date(2025, 3, 1))) == 75
+    early = projects.by_stage(c, as_of=date(2025, 3, 1)).set_index("stage")["count"]
+    assert early["洽谈"] == 0 and early["停滞"] == 0 and early.sum() > 0

@@ -79,3 +79,22 @@ def test_leaders_without_visit(con):
     assert pd.Timestamp(df["last_visit"].iloc[0]).date() == date(2025, 3, 31)
     assert df["quarter"].iloc[0] == "2025年二季度"
     assert service.leaders_without_visit(con, date(2025, 3, 31))["leader"].tolist() == []  # Q1: all visited
+
+
+def test_no_leader_is_unvisited_before_the_visit_ledger_starts(con):
+    # the ledger's first visit is 2025-01-02: on 2024-12-31 nobody can be called unvisited
+    assert service.visits_start(con) == date(2025, 1, 2)
+    assert service.leaders_without_visit(con, date(2024, 12, 31)).empty
+    assert service.visit_coverage_note(con, date(2024, 12, 31)) == (
+        "走访台账自2025年1月2日起记录，数据日期之前没有走访记录，不据此判断各领导是否走访。")
+    # inside the first quarter the quarter is counted from the ledger's first day
+    assert service.visit_coverage_note(con, date(2025, 1, 20)) == "走访台账自2025年1月2日起记录，本季度走访情况从该日起统计。"
+    assert service.visit_coverage_note(con, D) is None
+    # on 2025-01-20 only 乙's leader (李) had a visit: 王 and 张 had none yet in the quarter
+    assert service.leaders_without_visit(con, date(2025, 1, 20))["leader"].tolist() == ["张", "王"]
+
+
+def test_the_key_account_list_is_the_current_state_before_its_data_date(con):
+    # no import batches here: the list is dated by the latest visit (2025-06-16)
+    assert service.accounts_note(con, D) == service.ACCOUNTS_STATE_NOTE
+    assert service.accounts_note(con, date(2025, 6, 16)) is None

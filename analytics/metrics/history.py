@@ -434,6 +434,42 @@ def project_history(versions: pd.DataFrame, project_key: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 # From the store
 # ---------------------------------------------------------------------------
+def version_dates(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """The dates (version_on) of the live versions of the project ledger, ascending, without reading
+    the versions themselves (one small query on the store's batch tables; version_list() otherwise)."""
+    try:
+        rows = con.execute("""SELECT DISTINCT b.version_on FROM batch_datasets b
+                              WHERE b.dataset = 'projects' AND b.version_on IS NOT NULL AND b.batch_id IN (
+                                  SELECT batch_id FROM import_log WHERE kind = 'import' AND rolled_back_by IS NULL)
+                              ORDER BY 1""").fetchall()
+        return [as_date(r[0]) for r in rows]
+    except duckdb.Error:
+        return list(version_list(load_versions(con))["version_on"])
+
+
+def is_past(con: duckdb.DuckDBPyConnection, day: date) -> bool:
+    """True when `day` is before the newest version of the project ledger: the ledger's current state
+    then says more than was known on that day, and the figures come from ledger_at()."""
+    dates = version_dates(con)
+    return bool(dates) and as_date(day) < dates[-1]
+
+
+def state_note(con: duckdb.DuckDBPyConnection, day: date) -> str | None:
+    """The sentence under a figure of project stages, lights or per-leader counts at `day`: which
+    version of the ledger it shows, or that it is the ledger's current state; None when `day` is on or
+    after the newest version (the current state is what was known on that day)."""
+    from analytics import fmt
+    dates = version_dates(con)
+    day = as_date(day)
+    if not dates or day >= dates[-1]:
+        return None
+    known = [d for d in dates if d <= day]
+    if known:
+        return f"阶段、红黄绿灯为{fmt.date_cn(known[-1])}版台账所载（数据日期当时的最新版本）"
+    return (f"数据日期早于第一版台账（{fmt.date_cn(dates[0])}）：阶段按台账所载签约、开工、投产时间推算，"
+            f"红黄绿灯为台账当前状态")
+
+
 def versions_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """version_list() of the store's project ledger."""
     return version_list(load_versions(con))

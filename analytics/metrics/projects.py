@@ -74,9 +74,14 @@ def _signed_filter(as_of):
     return "signed_on >= ? AND signed_on <= ?", [date(d.year, 1, 1), d]
 
 
-def by_stage(con: duckdb.DuckDBPyConnection, sector: str | None = None) -> pd.DataFrame:
+def by_stage(con: duckdb.DuckDBPyConnection, sector: str | None = None, as_of: date | None = None) -> pd.DataFrame:
     """The whole ledger by stage: always five rows in STAGES order (洽谈, 签约, 开工, 投产, 停滞).
-    Columns: stage, count (个), investment_wan (万元)."""
+    Columns: stage, count (个), investment_wan (万元). With as_of before the newest version of the
+    ledger, the ledger known at as_of (analytics.metrics.history; state_note says which)."""
+    if as_of is not None:
+        from analytics.metrics import history
+        if history.is_past(con, as_of):
+            return history.by_stage_on(con, as_of, sector)
     df = query(con, f"SELECT stage, count(*) AS count, coalesce(sum(investment), 0) AS investment_wan "
                     f"FROM projects WHERE {SECTOR_SQL} GROUP BY stage", [sector, sector])
     out = pd.DataFrame({"stage": list(STAGES)}).merge(df, on="stage", how="left")
@@ -149,11 +154,38 @@ def funnel(con: duckdb.DuckDBPyConnection, sector: str | None = None) -> pd.Data
                          "median_days_from_previous": med})
 
 
+def _past_ledger(con, as_of) -> pd.DataFrame | None:
+    """The ledger known at as_of (analytics.metrics.history) when as_of is before the newest version
+    and a version is known by then; None when the current table is what was known (or all there is)."""
+    from analytics.metrics import history
+    if as_of is None or not history.is_past(con, as_of):
+        return None
+    state = history.ledger_on(con, as_of)
+    if len(state) and (state["basis"] == history.BASIS_DATES).all():
+        return None   # before the first version: next steps and deadlines were not known; current state
+    return state
+
+
 def _lights_frame(con, as_of, sector=None, project_key=None) -> pd.DataFrame:
+    past = _past_ledger(con, as_of)
+    if past is not None:
+        df = past.drop(columns=["since_basis"])
+        if sector is not None:
+            df = df[df["sector"] == sector]
+        if project_key is not None:
+            df = df[df["project_key"] == project_key]
+        return apply_lights(df.reset_index(drop=True), as_of)
     df = query(con, f"""SELECT * EXCLUDE (_batch_id) FROM projects
         WHERE {SECTOR_SQL} AND (CAST(? AS VARCHAR) IS NULL OR project_key = ?) ORDER BY project_key""",
                [sector, sector, project_key, project_key])
     return apply_lights(df, as_of)
+
+
+def state_note(con: duckdb.DuckDBPyConnection, as_of: date) -> str | None:
+    """What the stages, lights and per-leader counts at as_of show (history.state_note): the version of
+    the ledger known then, or the ledger's current state; None when that is the same thing."""
+    from analytics.metrics import history
+    return history.state_note(con, as_of)
 
 
 STAGE_DATE_COLUMNS = {"签约": "signed_on", "开工": "started_on", "投产": "producing_on"}
@@ -243,7 +275,8 @@ def traffic_lights(con: duckdb.DuckDBPyConnection, as_of: date, sector: str | No
     One row per project: every ledger column, stage_since (date the stage began), light (红/黄/绿),
     reason (Chinese, the conditions that set the light), days_in_stage (days; <NA> when unknown),
     overdue_days (days past due_on, 0 when not overdue or no due date). Sorted 红, 黄, 绿 then by
-    overdue days descending. Optional filters on leader, stage and light."""
+    overdue days descending. Optional filters on leader, stage and light. With as_of before the newest
+    version of the ledger, the ledger known at as_of (state_note says which version)."""
     if light is not None and light not in LIGHTS:
         raise ValueError(f"未知灯色 “{light}”；可用：{'、'.join(LIGHTS)}")
     df = _lights_frame(con, as_of, sector)

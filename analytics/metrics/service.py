@@ -121,12 +121,56 @@ def open_by_age(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
                          "demands": [int(counts.get(b[0], 0)) for b in AGE_BUCKETS]})
 
 
+def visits_start(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The first visit date in the visit ledger (the day it starts recording), None when empty."""
+    v = scalar(con, "SELECT min(visited_on) FROM service_visits")
+    return None if v is None else as_date(v)
+
+
+def visit_coverage_note(con: duckdb.DuckDBPyConnection, as_of: date) -> str | None:
+    """What the visit ledger can say about as_of's quarter: a sentence when it starts after as_of (no
+    leader can be called unvisited) or inside the quarter (the quarter is counted from its start); None
+    when it covers the whole quarter so far (or is empty)."""
+    start = visits_start(con)
+    d = as_date(as_of)
+    if start is None:
+        return None
+    if start > d:
+        return (f"走访台账自{start.year}年{start.month}月{start.day}日起记录，数据日期之前没有走访记录，"
+                f"不据此判断各领导是否走访。")
+    if start > quarter_start(d):
+        return f"走访台账自{start.year}年{start.month}月{start.day}日起记录，本季度走访情况从该日起统计。"
+    return None
+
+
+ACCOUNTS_STATE_NOTE = "包保对象为包保名单的当前状态（名单不带日期，不随数据日期回溯）"
+
+
+def accounts_note(con: duckdb.DuckDBPyConnection, as_of: date) -> str | None:
+    """ACCOUNTS_STATE_NOTE when as_of is before the data date of the latest import of the 包保 list
+    (the list has no dates of its own: the count shown is today's list, not that day's); else None."""
+    try:
+        v = scalar(con, """SELECT max(b.version_on) FROM batch_datasets b WHERE b.dataset = 'service_accounts'
+                           AND b.batch_id IN (SELECT batch_id FROM import_log WHERE kind = 'import'
+                                              AND rolled_back_by IS NULL)""")
+    except duckdb.Error:
+        v = None
+    if v is None:
+        v = scalar(con, "SELECT max(visited_on) FROM service_visits")
+    return ACCOUNTS_STATE_NOTE if v is not None and as_date(as_of) < as_date(v) else None
+
+
 def leaders_without_visit(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     """Leaders none of whose accounts had a visit in as_of's quarter so far ([quarter start, as_of]).
     One row per such leader: leader, accounts (个), last_visit (latest visit to any of their
-    accounts up to as_of, NaT if never), quarter ('2025年二季度')."""
+    accounts up to as_of, NaT if never), quarter ('2025年二季度'). Empty when the visit ledger starts
+    after as_of: before its first record nobody can be called unvisited (visit_coverage_note says so)."""
     d = as_date(as_of)
     qs = quarter_start(d)
+    start = visits_start(con)
+    if start is None or start > d:
+        return pd.DataFrame({"leader": pd.Series(dtype=str), "accounts": pd.Series(dtype="int64"),
+                             "last_visit": pd.Series(dtype="datetime64[us]"), "quarter": pd.Series(dtype=str)})
     df = query(con, """
         WITH a AS (SELECT DISTINCT leader, trim(account) AS account FROM service_accounts),
         v AS (SELECT trim(account) AS account, max(visited_on) AS last_visit,
