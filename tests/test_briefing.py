@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import briefing, images, store, text
+from analytics import briefing, docx_gov, images, store, text
 
 AS_OF = dt.date(2025, 6, 15)
 HAS_CHROMIUM = shutil.which("chromium") is not None or Path("/usr/bin/chromium").exists()
@@ -87,11 +87,11 @@ ENTITIES = ("截至6月15日，园区各类市场主体总数6879户，近一年
             "市场主体总数较上年同日增加1153户、增长20.1%，近一年注销、吊销10户；医疗器械产业市场主体2000户，占29.1%。")
 PROJECTS = ("2025年以来，园区新签约项目39个，总投资23.5亿元，涉及医疗器械、医药、生产性服务业、绿色算力等产业，"
             "其中医疗器械项目12个；项目台账在库项目41个，其中洽谈1个、已签约38个、在建1个、停滞1个；"
-            "按项目推进节点研判，红灯项目1个、黄灯项目1个，详见附表1。")
+            "按项目推进节点研判，红灯项目1个、黄灯项目1个，详见附件1。")
 SALES = ("2024年下半年以来，园区累计助企帮销9000余万元，其中2025年以来2200余万元；"
          "分渠道看，展销中心7000万元（占75.8%）、大通店2200余万元（占24.2%）。")
 SERVICE = ("园区党委班子成员包保重点企业和项目67个；累计开展“三访三促”走访4次，收集企业诉求3件，已办结1件，"
-           "办结率33.3%，办结用时中位数20天；截至6月15日，尚有2件诉求未办结，其中超过90天的1件，详见附表2。")
+           "办结率33.3%，办结用时中位数20天；截至6月15日，尚有2件诉求未办结，其中超过90天的1件，详见附件2。")
 
 
 def test_paragraphs_are_built_from_the_figures(tiny):
@@ -141,9 +141,9 @@ def test_tables_hold_red_yellow_projects_and_open_demands(tiny):
     shown = briefing.red_yellow_table(b)
     assert list(shown.columns) == list(briefing.LIGHT_COLUMNS.values())
     assert shown.iloc[1]["节点时限"] == "2025年6月20日"
-    assert briefing.table_caption("open", b) == "附表2 未办结企业诉求（共2件，截至2025年6月15日）"
+    assert briefing.table_caption("open", b) == "附件2 未办结企业诉求（共2件，截至2025年6月15日）"
     assert briefing.table_caption("red_yellow", b, max_rows=1) == \
-        "附表1 红灯、黄灯项目（共2个，列出前1个，截至2025年6月15日）"
+        "附件1 红灯、黄灯项目（共2个，列出前1个，截至2025年6月15日）"
 
 
 def test_charts_are_titled_with_period_and_source(tiny):
@@ -194,29 +194,170 @@ def test_markdown_lists_charts_and_tables(tiny):
     assert md.startswith("# 生物科技产业园区经济运行月度简报（2025年6月）\n\n数据截至2025年6月15日\n")
     assert "| 规上工业增加值增速（1-5月） | 9.9% | 较上年全年提高6.9个百分点 |" in md
     assert "![园区规上工业增加值累计增速（2025年1-5月）](charts/图1_园区规上工业增加值累计增速.png)" in md
-    assert "## 附表1 红灯、黄灯项目（共2个，截至2025年6月15日）" in md
+    assert "## 附件1 红灯、黄灯项目（共2个，截至2025年6月15日）" in md
     assert "| 红 | 项目0 | 医疗器械 | 停滞 | 王建国 |" in md
 
 
-def test_docx_without_images_sets_chinese_font(tiny):
+def _docx_texts(doc) -> list[str]:
+    """Every paragraph's text, body then tables then footers (python-docx)."""
+    return [p.text for p in doc.paragraphs]
+
+
+def test_docx_is_laid_out_as_an_official_briefing(tiny):
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+    b = briefing.build_briefing(tiny, AS_OF)
+    cfg = docx_gov.OfficeConfig(name="测试园区经济运行简报", unit="测试办公室", signature="测试办公室",
+                                cc="甲单位，乙单位", printed_by="测试办公室", first_month=dt.date(2025, 1, 1),
+                                first_number=3, first_total=40)
+    doc = Document(io.BytesIO(briefing.to_docx(b, config=cfg, issued_on=dt.date(2025, 6, 16))))
+    texts = _docx_texts(doc)
+    # 版头: name, 期号 (3 + 5 months = 第8期, 总第45期), unit and date on one line, the red rule under it
+    assert texts[:3] == ["测试园区经济运行简报", "2025年第8期（总第45期）", "测试办公室\t2025年6月16日"]
+    mast = doc.paragraphs[0].runs[0]
+    assert str(mast.font.color.rgb) == "FF0000" and mast._r.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    rule = doc.paragraphs[2]._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:color")) == "FF0000"
+    assert texts[3:5] == ["2025年6月园区经济运行情况", "（数据截至2025年6月15日）"]
+    # body: headings 黑体, paragraphs 仿宋_GB2312 三号 at a fixed 28.9 pt, the generated text unchanged
+    heads = [p for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert [p.text for p in heads] == ["一、工业经济运行", "二、市场主体发展", "三、招商引资", "四、助企帮销",
+                                       "五、包保服务与企业诉求"]
+    assert all(r._r.rPr.rFonts.get(qn("w:eastAsia")) == "黑体" for p in heads for r in p.runs)
+    body = next(p for p in doc.paragraphs if p.text == INDUSTRY)
+    run = body.runs[0]
+    assert run._r.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312" and run.font.size.pt == 16
+    assert body.paragraph_format.line_spacing.pt == pytest.approx(28.9, abs=0.05)
+    assert body.paragraph_format.first_line_indent.pt == 32
+    assert SERVICE in texts
+    # no chart images (none given): each figure keeps its numbered caption
+    assert len(doc.inline_shapes) == 0
+    assert "图1　园区规上工业增加值累计增速（2025年1-5月）" in texts
+    # 附件说明, 落款 (unit over date), 附件 and 版记
+    assert "附件：1. 红灯、黄灯项目清单" in texts and "2. 未办结企业诉求清单" in texts
+    i = texts.index("测试办公室")
+    assert texts[i + 1] == "2025年6月16日"
+    assert ["附件1", "红灯、黄灯项目清单"] == texts[texts.index("附件1"):texts.index("附件1") + 2]
+    assert texts[-2:] == ["抄送：甲单位，乙单位。", "测试办公室\t2025年6月16日印发"]
+    # A4 portrait with the GB/T 9704 margins; page numbers in the footer, odd right, even left
+    s0 = doc.sections[0]
+    assert (round(s0.page_width.mm), round(s0.page_height.mm)) == (210, 297)
+    assert [round(x.mm) for x in (s0.top_margin, s0.bottom_margin, s0.left_margin, s0.right_margin)] == [37, 35, 28, 26]
+    assert doc.settings.odd_and_even_pages_header_footer
+    for footer, align in ((s0.footer, "RIGHT"), (s0.even_page_footer, "LEFT")):
+        p = footer.paragraphs[0]
+        assert p.text == "— 1 —" and "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>" in p._p.xml
+        assert p.alignment.name == align
+        assert p.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == "宋体" and p.runs[0].font.size.pt == 14
+
+
+def test_docx_fonts_never_fall_back_to_japanese(tiny):
     from docx import Document
     from docx.oxml.ns import qn
     b = briefing.build_briefing(tiny, AS_OF)
-    doc = Document(io.BytesIO(briefing.to_docx(b)))
-    rfonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert rfonts.get(qn("w:eastAsia")) == "Noto Sans CJK SC"
-    texts = [p.text for p in doc.paragraphs]
-    assert INDUSTRY in texts and SERVICE in texts
-    assert len(doc.inline_shapes) == 0
+    doc = Document(io.BytesIO(briefing.to_docx(b, issued_on=dt.date(2025, 6, 16))))
+    styles = doc.styles.element
+    # docDefaults: East Asian language zh-CN (python-docx's template says en-US), no theme fonts anywhere
+    lang = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"
+    assert not [el for el in styles.iter(qn("w:rFonts")) if el.get(qn("w:eastAsiaTheme")) or el.get(qn("w:asciiTheme"))]
+    # no colours in styles (the template's blue headings and captions)
+    assert not list(styles.iter(qn("w:color")))
+    for name in ("Normal", "Heading 1", "Heading 2", "Title", "Caption"):
+        rpr = doc.styles[name].element.rPr
+        assert rpr.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN", name
+        assert rpr.rFonts.get(qn("w:eastAsia")) in docx_gov.FALLBACK, name
+        assert rpr.find(qn("w:b")) is None, name
+    # every run names an East Asian font of the office and says zh-CN
+    body = doc.element.body
+    runs = list(body.iter(qn("w:r")))
+    assert runs
+    for r in runs:
+        rpr = r.find(qn("w:rPr"))
+        assert rpr.find(qn("w:rFonts")).get(qn("w:eastAsia")) in docx_gov.FALLBACK
+        assert rpr.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    # the font table names each Chinese font with its GB2312 charset and a Linux fallback
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    table = parse_xml(doc.part.part_related_by(RT.FONT_TABLE).blob)
+    fonts = {f.get(qn("w:name")): f for f in table.findall(qn("w:font"))}
+    for name in ("方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312", "宋体"):
+        assert fonts[name].find(qn("w:charset")).get(qn("w:val")) == "86"
+        assert fonts[name].find(qn("w:altName")).get(qn("w:val")).startswith("Noto ")
+
+
+def test_appendix_tables_fit_their_words_and_repeat_headers(tiny):
+    from docx import Document
+    from docx.oxml.ns import qn
+    b = briefing.build_briefing(tiny, AS_OF)
+    doc = Document(io.BytesIO(briefing.to_docx(b, issued_on=dt.date(2025, 6, 16))))
+    assert [len(t.rows) for t in doc.tables] == [6, 3, 3]   # metrics + header; 2 projects; 2 demands
+    assert doc.tables[1].rows[1].cells[1].text == "项目0"
+    for t in doc.tables:
+        assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        grid = [int(c.get(qn("w:w"))) / 20 for c in t._tbl.tblGrid.findall(qn("w:gridCol"))]
+        size = t.rows[1].cells[0].paragraphs[0].runs[0].font.size.pt
+        for j, width in enumerate(grid):
+            col = [row.cells[j].text for row in t.rows]
+            longest = docx_gov.longest_word_pt(col, size)
+            assert width >= longest + 2 * docx_gov.CELL_MARGIN_PT, (col, width, longest)
+    # 附件1 has nine columns: landscape section; the body stays portrait
+    assert [s.orientation.name for s in doc.sections][:2] == ["PORTRAIT", "LANDSCAPE"]
+
+
+def test_fit_widths_gives_the_long_columns_the_room():
+    header = ["灯色", "项目名称", "节点时限"]
+    rows = [["红", "年产五百万支医用导管生产线建设项目", "2025年6月20日"]]
+    w = docx_gov.fit_widths(header, rows, 300.0, 10.5)
+    assert sum(w) == pytest.approx(300.0)
+    pad = 2 * docx_gov.CELL_MARGIN_PT
+    # the date and the header words are whole; the name takes what is left and wraps
+    assert w[2] >= docx_gov.text_em("2025年6月20日") * 10.5 + pad
+    assert w[0] >= docx_gov.text_em("灯色") * 10.5 + pad
+    assert w[1] == max(w)
+    # room for everything on one line: shared in proportion to the one-line widths
+    wide = docx_gov.fit_widths(header, rows, 1000.0, 10.5)
+    assert wide[1] / wide[0] == pytest.approx((docx_gov.text_em(rows[0][1]) * 10.5 + pad + docx_gov.CELL_SLACK_PT)
+                                              / (2 * 10.5 + pad + docx_gov.CELL_SLACK_PT))
+    assert docx_gov.words("年产五百万支医用导管生产线建设项目")[:2] == ["年", "产"]
+    assert docx_gov.words("王建国") == ["王建国"]
+    assert docx_gov.words("节点时限已超期75天，推进2025-06-20") [-1] == "2025-06-20"
+
+
+def test_issue_number_follows_the_config(tmp_path):
+    path = tmp_path / "briefing.toml"
+    path.write_text('[header]\nname = "甲简报"\nunit = "甲办"\n[issue]\nfirst_month = "2024-11"\n'
+                    'first_number = 11\nfirst_total = 30\nrestart_each_year = true\n', encoding="utf-8")
+    cfg = docx_gov.load_config(path)
+    assert (cfg.name, cfg.unit, cfg.signature) == ("甲简报", "甲办", "甲办")
+    assert docx_gov.issue_of(cfg, dt.date(2024, 12, 31)).text == "2024年第12期（总第31期）"
+    assert docx_gov.issue_of(cfg, dt.date(2025, 6, 15)).text == "2025年第6期（总第37期）"
+    path.write_text('[issue]\nfirst_month = "2024/11"\n', encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        docx_gov.load_config(path)
+    assert str(err.value) == f"简报配置文件 {path} 的 [issue] first_month 应写作“2025-01”，现为“2024/11”"
+    # the shipped config file reads
+    assert docx_gov.load_config().name == "生物科技产业园区经济运行简报"
+
+
+def test_edits_replace_the_text_and_keep_the_figures(tiny):
+    b = briefing.build_briefing(tiny, AS_OF)
+    e = briefing.apply_edits(b, {"sales": "  园区助企帮销九千余万元。 ", "industry": ""})
+    assert e.section("sales").paragraph == "园区助企帮销九千余万元。"
+    assert e.section("industry").paragraph == INDUSTRY          # blank edit: the generated text stays
+    assert e.charts == b.charts and e.metrics == b.metrics
+    assert b.section("sales").paragraph == SALES                # the briefing itself is not changed
 
 
 @needs_chromium
 def test_write_briefing_files(tiny, tmp_path):
     from docx import Document
     out = tmp_path / "out"
-    paths = briefing.write_briefing(tiny, AS_OF, out)
+    paths = briefing.write_briefing(tiny, AS_OF, out, pdf=False)
     names = [p.relative_to(out).as_posix() for p in paths]
     assert names[:2] == ["月度简报_2025-06-15.docx", "月度简报_2025-06-15.md"]
+    assert briefing.write_briefing.last_notes == []
     pngs = [p for p in paths if p.suffix == ".png"]
     assert [p.name for p in pngs] == [f"{c}.png" for c in (
         "图1_园区规上工业增加值累计增速", "图2_各产业拉动规上工业增加值增长", "图3_园区市场主体总数与每月新设",
@@ -228,16 +369,13 @@ def test_write_briefing_files(tiny, tmp_path):
         assert p.stat().st_size > 20_000      # a drawn chart, not an empty canvas
     doc = Document(str(paths[0]))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    assert headings == ["生物科技产业园区经济运行月度简报（2025年6月）", "主要指标", "一、工业经济运行", "二、市场主体发展",
-                        "三、招商引资", "四、助企帮销", "五、包保服务与企业诉求",
-                        "附表1 红灯、黄灯项目（共2个，截至2025年6月15日）",
-                        "附表2 未办结企业诉求（共2件，截至2025年6月15日）"]
+    assert headings == ["2025年6月园区经济运行情况", "一、工业经济运行", "二、市场主体发展", "三、招商引资", "四、助企帮销",
+                        "五、包保服务与企业诉求"]
     body = "\n".join(p.text for p in doc.paragraphs)
     for figure in ("6879户", "1163户", "9.9%", "3.0%", "39个", "23.5亿元", "9000余万元", "67个"):
         assert figure in body
     assert len(doc.inline_shapes) == 6
-    assert [len(t.rows) for t in doc.tables] == [6, 3, 3]   # metrics + header; 2 projects; 2 demands
-    assert doc.tables[1].rows[1].cells[1].text == "项目0"
+    assert "图6　企业诉求分类及办理情况（截至2025年6月15日）" in body
 
 
 def test_sample_store_reproduces_the_published_figures(store_db):
