@@ -55,6 +55,8 @@ def header_key(text) -> tuple[str, str | None]:
     if m:
         unit = _SHORT_UNITS.get(m.group(1), m.group(1))
         t = _HEADER_MARKS_RE.sub("", (t[:m.start()] + t[m.end():]).strip())
+    elif len(t) > 1 and t.endswith("%"):  # "增长%", "同比±%": the percent sign is the unit
+        unit, t = "%", t[:-1]
     return t, unit
 
 
@@ -202,12 +204,21 @@ def find_header(rows: list[list], first_row: int, first_col: int,
     The header row is the first row with at least two known column names (or
     one known name over a row of sub-headers such as 本年累计). The header
     continues downwards over group rows ("工业增加值（千元）" merged over its
-    sub-columns) down to a row of sub-headers, at most MAX_HEADER_ROWS rows in
-    all. Each column's name is then the texts above it, top to bottom (a
-    group cell's text comes from its merged range, else from the nearest
-    group text to the left); the longest tail of them that is a known column
-    name wins ("主要指标 / 工业增加值（千元） / 本年累计" reads as
-    "工业增加值（千元） 本年累计"), else the group and the sub-header.
+    sub-columns) down to a row of sub-headers, and over further rows that hold
+    only sub-headers and periods (本年 / 上年同期 over 1-8月 / 累计), at most
+    MAX_HEADER_ROWS rows in all. Each column's name is then the texts above it,
+    top to bottom (a group cell's text comes from its merged range, else from
+    the nearest group text to the left); a period among them is taken out and
+    kept as the column's period ("工业增加值 / 本年 / 1-8月" reads as
+    "工业增加值 本年累计" of 1-8月); the longest tail of them that is a known
+    column name wins ("主要指标 / 工业增加值（千元） / 本年累计" reads as
+    "工业增加值（千元） 本年累计"), else the group and the sub-header. Rows
+    right under the header that belong to it follow: column codes (甲 乙 1 2),
+    units (千元), the English field codes of data-sharing platforms (UNISCID,
+    ENTNAME …).
+
+    Steps: `_header_start`, `_group_row_above`, `_header_depth`, `_column_parts`,
+    `_column_header` per column, `_code_and_unit_rows`.
     """
     extra_known = extra_known or set()
 
@@ -218,30 +229,62 @@ def find_header(rows: list[list], first_row: int, first_col: int,
         return bool(lookup(key)) or key in extra_known
 
     width = max((len(r) for r in rows), default=0)
+    i = _header_start(rows, width, known)
+    if i is None:
+        return None
+    i, depth = _group_row_above(rows, i, width, first_row, first_col, merges)
+    above = [" ".join(t for t in (_cell(rows, r, c) for c in range(width)) if t) for r in range(i)]
+    depth = depth or _header_depth(rows, i, width, known, known_key, default_year)
+    block = list(range(i, i + depth))
+    columns = _column_parts(rows, block, width, first_row, first_col, merges)
+    # the latest period among group cells: "2025年1-5月" over 工业增加值 is this year's figure,
+    # "2024年1-5月" over 工业增加值 the prior year's
+    group_periods = [p for _, parts in columns for p in (parse_period_text(header_key(t)[0], default_year)
+                                                          for t in parts[:-1]) if p]
+    latest = max(group_periods, default=None)
+    # months that end a cumulative period somewhere in the header ("1-8月"): "8月" beside it is that month alone
+    range_ends = {p[1] for _, parts in columns for t in parts
+                  for p in [_range_period(header_key(t)[0], default_year)] if p}
+    headers = [_column_header(c, parts, default_year, known_key, latest, range_ends) for c, parts in columns]
+    block += _code_and_unit_rows(rows, block[-1] + 1, width, headers)
+    return HeaderLayout(rows=tuple(block), headers=headers, above=above)
+
+
+def _header_start(rows, width: int, known) -> int | None:
+    """The first row with two known column names, or one over a row of sub-headers."""
     for i in range(min(len(rows), HEADER_SCAN_ROWS)):
         texts = [_cell(rows, i, c) for c in range(width)]
         n_known = sum(known(t) for t in texts)
         below = [_cell(rows, i + 1, c) for c in range(width)]
         has_sub = any(_is_sub(t) for t in below)
         if n_known >= 2 or (n_known >= 1 and has_sub and sum(bool(t) for t in texts) >= 2):
-            break
-    else:
-        return None
-    depth = None
-    if i > 0 and any(_is_sub(t) for t in texts):
-        # the names sit under a row of groups: "工业增加值（万元）" over the row holding 企业名称, 本年累计…
-        prev = [_cell(rows, i - 1, c) for c in range(width)]
-        sub_cols = [c for c, t in enumerate(texts) if _is_sub(t)]
-        filled = [t for t in prev if t]
-        # groups are short names, at least two of them; a title or a note ("单位：万元") is not a group row
-        looks_like_groups = len(filled) >= 2 and not any(
-            _NUMBER_LIKE_RE.match(t) or len(t) > 20 or ":" in t or "：" in t for t in filled)
-        if looks_like_groups and all(prev[c] or _group_text(rows, i - 1, c, first_row, first_col, merges, prev)
-                                     for c in sub_cols):
-            i, depth = i - 1, 2
-    above = [" ".join(t for t in (_cell(rows, r, c) for c in range(width)) if t) for r in range(i)]
-    depth = depth or _header_depth(rows, i, width, known, known_key, default_year)
-    block = list(range(i, i + depth))
+            return i
+    return None
+
+
+def _group_row_above(rows, i: int, width: int, first_row: int, first_col: int, merges) -> tuple[int, int | None]:
+    """(header start, depth or None): the names may sit under a row of groups ("工业增加值（万元）" over
+    the row holding 企业名称, 本年累计…); then the header starts one row higher and is two rows deep."""
+    texts = [_cell(rows, i, c) for c in range(width)]
+    if i == 0 or not any(_is_sub(t) for t in texts):
+        return i, None
+    prev = [_cell(rows, i - 1, c) for c in range(width)]
+    sub_cols = [c for c, t in enumerate(texts) if _is_sub(t)]
+    filled = [t for t in prev if t]
+    # groups are short names, at least two of them; a title or a note ("单位：万元") is not a group row
+    looks_like_groups = len(filled) >= 2 and not any(
+        _NUMBER_LIKE_RE.match(t) or len(t) > 20 or ":" in t or "：" in t for t in filled)
+    if looks_like_groups and all(prev[c] or _group_text(rows, i - 1, c, first_row, first_col, merges, prev)
+                                 for c in sub_cols):
+        return i - 1, 2
+    return i, None
+
+
+def _column_parts(rows, block: list[int], width: int, first_row: int, first_col: int,
+                  merges) -> list[tuple[int, list[str]]]:
+    """(column, its header texts top to bottom) for every column with a header; an empty cell above a
+    filled one takes its group's text (merged range, else the nearest group text to the left)."""
+    depth = len(block)
     columns: list[tuple[int, list[str]]] = []
     for c in range(width):
         parts: list[str] = []
@@ -254,59 +297,114 @@ def find_header(rows: list[list], first_row: int, first_col: int,
                 parts.append(t)
         if parts:
             columns.append((c, parts))
-    # the latest period among group cells: "2025年1-5月" over 工业增加值 is this year's figure,
-    # "2024年1-5月" over 工业增加值 the prior year's
-    group_periods = [p for _, parts in columns for p in (parse_period_text(header_key(t)[0], default_year)
-                                                          for t in parts[:-1]) if p]
-    latest = max(group_periods, default=None)
-    headers: list[Header] = []
-    for c, parts in columns:
-        unit = next((u for u in (header_key(p)[1] for p in reversed(parts)) if u), None)
-        keys = [header_key(p)[0] for p in parts]
-        sub_period, period_key = None, ""
-        if len(keys) > 1:
-            keys[-1] = SUB_CANON.get(keys[-1], keys[-1])  # 去年同期 -> 上年同期
-            sub_period = parse_period_text(keys[-1], default_year)
-            if sub_period:
-                period_key = keys[-1]
-            if sub_period and known_key(keys[-2] + CURRENT):  # 工业增加值 over "1-5月": this year's figure
-                keys[-1] = CURRENT
-        tail = next((j for j in range(len(parts)) if known_key("".join(keys[j:]))), None)
-        group_key = next((k for k in reversed(keys[:-1]) if parse_period_text(k, default_year)), None)
-        group_period = parse_period_text(group_key, default_year) if group_key else None
-        if tail is None and len(parts) > 1:
-            if group_period and known_key(keys[-1] + CURRENT):  # a period over 工业增加值
-                key = keys[-1] + (CURRENT if group_period == latest else PRIOR)
-                headers.append(Header(c, " ".join(parts[-2:]), key, unit, period=latest, group=keys[-2],
-                                      period_key=group_key))
-                continue
-            if group_period:  # "2025年1-5月" over "本年累计": the period is the group
-                headers.append(Header(c, " ".join(parts[-2:]), keys[-1], unit, period=group_period, group=keys[-2],
-                                      period_key=group_key))
-                continue
-            tail = len(parts) - 2
-        if group_period:
-            period_key = group_key
-        group_period = group_period or sub_period
-        tail = tail or 0
-        # a sub-header that names the column alone ("本年累计") still shows its group: "1-5月 本年累计"
-        shown = tail - 1 if tail and keys[tail] in SUB_KEYS else tail
-        text = " ".join(parts[shown:])
-        key = "".join(keys[tail:])
-        period = parse_period_text(key, default_year) if not lookup(key) else None
-        if period:
-            period_key = key
-        elif not known_key(key):  # "1-5月累计", "1-5月增速", "1-5月工业增加值": a period, then a name
-            split = _split_period_prefix(key, default_year, known_key)
-            if split:
-                key, period, period_key = split
-        headers.append(Header(c, text, key, unit, period=period or group_period, serial=key.upper() in SERIAL_KEYS,
-                              group=keys[tail - 1] if tail else "", period_key=period_key))
-    block += _code_and_unit_rows(rows, block[-1] + 1, width, headers)
-    return HeaderLayout(rows=tuple(block), headers=headers, above=above)
+    return columns
 
 
-MAX_HEADER_ROWS = 4
+CURRENT_WORDS = ("本年累计", "本年", "本期", "今年", "本年实际")
+PRIOR_WORDS = ("上年同期", "上年同期累计", "去年同期", "去年同期累计", "上年", "上年同期实际")
+
+
+def _range_period(key: str, default_year) -> tuple[int, int] | None:
+    """The period of a cumulative header ("1-8月", "2025年1-8月", "1-8月累计"), else None."""
+    key = key[:-2] if key.endswith("累计") and len(key) > 2 else key
+    return parse_period_text(key, default_year) if _RANGE_RE.search(key) else None
+
+
+def _compose(parts: list[str], keys: list[str], default_year, known_key,
+             range_ends: set[int]) -> tuple[list[str], list[str], tuple[int, int] | None, str, int]:
+    """Take a period out of a column's header texts and fold it into its year word.
+
+    "工业增加值 / 本年 / 1-8月" and "工业增加值 / 1-8月 / 本年" -> "工业增加值 / 本年累计" (period 1-8月);
+    "… / 上年同期 / 累计" -> "… / 上年同期累计"; "… / 本年 / 8月" beside a "1-8月" column -> "… / 本月"
+    (a single month: not a cumulative figure); "增速（%） / 1-7月" -> "增速（%）" (period 1-7月).
+    Returns (parts, keys, period, the text the period was read from, its index in `parts`); unchanged
+    (and index -1) when nothing applies.
+    """
+    if len(parts) < 2:
+        return parts, keys, None, "", -1
+    year_at = next((j for j, k in enumerate(keys) if k in CURRENT_WORDS or k in PRIOR_WORDS), None)
+    for j, k in enumerate(keys):
+        if j == year_at:
+            continue
+        cumulative = k in ("累计", "累计数", "本年累计") or _range_period(k, default_year) is not None
+        single = parse_period_text(k, default_year) if not cumulative else None
+        if not cumulative and single is None:
+            continue
+        period = _range_period(k, default_year) if k not in ("累计", "累计数", "本年累计") else None
+        rest_parts, rest_keys = parts[:j] + parts[j + 1:], keys[:j] + keys[j + 1:]
+        if year_at is not None:
+            y = year_at if year_at < j else year_at - 1
+            prior = rest_keys[y] in PRIOR_WORDS
+            if single is not None and single[1] in range_ends:
+                word = "上年同月" if prior else "本月"
+            elif single is not None:
+                word, period = ("上年同期累计" if prior else "本年累计"), single
+            else:
+                word = "上年同期累计" if prior else "本年累计"
+            rest_parts[y], rest_keys[y] = word, word
+            return rest_parts, rest_keys, period or single, k, j
+        if j == len(keys) - 1 and known_key("".join(rest_keys)) and not known_key("".join(keys)):
+            # a figure over its period ("增速（%） / 1-7月"): the period is the column's
+            return rest_parts, rest_keys, period or single, k, j
+    return parts, keys, None, "", -1
+
+
+def _column_header(c: int, parts: list[str], default_year, known_key, latest,
+                   range_ends: set[int]) -> Header:
+    """One column's Header from its header texts (see find_header)."""
+    unit = next((u for u in (header_key(p)[1] for p in reversed(parts)) if u), None)
+    keys = [header_key(p)[0] for p in parts]
+    written = parts
+    parts, keys, composed_period, composed_key, taken_at = _compose(parts, keys, default_year, known_key, range_ends)
+    sub_period, period_key = None, ""
+    if len(keys) > 1:
+        keys[-1] = SUB_CANON.get(keys[-1], keys[-1])  # 去年同期 -> 上年同期
+        sub_period = parse_period_text(keys[-1], default_year)
+        if sub_period:
+            period_key = keys[-1]
+        if sub_period and known_key(keys[-2] + CURRENT):  # 工业增加值 over "1-5月": this year's figure
+            keys[-1] = CURRENT
+    tail = next((j for j in range(len(parts)) if known_key("".join(keys[j:]))), None)
+    group_key = next((k for k in reversed(keys[:-1]) if parse_period_text(k, default_year)), None)
+    group_period = parse_period_text(group_key, default_year) if group_key else None
+    if tail is None and len(parts) > 1:
+        if group_period and known_key(keys[-1] + CURRENT):  # a period over 工业增加值
+            key = keys[-1] + (CURRENT if group_period == latest else PRIOR)
+            return Header(c, " ".join(parts[-2:]), key, unit, period=latest, group=keys[-2], period_key=group_key)
+        if group_period:  # "2025年1-5月" over "本年累计": the period is the group
+            return Header(c, " ".join(parts[-2:]), keys[-1], unit, period=group_period, group=keys[-2],
+                          period_key=group_key)
+        tail = len(parts) - 2
+    if group_period:
+        period_key = group_key
+    group_period = group_period or sub_period
+    tail = tail or 0
+    # a sub-header that names the column alone ("本年累计") still shows its group: "1-5月 本年累计"
+    shown = tail - 1 if tail and keys[tail] in SUB_KEYS else tail
+    text = " ".join(parts[shown:])
+    key = "".join(keys[tail:])
+    period = parse_period_text(key, default_year)
+    if period:
+        period_key = key
+    elif not known_key(key):  # "1-5月累计", "1-5月增速", "1-5月工业增加值": a period, then a name
+        split = _split_period_prefix(key, default_year, known_key)
+        if split:
+            key, period, period_key = split
+    if composed_period and not (period or group_period):
+        period, period_key = composed_period, composed_key
+    elif composed_key and not period_key:
+        period_key = composed_key
+    group = keys[tail - 1] if tail else ""
+    if not group and composed_key and not composed_period:  # "本年 / 8月": a month-only column
+        group = "本月"
+    if taken_at >= 0:  # shown as written, the period in its place: "工业增加值（千元） 本年 1-8月"
+        text = " ".join(written[min(shown if shown < taken_at else shown + 1, taken_at):])
+    return Header(c, text, key, unit,
+                  period=period or group_period, serial=key.upper() in SERIAL_KEYS, group=group,
+                  period_key=period_key)
+
+
+MAX_HEADER_ROWS = 5
 _PERIOD_PREFIX_RE = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}[-~—–至到])?\d{1,2}月份?(?:止|末)?")
 
 
@@ -327,11 +425,12 @@ _UNIT_CELL_RE = re.compile(rf"^[(\[【]?(?:计量)?(?:单位[:]?)?({_UNIT_WORDS}
 
 def _code_and_unit_rows(rows, r: int, width: int, headers: list[Header]) -> list[int]:
     """Rows right under the header that belong to it: the column codes of a statistics form
-    ("甲 乙 1 2 3 4") and a row of units ("千元", "（万元）"), whose units go to the columns above
-    them that name none. Returns their row indices (possibly none)."""
+    ("甲 乙 1 2 3 4"), a row of units ("千元", "（万元）"), whose units go to the columns above
+    them that name none, and the English field codes of a data-sharing platform (UNISCID,
+    ENTNAME, ESTDATE …). Returns their row indices (possibly none)."""
     taken: list[int] = []
     by_col = {h.col: h for h in headers}
-    for _ in range(2):
+    for _ in range(3):
         texts = [nfkc(_cell(rows, r, c)) for c in range(width)]
         filled = [(c, t) for c, t in enumerate(texts) if t]
         if not filled:
@@ -345,10 +444,23 @@ def _code_and_unit_rows(rows, r: int, width: int, headers: list[Header]) -> list
             taken.append(r)
         elif len(filled) >= 2 and _column_codes([t for _, t in filled]):
             taken.append(r)
+        elif _field_codes([t for c, t in filled if c in by_col], len(filled)):
+            taken.append(r)
         else:
             break
         r += 1
     return taken
+
+
+_FIELD_CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{1,39}$")
+
+
+def _field_codes(texts: list[str], n_filled: int) -> bool:
+    """UNISCID, ENTNAME, ESTDATE, REG_CAP…: a row of identifiers under the Chinese names (two or more,
+    every filled cell one, under a named column, most of them in capitals)."""
+    if n_filled < 2 or len(texts) != n_filled or not all(_FIELD_CODE_RE.match(t) for t in texts):
+        return False
+    return sum(t.upper() == t for t in texts) * 2 >= len(texts)
 
 
 def _column_codes(texts: list[str]) -> bool:
@@ -365,7 +477,8 @@ def _column_codes(texts: list[str]) -> bool:
 def _header_depth(rows, i, width, known, known_key, default_year) -> int:
     """How many rows the header starting at row i spans: 1, or down to a row of sub-headers
     (本年累计, 上年同期累计…, or 工业增加值 under a period such as "2025年1-5月") through group
-    rows that hold no known column name and no number."""
+    rows that hold no known column name and no number; then on over rows that hold only
+    sub-headers and periods, two or more of them (本年 | 上年同期 over 8月 | 1-8月)."""
     top = [_cell(rows, i, c) for c in range(width)]
     top_periods = [bool(t) and parse_period_text(header_key(t)[0], default_year) is not None for t in top]
 
@@ -373,14 +486,30 @@ def _header_depth(rows, i, width, known, known_key, default_year) -> int:
         return (bool(t) and any(top_periods) and (top_periods[c] or not top[c])
                 and known_key(header_key(t)[0] + CURRENT))
 
+    depth = 1
     for k in range(i + 1, i + MAX_HEADER_ROWS):
         texts = [_cell(rows, k, c) for c in range(width)]
-        subs = any(_is_sub(t) or under_period(t, c) for c, t in enumerate(texts))
-        if subs and not any(known(t) and not _is_sub(t) for t in texts):
-            return k - i + 1
-        if not any(texts) or any(_NUMBER_LIKE_RE.match(t) or (known(t) and not _is_sub(t)) for t in texts if t):
-            return 1
-    return 1
+        filled = [(c, t) for c, t in enumerate(texts) if t]
+        if not filled:
+            break
+        if depth > 1:  # below the sub-headers: only rows of sub-headers and periods still belong
+            if len(filled) >= 2 and all(_is_sub(t) or _is_period(t, default_year) for _, t in filled):
+                depth = k - i + 1
+                continue
+            break
+        periods_only = len(filled) >= 2 and all(_is_period(t, default_year) for _, t in filled)
+        subs = any(_is_sub(t) or under_period(t, c) for c, t in filled)
+        if periods_only or (subs and not any(known(t) and not _is_sub(t) for _, t in filled)):
+            depth = k - i + 1
+            continue
+        if any(_NUMBER_LIKE_RE.match(t) or (known(t) and not _is_sub(t)) for _, t in filled):
+            break
+    return depth
+
+
+def _is_period(text: str, default_year) -> bool:
+    key = header_key(text)[0]
+    return parse_period_text(key, default_year or 2000) is not None or _range_period(key, default_year or 2000) is not None
 
 
 _NUMBER_LIKE_RE = re.compile(r"^[+-]?[\d,.]+$")
