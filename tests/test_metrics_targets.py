@@ -225,3 +225,9 @@ def test_targets_workbook_with_month_columns_and_quarter_words(tmp_path):
     first = frames["任务分解"].iloc[0]
     assert first["year"] == 2025 and first["owner"] == "医疗器械专班" and first["m12"] == 1
     assert list(frames["季度"]["quarter"]) == ["二季度", "三季度"]
+
+
+def test_summary_paragraph_names_who_is_behind(con):
+    text = targets.summary_sentence(targets.completion(con, D))
+    assert text.startswith("2025年6项目标任务中，5项已有完成数据：2项快于时序进度或达到目标；"
+                           "3项略滞后（签约项目数、规上工业增加值增速、固定资产投资）。签约项目数全年目标10个")

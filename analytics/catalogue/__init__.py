@@ -127,6 +127,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("entities", "市场主体", "pages/entities.py", ":material/storefront:"),
     PageSpec("structure", "产业结构", "pages/structure.py", ":material/donut_large:"),
     PageSpec("projects", "招商项目", "pages/projects.py", ":material/handshake:"),
+    PageSpec("targets", "目标任务", "pages/targets.py", ":material/flag:"),
     PageSpec("sales", "助企帮销", "pages/sales.py", ":material/shopping_cart:"),
     PageSpec("service", "企业服务", "pages/service.py", ":material/support_agent:"),
     PageSpec("quality", "数据质量", "pages/quality.py", ":material/fact_check:", charts=False),
@@ -148,3 +149,4 @@ def page(path: str) -> PageSpec:
 
 # the subject modules register their entries on import (kept last: they import Entry and entry from here)
 from analytics.catalogue import entities, industry, projects, sales  # noqa: E402,F401
+from analytics.catalogue import history, targets  # noqa: E402,F401

@@ -161,7 +161,7 @@ def ledger_at(versions: pd.DataFrame, day: date) -> pd.DataFrame:
     v = normalise(versions)
     day = as_date(day)
     if v.empty:
-        return pd.DataFrame(columns=STATE_COLUMNS)
+        return _empty_state()
     at = _version_at(v, day)
     if at is not None:
         state = v[v["batch_id"] == at[0]].drop_duplicates("project_key", keep="last").copy()
@@ -184,6 +184,12 @@ def ledger_at(versions: pd.DataFrame, day: date) -> pd.DataFrame:
     for col in ("started_on", "producing_on", "signed_on"):
         first[col] = first[col].where(first[col] <= d)
     return _as_state(first[first["stage"].notna()])
+
+
+def _empty_state() -> pd.DataFrame:
+    base = normalise(pd.DataFrame(columns=["batch_id", "version_on", "file_name", *LEDGER_COLUMNS]))
+    return base.assign(stage_since=pd.Series(dtype="datetime64[us]"), since_basis=pd.Series(dtype=object),
+                       basis=pd.Series(dtype=object))[STATE_COLUMNS]
 
 
 def _as_state(df: pd.DataFrame) -> pd.DataFrame:

@@ -535,15 +535,18 @@ def projects_counted(con: duckdb.DuckDBPyConnection, as_of: date, owner: str, in
 
 
 def summary_sentence(frame: pd.DataFrame) -> str | None:
-    """One paragraph over completion(): how many targets are ahead of 时序进度, then each target's
-    sentence. None when the frame is empty."""
+    """One paragraph over completion(): how many targets are ahead of 时序进度 (or at their rate), how many a
+    little behind and behind, naming them, then each target's sentence. None when the frame is empty."""
     if frame is None or frame.empty:
         return None
     lit = frame[frame["light"] != NO_LIGHT]
-    n_green = int((lit["light"] == "绿").sum())
-    head = f"{int(frame['year'].iloc[0])}年{len(frame)}项目标任务中，{len(lit)}项已有完成数据，其中{n_green}项达到或快于时序进度"
-    behind = lit[lit["light"] != "绿"]["indicator"].tolist()
-    head += f"，{'、'.join(behind)}滞后。" if behind else "。"
+    parts = [f"{int(frame['year'].iloc[0])}年{len(frame)}项目标任务中，{len(lit)}项已有完成数据"]
+    groups = []
+    for light, words in (("绿", "快于时序进度或达到目标"), ("黄", "略滞后"), ("红", "滞后")):
+        names = lit.loc[lit["light"] == light, "indicator"].tolist()
+        if names:
+            groups.append(f"{len(names)}项{words}" + ("" if light == "绿" else f"（{'、'.join(names)}）"))
+    head = parts[0] + ("：" + "；".join(groups) if groups else "") + "。"
     return head + "".join(frame["sentence"])
 
 
