@@ -619,17 +619,24 @@ class Exported:
     notes: list[str]
     timings: dict
 
+    pages: list[bytes] = field(default_factory=list)   # the PDF's pages as PNG (preview_pages=True)
+
     @property
     def zip(self) -> bytes:
-        return zip_pngs(self.pngs)
+        """The chart PNGs in one .zip; without any, a 说明.txt saying why (so the download is never empty)."""
+        if self.pngs:
+            return zip_pngs(self.pngs)
+        why = "\n".join(n for n in self.notes if "图表" in n) or "本期简报没有图表。"
+        return zip_pngs({"说明.txt": why.encode("utf-8")})
 
 
 def export(b: Briefing, *, pdf: bool = True, config: docx_gov.OfficeConfig | None = None,
-           issued_on: date | None = None) -> Exported:
+           issued_on: date | None = None, preview_pages: bool = False) -> Exported:
     """Every file of an (edited) briefing: chart images (analytics.images, time-limited; none without
     Chromium), the .docx, the PDF (analytics.office, when LibreOffice is present and pdf=True), the
-    Markdown. Never hangs and never raises for a missing browser or LibreOffice: what could not be
-    made is said in `notes`."""
+    Markdown, and with preview_pages the PDF's pages as PNG (poppler's pdftoppm). Never hangs and
+    never raises for a missing browser, LibreOffice or poppler: what could not be made is said in
+    `notes`."""
     from analytics import office
     notes: list[str] = []
     pngs, img_timing, reason = chart_images(b)
@@ -646,7 +653,15 @@ def export(b: Briefing, *, pdf: bool = True, config: docx_gov.OfficeConfig | Non
         except office.OfficeError as exc:
             notes.append(str(exc))
         timings["pdf_s"] = time.perf_counter() - t
-    return Exported(docx, pdf_bytes, pngs, to_markdown(b, "charts").encode("utf-8"), notes, timings)
+    pages: list[bytes] = []
+    if preview_pages and pdf_bytes is not None:
+        t = time.perf_counter()
+        try:
+            pages = office.pdf_pages_png(pdf_bytes)
+        except office.OfficeError as exc:
+            notes.append(str(exc))
+        timings["pages_s"] = time.perf_counter() - t
+    return Exported(docx, pdf_bytes, pngs, to_markdown(b, "charts").encode("utf-8"), notes, timings, pages)
 
 
 def export_files(con: duckdb.DuckDBPyConnection, as_of: date | None = None,

@@ -740,3 +740,100 @@ def to_docx(gd: GovDocument) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# An HTML preview of the same document (when LibreOffice cannot render the PDF)
+# ---------------------------------------------------------------------------
+_HTML_CSS = """
+.gov-page{width:100%;max-width:794px;margin:0 auto 16px;background:#fff;color:#000;box-shadow:0 0 6px #999;
+  padding:48px 40px 40px 48px;box-sizing:border-box;font-family:"仿宋_GB2312","FangSong","Noto Serif CJK SC",serif;
+  font-size:16pt;line-height:28.9pt}
+.gov-page p{margin:0;text-indent:2em;text-align:justify}
+.gov-mast{color:#e00;text-align:center;font-family:"方正小标宋简体","Noto Serif CJK SC",serif;font-size:30pt;
+  line-height:1.4;margin:12px 0 18px}
+.gov-issue{text-align:center}
+.gov-unit{display:flex;justify-content:space-between;border-bottom:1.3px solid #e00;padding:0 .5em 6px;font-size:14pt}
+.gov-title{text-align:center;font-family:"方正小标宋简体","Noto Serif CJK SC",serif;font-size:22pt;line-height:36pt;
+  margin-top:28pt}
+.gov-sub{text-align:center;font-family:"楷体_GB2312","KaiTi","Noto Serif CJK SC",serif;margin-bottom:14pt}
+.gov-h1{font-family:"黑体","SimHei","Noto Sans CJK SC",sans-serif;text-indent:2em}
+.gov-cap{text-align:center;font-family:"黑体","SimHei","Noto Sans CJK SC",sans-serif;font-size:14pt;line-height:1.5}
+.gov-note{text-align:center;font-family:"楷体_GB2312","KaiTi","Noto Serif CJK SC",serif;font-size:14pt;line-height:1.5}
+.gov-fig{text-align:center;margin:6px 0}.gov-fig img{width:100%}
+.gov-page table{border-collapse:collapse;margin:4px auto 12px;font-size:10.5pt;line-height:1.35}
+.gov-page td,.gov-page th{border:1px solid #000;padding:2px 4px;vertical-align:middle}
+.gov-page th{font-family:"黑体","SimHei","Noto Sans CJK SC",sans-serif;font-weight:normal}
+.gov-sign{text-align:right;padding-right:4em}
+.gov-record{margin-top:28pt;border-top:1.3px solid #000;border-bottom:1.3px solid #000;font-size:14pt}
+.gov-record div{padding:0 1em;display:flex;justify-content:space-between}
+.gov-record div+div{border-top:1px solid #000}
+"""
+
+
+def to_html(gd: GovDocument) -> str:
+    """The document as one HTML fragment (styles included): the same blocks, fonts and order as the
+    .docx, on a page-wide white sheet. Not paginated: a preview of the text and its layout."""
+    import base64
+    from html import escape as e
+    out = [f"<style>{_HTML_CSS}</style>", '<div class="gov-page">',
+           f'<div class="gov-mast">{e(gd.masthead)}</div>', f'<div class="gov-issue">{e(gd.issue)}</div>',
+           f'<div class="gov-unit"><span>{e(gd.unit)}</span><span>{e(date_text(gd.issued_on))}</span></div>',
+           f'<div class="gov-title">{e(gd.title)}</div>']
+    if gd.subtitle:
+        out.append(f'<div class="gov-sub">{e(gd.subtitle)}</div>')
+
+    def table(header, rows) -> str:
+        head = "".join(f"<th>{e(str(h))}</th>" for h in header)
+        body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in r) + "</tr>" for r in rows)
+        return f"<table><tr>{head}</tr>{body}</table>"
+
+    n_fig = n_tab = 0
+    for block in gd.body:
+        if isinstance(block, Heading):
+            out.append(f'<p class="gov-h1">{e(block.text)}</p>')
+        elif isinstance(block, Paragraph):
+            out.append(f"<p>{e(block.text)}</p>")
+        elif isinstance(block, Figure):
+            n_fig += 1
+            if block.png:
+                src = "data:image/png;base64," + base64.b64encode(block.png).decode("ascii")
+                out.append(f'<div class="gov-fig"><img src="{src}" alt="{e(block.caption)}"></div>')
+            out.append(f'<div class="gov-cap">图{n_fig}　{e(block.caption)}</div>')
+            if not block.png:
+                out.append(f'<div class="gov-note">（{e(block.missing or "图表图片未生成")}）</div>')
+        elif isinstance(block, Table):
+            n_tab += 1
+            out.append(f'<div class="gov-cap">表{n_tab}　{e(block.caption)}</div>' + table(block.header, block.rows))
+    if gd.attachments:
+        names = [f"{i}. {a.title}" if len(gd.attachments) > 1 else a.title for i, a in enumerate(gd.attachments, 1)]
+        out.append('<p style="margin-top:28pt">附件：' + "<br>　　　".join(e(n) for n in names) + "</p>")
+    if gd.signature:
+        out.append(f'<div class="gov-sign" style="margin-top:28pt">{e(gd.signature)}<br>'
+                   f"{e(date_text(gd.issued_on))}</div>")
+    out.append("</div>")
+    for i, a in enumerate(gd.attachments, 1):
+        out.append('<div class="gov-page">')
+        out.append(f'<div class="gov-h1" style="text-indent:0">附件{i if len(gd.attachments) > 1 else ""}</div>')
+        out.append(f'<div class="gov-title" style="margin:6px 0 12px">{e(a.title)}</div>')
+        out.append(table(a.header, a.rows) if a.rows else f"<p>{e(a.empty_text)}</p>")
+        if a.note:
+            out.append(f'<div class="gov-note" style="text-align:left">{e(a.note)}</div>')
+        if i == len(gd.attachments):
+            out.append(_record_html(gd))
+        out.append("</div>")
+    if not gd.attachments:
+        out.insert(-1, _record_html(gd))
+    return "\n".join(out)
+
+
+def _record_html(gd: GovDocument) -> str:
+    from html import escape as e
+    if not (gd.cc or gd.printed_by):
+        return ""
+    rows = []
+    if gd.cc:
+        rows.append(f"<div><span>抄送：{e(gd.cc.rstrip('。'))}。</span></div>")
+    if gd.printed_by:
+        rows.append(f"<div><span>{e(gd.printed_by)}</span><span>{e(date_text(gd.issued_on))}印发</span></div>")
+    return '<div class="gov-record">' + "".join(rows) + "</div>"

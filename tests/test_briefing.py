@@ -484,3 +484,64 @@ def test_briefing_page_without_a_project_ledger_says_so_under_the_table(store_co
     assert not at.exception
     assert "（本期未导入招商项目台账，略）" in [i.value for i in at.info]
     assert "无红灯、黄灯项目。" not in [i.value for i in at.info]
+
+
+def _briefing_page(db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=90)
+    at.run()
+    at.date_input(key="as_of").set_value(AS_OF)
+    at.switch_page("pages/briefing.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_briefing_page_without_chromium_or_libreoffice_still_gives_the_word_file(tmp_path, monkeypatch,
+                                                                                 navigation_mode):
+    import time
+    path = tmp_path / "tiny.duckdb"
+    _tiny(path)
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))   # the browser lookup finds nothing
+    monkeypatch.setenv("SOFFICE", str(tmp_path / "no-soffice"))
+    at = _briefing_page(path, monkeypatch)
+    downloads = {d.proto.label: d.proto for d in at.get("download_button")}
+    assert downloads["下载Word简报"].disabled and downloads["下载PDF简报"].disabled
+    t = time.perf_counter()
+    at.button(key="brief_make").click().run()
+    assert time.perf_counter() - t < 20
+    assert not at.exception, [e.value for e in at.exception]
+    assert [w.value for w in at.warning][-2:] == [
+        f"简报未含图表图片：BROWSER_PATH 指向的 {tmp_path / 'no-chromium'} 不是可执行的浏览器，图表未导出为图片"
+        "（安装：apt-get install chromium fonts-noto-cjk，或 make browser-deps）",
+        "未安装 LibreOffice，未生成PDF简报（安装：apt-get install libreoffice-writer；也可用 Word/WPS 打开 .docx 另存为PDF）"]
+    downloads = {d.proto.label: d.proto for d in at.get("download_button")}
+    assert not downloads["下载Word简报"].disabled and not downloads["下载图表PNG"].disabled
+    assert downloads["下载PDF简报"].disabled
+    # the print preview says how to get the PDF and shows the HTML preview
+    assert any(i.value.startswith("未安装 LibreOffice，未生成PDF简报（安装：apt-get install libreoffice-writer")
+               for i in at.info)
+
+
+def test_briefing_page_edits_are_kept_with_the_issue(tmp_path, monkeypatch, navigation_mode):
+    from analytics import briefing_edits
+    path = tmp_path / "tiny.duckdb"
+    _tiny(path)
+    at = _briefing_page(path, monkeypatch)
+    key = "brief_text_2025年第6期_sales"
+    assert at.text_area(key=key).value == SALES
+    at.text_area(key=key).set_value("园区累计助企帮销9000余万元（人工修改）。")
+    next(b for b in at.button if b.label == "保存修改").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == ["已保存2025年第6期的修改（1个部分与生成文字不同）。"]
+    saved = briefing_edits.load(tmp_path / "briefing_edits.json", "2025年第6期")
+    assert saved == {"sales": {"text": "园区累计助企帮销9000余万元（人工修改）。", "generated": SALES}}
+    # a new session of the page shows the edited paragraph; the figures stay
+    at2 = _briefing_page(path, monkeypatch)
+    shown = [m.value for m in at2.markdown]
+    assert "园区累计助企帮销9000余万元（人工修改）。" in shown and SALES not in shown
+    assert {m.label: m.value for m in at2.metric}["助企帮销累计"] == "9000余万元"
+    next(b for b in at2.button if b.label == "恢复生成文字").click().run()
+    assert briefing_edits.load(tmp_path / "briefing_edits.json", "2025年第6期") == {}
+    assert SALES in [m.value for m in at2.markdown]
