@@ -2,7 +2,7 @@
 contribution, and the enterprises pulling the rate up and down."""
 import streamlit as st
 
-from analytics import charts, fmt
+from analytics import charts, fmt, text
 from analytics.metrics import growth
 from analytics.metrics import month_end
 from analytics.schema import INDUSTRIAL, INDICATORS
@@ -30,19 +30,20 @@ if sector:
 cols = st.columns([1.25, 1, 1, 1, 1])
 with cols[0]:
     ui.metric(growth_title, fmt.pct(head.pct),
-              None if head.change_pp is None else f"{head.change_pp:+.1f}个百分点",
+              None if head.change_pp is None else fmt.signed_pp(head.change_pp),
               trend=list(head.series.values()),
               help=f"{'统计部门公布（可比价）' if head.basis == 'official' else '企业数据同口径汇总（现价）'}；"
                    f"变化为较上年全年（{fmt.pct(head.last_year_pct)}）")
 with cols[1]:
     ui.metric(f"{period.year - 1}年全年增速（1-12月）", fmt.pct(head.last_year_pct))
 with cols[2]:
-    ui.metric("企业汇总增速（现价）", fmt.pct(head.enterprise_pct),
-              None if head.official_pct is None or head.enterprise_pct is None
-              else f"与公布数差{head.enterprise_pct - head.official_pct:+.1f}个百分点", delta_color="off",
-              delta_arrow="off")
+    # 现价 is never set against the official 可比价 rate: the difference is shown on the 可比价 card only
+    ui.metric("企业汇总增速（现价）", fmt.pct(head.enterprise_pct))
 with cols[3]:
     ui.metric("企业汇总增速（可比价）", fmt.pct(head.comparable_pct),
+              None if head.official_pct is None or head.comparable_pct is None
+              else f"与公布数差{fmt.signed_pp(head.comparable_pct - head.official_pct)}", delta_color="off",
+              delta_arrow="off",
               help="企业现价增加值按工业生产者出厂价格指数折算；未导入价格指数时为“—”")
 with cols[4]:
     ui.metric("样本企业", fmt.count(head.n_enterprises, "家"))
@@ -82,6 +83,23 @@ with right:
     state = ui.chart(fig, contrib, key="eco_contrib", filename=f"各产业拉动_{period_text}", selectable=True,
                      labels=pick("sector", "ytd", "prev_ytd", "growth_pct", "contribution_pp", "share_pct"))
 
+if not sector and head.official_pct is not None and head.enterprise_pct is not None:
+    gap = ui.run(growth.gap_decomposition, period)
+    with st.expander(f"公布数与企业汇总为何不同（{period_text}）", expanded=False):
+        st.markdown(text.gap_sentence(gap, head.n_enterprises) + "。")
+        g1, g2 = st.columns(2)
+        with g1:
+            ui.table(gap.entrants, {"name": "企业名称", "sector": "产业", "ytd": "本年累计（万元）",
+                                    "effect_pp": "拉高增速（个百分点）"},
+                     key="eco_entrants", filename=f"新纳入规上企业_{period_text}", title="新纳入规上统计的企业",
+                     empty_message="本期没有新纳入规上统计的企业。", digits={"ytd": 1, "effect_pp": 1})
+        with g2:
+            ui.table(gap.leavers, {"name": "企业名称", "sector": "产业", "prev_list_ytd": "上年同期（万元）"},
+                     key="eco_leavers", filename=f"退出规上企业_{period_text}", title="退出规上统计的企业",
+                     empty_message=("本期没有退出规上统计的企业。" if gap.leavers_known
+                                    else "未导入上年同期的规上企业名单，无法判断退出企业。"),
+                     digits={"prev_list_ytd": 1})
+
 clicked = ui.selected_values(state, "y")
 scope = clicked[0] if clicked else sector
 st.subheader(f"拉动与拖累最大的企业{f'（{scope}）' if scope else ''}")
@@ -105,7 +123,11 @@ with c2:
                "prev_ytd": st.column_config.NumberColumn(format="%.1f", width="small"),
                "change_wan": st.column_config.NumberColumn(format="%+.1f", width="small"),
                "growth_pct": st.column_config.NumberColumn(format="%.1f", width="small")}
+    # the numbers are rounded 四舍五入 first (ui.table digits), so the printf format only pads them
+    mover_digits = {"ytd": 1, "prev_ytd": 1, "change_wan": 1, "growth_pct": 1}
     ui.table(growing, cols_, key="eco_up", filename=f"增加值增长最多的企业_{period_text}",
-             title=f"增加值增长最多的企业（{period_text}，万元）", column_config=fmt_cfg)
+             title=f"增加值增长最多的企业（{period_text}，万元）", column_config=fmt_cfg,
+             digits=mover_digits)
     ui.table(shrinking, cols_, key="eco_down", filename=f"增加值下降最多的企业_{period_text}",
-             title=f"增加值下降最多的企业（{period_text}，万元）", column_config=fmt_cfg)
+             title=f"增加值下降最多的企业（{period_text}，万元）", column_config=fmt_cfg,
+             digits=mover_digits)

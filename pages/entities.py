@@ -64,7 +64,7 @@ with left:
     fig = charts.bar(types, "entity_type", "count", title=f"{scope}市场主体类型构成（截至{date_text}）",
                      foot=charts.footnote(ENTITIES.source, date_text, note="点击条形筛选下方名录"),
                      y_title="市场主体（户）", horizontal=True)
-    fig.update_traces(text=[f"{c:,}户（{p:.1f}%）" for c, p in zip(types["count"], types["share_pct"])],
+    fig.update_traces(text=[f"{c:,}户（{fmt.pct(p)}）" for c, p in zip(types["count"], types["share_pct"])],
                       textposition="outside")
     fig.update_xaxes(range=[0, max(1, int(types["count"].max())) * 1.35])     # room for the labels outside
     st_type = ui.chart(fig, types, key="ent_types", filename=f"市场主体类型构成_{date_text}", selectable=True,
@@ -94,4 +94,5 @@ ui.table(found, {c: c for c in found.columns}, key="ent_table", filename=f"市�
          empty_message="没有符合条件的市场主体。", height=420,
          column_config={"成立日期": st.column_config.DateColumn(format="YYYY-MM-DD"),
                         "注销日期": st.column_config.DateColumn(format="YYYY-MM-DD"),
-                        "注册资本（万元）": st.column_config.NumberColumn(format="%.1f")})
+                        "注册资本（万元）": st.column_config.NumberColumn(format="%.1f")},
+         digits={"注册资本（万元）": 1})

@@ -15,6 +15,9 @@ if ui.sector():
     st.caption("总览指标为全园区口径；分产业数据见各专题页。")
 date_text = fmt.date_cn(as_of)
 h = ui.run(summary.headline, as_of)
+lag = ui.run(summary.publication_lag, as_of)
+if lag["message"]:   # a date after the data (or a table not yet updated): the latest date each dataset supports
+    st.warning(lag["message"])
 ui.require(any(h.get(k) is not None for k in ("entities_total", "industrial_growth_ytd", "projects_signed_ytd",
                                               "sales_assistance_total_wan", "key_accounts")),
            "数据库中还没有数据：请数据分析员在“数据导入”页导入工作簿，或运行 `python -m analytics init` 载入示例数据。")
@@ -38,7 +41,7 @@ with cards[0]:
     basis = "统计部门公布，可比价" if h.get("industrial_growth_basis") == "official" else "企业数据测算，现价"
     change = h.get("industrial_growth_change_pp")
     ui.metric(growth_title, fmt.pct(h["industrial_growth_ytd"]),
-              None if change is None else f"{change:+.1f}个百分点",
+              None if change is None else fmt.signed_pp(change),
               trend=list((h.get("industrial_growth_series") or {}).values()),
               help=f"{basis}；变化为较上年全年（{fmt.pct(h.get('industrial_growth_last_year'))}）")
 with cards[1]:
@@ -59,7 +62,7 @@ with cards[4]:
     ui.metric("助企帮销累计", fmt.wan_to_text(h["sales_assistance_total_wan"]),
               trend=None if sales_monthly is None else sales_monthly["cumulative_wan"].tolist(),
               help=None if h["sales_assistance_total_wan"] is None else
-              f"{h['sales_assistance_since']}以来累计{h['sales_assistance_total_wan']:,.2f}万元")
+              f"{h['sales_assistance_since']}以来累计{fmt.number(h['sales_assistance_total_wan'], 2, thousands=True)}万元")
 with cards[5]:
     ui.metric("包保重点企业和项目", fmt.count(h["key_accounts"], "个"))
 

@@ -4,6 +4,7 @@ import streamlit as st
 from analytics import charts, fmt
 from analytics.metrics import projects
 from analytics.schema import PROJECTS, STAGES
+from analytics.catalogue import history as hist_cat
 from app_lib import ui
 from app_lib.labels import pick
 
@@ -13,15 +14,22 @@ scope = sector or "全园区"
 date_text = fmt.date_cn(as_of)
 year_text = f"{as_of.year}年1月1日至{as_of.month}月{as_of.day}日"
 foot = charts.footnote(PROJECTS.source, date_text)
-# stages are the ledger's current state: before the ledger's latest signing they cannot be dated back
-current_state = ui.ledger_is_newer("projects", as_of)
+# stages, lights and per-leader counts at a past as-of date are those of the ledger version known then
+# (analytics.metrics.history); without dated versions they are the ledger's current state, and say so
+version_note = ui.run(projects.state_note, as_of)
+current_state = version_note is None and ui.ledger_is_newer("projects", as_of)
 state_text = "台账当前状态" if current_state else f"截至{date_text}"
 state_foot = charts.footnote(PROJECTS.source, None if current_state else date_text,
-                             note="阶段为台账当前状态，不随数据日期回溯" if current_state else None)
+                             note="阶段为台账当前状态，不随数据日期回溯" if current_state else version_note)
+# the funnel counts the whole current ledger: at a past date it is the current state
+funnel_current = current_state or version_note is not None
+funnel_text = "台账当前状态" if funnel_current else f"截至{date_text}"
+funnel_foot = charts.footnote(PROJECTS.source, None if funnel_current else date_text,
+                              note="漏斗为台账当前状态，不随数据日期回溯" if funnel_current else None)
 
 ui.require(ui.run(projects.count_all) > 0, "暂无招商项目数据：请先导入招商引资项目台账。")
 n_signed, inv_signed, signed_by_sector = ui.run(projects.signed_summary, as_of, sector)
-stages = ui.run(projects.by_stage, sector)
+stages = ui.run(projects.by_stage, sector, as_of)
 lights_all = ui.run(projects.traffic_lights, as_of, sector)
 monthly = ui.run(projects.by_signing_month, as_of, sector)
 
@@ -46,7 +54,7 @@ with c[4]:
 c1, c2, c3 = st.columns(3)
 with c1:
     fun = ui.run(projects.funnel, sector)
-    fig = charts.funnel(fun, "stage", "reached", title=f"{scope}项目推进漏斗（{state_text}）", foot=state_foot)
+    fig = charts.funnel(fun, "stage", "reached", title=f"{scope}项目推进漏斗（{funnel_text}）", foot=funnel_foot)
     ui.chart(fig, fun, key="prj_funnel", filename=f"项目推进漏斗_{date_text}",
              labels=pick("stage", "reached", "conversion_pct", "median_days_from_previous",
                          stage="阶段", reached="达到该阶段项目（个）", conversion_pct="转化率（%）",
@@ -91,7 +99,7 @@ with c2:
                          cumulative_count="累计签约（个）", cumulative_investment_wan="累计计划总投资（万元）"))
 
 st.subheader("项目红黄绿灯")
-st.caption(projects.TRAFFIC_LIGHT_RULE_TEXT)
+st.caption(projects.TRAFFIC_LIGHT_RULE_TEXT + (f"（{version_note}）" if version_note else ""))
 leaders = ("全部领导",) + tuple(sorted({x for x in lights_all.get("leader", []) if isinstance(x, str) and x}))
 stage_options = ("全部阶段",) + tuple(STAGES)
 light_options = ("全部灯色",) + tuple(projects.LIGHTS)
@@ -112,7 +120,8 @@ ui.table(shown, {"light_text": "灯色", "name": "项目名称", "sector": "产�
          colors={"light_text": {v: charts.LIGHT_COLORS[k] for k, v in LIGHT_ICONS.items()}},
          empty_message="没有符合筛选条件的项目。",
          column_config={"investment": st.column_config.NumberColumn(format="%.0f"),
-                        "due_on": st.column_config.DateColumn(format="YYYY-MM-DD")})
+                        "due_on": st.column_config.DateColumn(format="YYYY-MM-DD")},
+         digits={"investment": 0})
 
 c1, c2 = st.columns([2, 3])
 with c1:
@@ -120,7 +129,8 @@ with c1:
     ui.table(per_leader, {"leader": "包保领导", "projects": "项目（个）", "investment_wan": "计划总投资（万元）",
                           "red": "红灯（个）", "yellow": "黄灯（个）", "green": "绿灯（个）"},
              key="prj_leaders", filename=f"包保领导项目_{date_text}", title="包保领导项目一览",
-             column_config={"investment_wan": st.column_config.NumberColumn(format="%.0f")})
+             column_config={"investment_wan": st.column_config.NumberColumn(format="%.0f")},
+             digits={"investment_wan": 0})
 with c2:
     st.markdown("**项目详情**")
     if len(lights):
@@ -147,3 +157,21 @@ with c2:
             st.markdown("\n".join(lines))
     else:
         st.info("没有符合筛选条件的项目。")
+
+# ---- 项目全生命周期（可追溯）: the ledger's dated versions ------------------------------------------------
+st.subheader("项目全生命周期（可追溯）")
+st.caption("每次上传的整本项目台账都作为一个带日期的版本保存：某日的阶段、红黄绿灯以当日已有的最新版本为准，"
+           "不以后来的信息改写当时的记录。")
+c1, c2 = st.columns([2, 3])
+with c1:
+    ui.show(ui.run(hist_cat.transition_counts, as_of), key="prj_hist_counts")
+with c2:
+    ui.show(ui.run(hist_cat.transitions, as_of), key="prj_hist_transitions")
+c1, c2 = st.columns([3, 2])
+with c1:
+    ui.show(ui.run(hist_cat.cohorts, as_of), key="prj_hist_cohorts")
+with c2:
+    ui.show(ui.run(hist_cat.versions, as_of), key="prj_hist_versions")
+ui.show(ui.run(hist_cat.days_in_stage, as_of), key="prj_hist_days", height=300)
+if len(lights):
+    ui.show(ui.run(hist_cat.project, as_of, chosen), key="prj_hist_project")

@@ -24,7 +24,7 @@ last_month = monthly.iloc[-1] if len(monthly) else None
 c = st.columns(4)
 with c[0]:
     ui.metric("帮销累计", fmt.wan_to_text(total), trend=monthly["cumulative_wan"].tolist(),
-              help=f"累计{total:,.2f}万元（截至{date_text}）")
+              help=f"累计{fmt.number(total, 2, thousands=True)}万元（截至{date_text}）")
 with c[1]:
     ui.metric(f"{as_of.year}年以来", fmt.wan_to_text(this_year))
 with c[2]:
@@ -34,7 +34,7 @@ with c[2]:
 with c[3]:
     top_channel = channels.iloc[0] if len(channels) else None
     ui.metric("第一大渠道", str(top_channel["channel"]) if top_channel is not None else "—",
-              f"占{top_channel['share_pct']:.1f}%" if top_channel is not None else None, delta_color="off",
+              f"占{fmt.pct(top_channel['share_pct'])}" if top_channel is not None else None, delta_color="off",
               delta_arrow="off")
 
 left, right = st.columns([3, 2])

@@ -27,7 +27,7 @@ with c[1]:
 with c[2]:
     ui.metric("诉求办结率", fmt.pct(share))
 with c[3]:
-    ui.metric("办结用时中位数", "—" if median_days is None else f"{median_days:.0f}天")
+    ui.metric("办结用时中位数", fmt.days(median_days))
 with c[4]:
     ui.metric("未办结诉求", fmt.count(len(open_items), "件"),
               f"其中90天以上{int((open_items['age_bucket'] == '90天以上').sum()) if len(open_items) else 0}件",
