@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics import fmt
 from analytics.metrics._common import as_date, none_if_nan, query, scalar
 from analytics.schema import SECTORS, STAGE_ORDER, STAGES
 
@@ -239,7 +240,7 @@ def apply_lights(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     yellow = [
         ((overdue > R["yellow_overdue_days"]) & (overdue <= R["red_overdue_days"]), over_txt),
         (to_due.notna() & (to_due <= R["yellow_due_within_days"]),
-         "节点时限将在" + to_due.fillna(0).astype("int64").astype(str) + "天内到期"),
+         "节点时限" + to_due.fillna(0).astype("int64").map(fmt.due_text)),   # 0 -> 节点时限今日到期
         (limit.notna() & days.notna() & (days > limit),
          "处于" + stage + "阶段已" + days.fillna(0).astype("int64").astype(str) + "天（超过"
          + limit.fillna(0).astype("int64").astype(str) + "天）"),
