@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import fmt
 from analytics.schema import SECTORS, STAGES
 
 # ---------------------------------------------------------------------------
@@ -172,7 +173,8 @@ def _empty(title: str, foot: str, height: int = HEIGHT_PX) -> go.Figure:
 
 
 def _number_text(values: pd.Series, digits: int) -> list[str]:
-    return [("" if pd.isna(v) else f"{v:,.{digits}f}") for v in values]
+    """Value labels rounded 四舍五入 (analytics.fmt.number): 2.25 -> '2.3', not f-format's '2.2'."""
+    return [("" if pd.isna(v) else fmt.number(v, digits, thousands=True)) for v in values]
 
 
 def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, foot: str, x_title: str | None = None,
