@@ -99,7 +99,7 @@ with c2:
                          cumulative_count="累计签约（个）", cumulative_investment_wan="累计计划总投资（万元）"))
 
 st.subheader("项目红黄绿灯")
-st.caption(projects.TRAFFIC_LIGHT_RULE_TEXT + (f"（{version_note}）" if version_note else ""))
+st.caption(projects.TRAFFIC_LIGHT_RULE_TEXT + (f"{version_note}。" if version_note else ""))
 leaders = ("全部领导",) + tuple(sorted({x for x in lights_all.get("leader", []) if isinstance(x, str) and x}))
 stage_options = ("全部阶段",) + tuple(STAGES)
 light_options = ("全部灯色",) + tuple(projects.LIGHTS)

@@ -193,8 +193,9 @@ def _empty_state() -> pd.DataFrame:
 
 
 def _as_state(df: pd.DataFrame) -> pd.DataFrame:
-    out = df[STATE_COLUMNS].sort_values("project_key").reset_index(drop=True)
-    return out
+    """STATE_COLUMNS first, then every other column the version carries (investor, origin, project_id …)."""
+    rest = [c for c in df.columns if c not in STATE_COLUMNS and c not in ("imported_at", "rank")]
+    return df[STATE_COLUMNS + rest].sort_values("project_key").reset_index(drop=True)
 
 
 def stage_on(versions: pd.DataFrame, day: date) -> dict[str, str]:
@@ -471,7 +472,7 @@ def state_note(con: duckdb.DuckDBPyConnection, day: date) -> str | None:
         return None
     known = [d for d in dates if d <= day]
     if known:
-        return f"阶段、红黄绿灯为{fmt.date_cn(known[-1])}版台账所载（数据日期当时的最新版本）"
+        return f"阶段、红黄绿灯按{fmt.date_cn(known[-1])}版台账，即数据日期当时已有的最新版本"
     return (f"数据日期早于第一版台账（{fmt.date_cn(dates[0])}）：阶段按台账所载签约、开工、投产时间推算，"
             f"红黄绿灯为台账当前状态")
 
