@@ -428,9 +428,9 @@ class GapDecomposition:
     are empty because they cannot be told, not because there are none). Leavers are in neither sum of
     the same-sample rate; against last year's list total (which they were in) the current-price
     change would be vs_last_list_pct.
-    residual_pp: official_pct - the enterprise rate on the official's basis (comparable_pct when
-    known, else current_pct): what the enterprise figures cannot explain (the office's own deflators,
-    revisions, enterprises it counts differently).
+    residual_pp: official_pct - comparable_pct (both 可比价): what the enterprise figures cannot explain
+    (the office's own deflators, revisions, enterprises it counts differently); None without a price
+    index, since a 现价 rate is never set against the official 可比价 one.
     """
 
     period: date
@@ -487,7 +487,6 @@ def gap_decomposition(con: duckdb.DuckDBPyConnection, period: date) -> GapDecomp
     left = last[~last["uscc"].isin(rows["uscc"])].rename(columns={"cur": "prev_list_ytd"})
     left = left.sort_values(["prev_list_ytd", "uscc"], ascending=[False, True]).reset_index(drop=True)
     vs_last = rate(cur_sum, float(last["cur"].sum())) if known else None
-    on_official_basis = comparable if comparable is not None else current
     return GapDecomposition(
         period=p, label=period_labels(pd.Series([p])).iloc[0], official_pct=official,
         current_pct=_r1(current), comparable_pct=_r1(comparable), price_index=index,
@@ -495,5 +494,4 @@ def gap_decomposition(con: duckdb.DuckDBPyConnection, period: date) -> GapDecomp
         entrants=new.reset_index(drop=True), entrants_pp=_r1(entrants_pp), without_entrants_pct=_r1(without),
         entrants_basis=basis, leavers=left[["uscc", "name", "sector", "prev_list_ytd"]],
         leavers_wan=float(left["prev_list_ytd"].sum()), leavers_known=known, vs_last_list_pct=_r1(vs_last),
-        residual_pp=None if official is None or on_official_basis is None
-        else _diff1(official, _r1(on_official_basis)))
+        residual_pp=None if official is None or comparable is None else _diff1(official, _r1(comparable)))
