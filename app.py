@@ -44,6 +44,7 @@ ALIAS = st.Page(_to_default_page, title=catalogue.PAGES[0].title, url_path=catal
 SECTIONS[catalogue.PAGES[0].section] = NAV + [ALIAS]
 
 page = st.navigation(SECTIONS, position="sidebar")
+ui.style()
 auth.gate()
 default_as_of = ui.default_as_of()
 

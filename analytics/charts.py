@@ -60,7 +60,6 @@ FIXED_COLORS: dict[str, str] = {**SECTOR_COLORS, **STAGE_COLORS, **LIGHT_COLORS,
 
 HEIGHT_PX = 380
 SPARK_HEIGHT_PX = 60
-FOOTNOTE_SHIFT_PX = -58
 BASIS_LABELS = {"current": "现价", "comparable": "可比价", "official": "可比价", "enterprise": "现价"}
 MONTH_TICK_FORMAT = "%Y年%-m月"
 AUTO_TICK_ANGLES_DEG = (0, -30, -90)
@@ -121,31 +120,164 @@ def chart_config(filename: str) -> dict:
     }
 
 
+# the bands of a figure, top to bottom: title (wrapped by rule, never cut), its period as a subtitle, the
+# legend in its own band, the plot, the tick labels, and the source footnote as the x axis's title (so
+# plotly's automargin keeps it below the tick labels however they turn). Widths are budgeted for the
+# narrowest slot a chart gets: a third of the page at 1366 px (about 300 px).
+TITLE_LINE_CHARS = 16          # 17 px CJK characters in a 300 px slot
+SUBTITLE_LINE_CHARS = 24       # 12 px
+FOOT_LINE_CHARS = 22           # 11 px
+LEGEND_SLOT_PX = 280           # the legend's width budget, for its row count
+MARKER_NUMBERS = "①②③④⑤⑥⑦⑧⑨"
+MIN_PLOT_PX = 190              # the plot keeps at least this height: a taller legend band grows the figure
+BOTTOM_BAND_PX = 120           # tick labels, axis title and footnote, for the growth rule above
+TITLE_PAD_PX = 10
+TITLE_LINE_PX = 22
+SUBTITLE_LINE_PX = 17
+LEGEND_ROW_PX = 22
+BAND_GAP_PX = 8
+FOOT_COLOR = "#616e7c"
+_TITLE_BREAKS = "：、与和及"
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """'各产业拉动规上工业增加值增长（2025年1-5月）' -> ('各产业拉动规上工业增加值增长', '2025年1-5月'):
+    the subject, and the period of a trailing bracket (the subtitle); ('…', '') when there is none."""
+    if title.endswith("）") and "（" in title:
+        i = title.rindex("（")
+        if i > 0:
+            return title[:i], title[i + 1:-1]
+    return title, ""
+
+
+def _text_width(text: str) -> float:
+    """Width in character widths: CJK and full-width characters 1, others about 0.55."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
+
+
+def wrap_text(text: str, line_chars: int, breaks: str = _TITLE_BREAKS) -> list[str]:
+    """Lines of at most `line_chars` character widths, broken after one of `breaks` when there is one in the
+    second half of the line, else at the width; never shortened with an ellipsis."""
+    lines, rest = [], text
+    while _text_width(rest) > line_chars:
+        cut, width = 0, 0.0
+        for i, ch in enumerate(rest):
+            width += _text_width(ch)
+            if width > line_chars:
+                break
+            cut = i + 1
+        # the first kind of break (in the order of `breaks`) found in the line's second half
+        for mark in breaks:
+            soft = max((i + 1 for i in range(cut // 2, cut) if rest[i] == mark), default=0)
+            if soft:
+                cut = soft
+                break
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return lines + ([rest] if rest else [])
+
+
+def wrap_parts(parts: Sequence[str], line_chars: int, sep: str = " · ") -> list[str]:
+    """Join parts with `sep` into lines of at most line_chars widths (a part longer than that is wrapped)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and _text_width(lines[-1] + sep + part) <= line_chars:
+            lines[-1] += sep + part
+        else:
+            lines += wrap_text(part, line_chars, "，、；")
+    return lines
+
+
+def retitle(fig: go.Figure, title: str, slot: float) -> go.Figure:
+    """Re-apply the title rule for a chart placed in `slot` (its share of the page width, 1/3 by default):
+    a wider slot holds a longer first line. Returns the figure (changed in place)."""
+    head, sub = title_lines(title, max(1.0, slot * 3))
+    fig.update_layout(title_text=head, title_subtitle_text="<br>".join(sub) if sub else None)
+    return fit_bands(fig)
+
+
+def title_lines(title: str, scale: float = 1.0) -> tuple[str, list[str]]:
+    """The rule for a chart title in a narrow slot, never an ellipsis: the subject on one line of at most
+    TITLE_LINE_CHARS (cut after '：、与和及' where possible); what does not fit, then the period of a trailing
+    bracket, go to the subtitle in lines of at most SUBTITLE_LINE_CHARS.
+    '规上工业增加值累计增速：公布数与企业汇总（2025年）' -> ('规上工业增加值累计增速：', ['公布数与企业汇总 · 2025年'])."""
+    subject, period = split_title(title)
+    lines = wrap_text(subject, int(TITLE_LINE_CHARS * scale))
+    rest = [t for t in ("".join(lines[1:]), period) if t]
+    return lines[0] if lines else "", wrap_parts(rest, int(SUBTITLE_LINE_CHARS * scale)) if rest else []
+
+
+def _legend_rows(fig: go.Figure) -> int:
+    """Rows a horizontal legend takes in LEGEND_SLOT_PX (entries of 13 px text plus a 40 px symbol)."""
+    if fig.layout.showlegend is False:
+        return 0
+    names = [str(t.name) for t in fig.data if t.name and t.showlegend is not False]
+    if not names:
+        return 0
+    rows, used = 1, 0.0
+    for n in names:
+        w = _text_width(n) * 13 + 46
+        if used and used + w > LEGEND_SLOT_PX:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows
+
+
+def fit_bands(fig: go.Figure) -> go.Figure:
+    """Lay out the top bands (title lines, subtitle, legend rows) so that none overlaps another or the plot;
+    call again after adding traces to a styled figure. A vertical legend (donut) keeps its place."""
+    title = fig.layout.title.text or ""
+    n_title = title.count("<br>") + 1 if title else 0
+    sub = fig.layout.title.subtitle.text if fig.layout.title.subtitle else None
+    n_sub = (sub.count("<br>") + 1) if sub else 0
+    title_px = TITLE_PAD_PX + n_title * TITLE_LINE_PX + n_sub * SUBTITLE_LINE_PX
+    height = fig.layout.height or HEIGHT_PX
+    horizontal = fig.layout.legend.orientation != "v"
+    rows = _legend_rows(fig) if horizontal else 0
+    top = title_px + BAND_GAP_PX + (rows * LEGEND_ROW_PX + BAND_GAP_PX if rows else 0)
+    if height < top + BOTTOM_BAND_PX + MIN_PLOT_PX:
+        height = top + BOTTOM_BAND_PX + MIN_PLOT_PX
+    fig.update_layout(margin={"t": top}, height=height)
+    if horizontal:
+        fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 1 - (title_px + BAND_GAP_PX) / height,
+                                  "yanchor": "top", "xref": "container", "x": 0.01, "xanchor": "left"})
+    return fig
+
+
 def _style(fig: go.Figure, title: str, foot: str, x_title: str | None = None, y_title: str | None = None,
-           height: int = HEIGHT_PX, legend: bool = True) -> go.Figure:
+           height: int = HEIGHT_PX, legend: bool = True, foot_on_axis: bool = True) -> go.Figure:
+    head, sub = title_lines(title)
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 17, "color": TEXT}},
+        title={"text": head, "x": 0.01, "xref": "container",
+               "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": TITLE_PAD_PX},
+               "font": {"size": 17, "color": TEXT},
+               "subtitle": {"text": "<br>".join(sub) if sub else None, "font": {"size": 12, "color": FOOT_COLOR}}},
         font={"family": FONT_FAMILY, "size": 13, "color": TEXT},
         height=height,
-        margin={"l": 60, "r": 24, "t": 84 if legend else 56, "b": 92},
+        margin={"l": 60, "r": 24, "b": 24 if foot_on_axis else 40 + 15 * len(wrap_parts(foot.split(" · "),
+                                                                                          FOOT_LINE_CHARS))},
         paper_bgcolor="white",
         plot_bgcolor="white",
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0,
-                "title": {"text": ""}},
+        legend={"title": {"text": ""}},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         separators=".,",
     )
+    foot_html = "<br>".join(wrap_parts(foot.split(" · "), FOOT_LINE_CHARS))
+    axis_title = (f"{x_title}<br>" if x_title else "") + f"<span style='font-size:11px;color:{FOOT_COLOR}'>{foot_html}</span>"
     # crowded tick labels rotate counter-clockwise (text ends at its tick): a clockwise label runs past the
     # right edge and plotly drops it, so the last month or category would have no label
-    fig.update_xaxes(title_text=x_title, gridcolor=GRID, zerolinecolor=GRID, automargin=True,
+    fig.update_xaxes(gridcolor=GRID, zerolinecolor=GRID, automargin=True,
                      autotickangles=list(AUTO_TICK_ANGLES_DEG), exponentformat="none", separatethousands=True)
+    if foot_on_axis:
+        fig.update_layout(xaxis_title={"text": axis_title, "standoff": 10})
+    else:
+        fig.update_xaxes(title_text=x_title)
+        fig.add_annotation(text=foot_html, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+                           yshift=-12, showarrow=False, align="left", font={"size": 11, "color": FOOT_COLOR})
     fig.update_yaxes(title_text=y_title, gridcolor=GRID, zerolinecolor="#cbd2d9", automargin=True,
                      exponentformat="none", separatethousands=True)
-    fig.add_annotation(text=foot, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                       yshift=FOOTNOTE_SHIFT_PX, showarrow=False, align="left",
-                       font={"size": 11, "color": "#616e7c"})
-    return fig
+    return fit_bands(fig)
 
 
 def mark_partial_last(fig: go.Figure) -> go.Figure:
@@ -169,7 +301,7 @@ def _empty(title: str, foot: str, height: int = HEIGHT_PX) -> go.Figure:
                        font={"size": 16, "color": MUTED})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _style(fig, title, foot, height=height, legend=False)
+    return _style(fig, title, foot, height=height, legend=False, foot_on_axis=False)
 
 
 def _number_text(values: pd.Series, digits: int) -> list[str]:
@@ -352,12 +484,21 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
     fig.update_layout(yaxis2={"title": {"text": y2_title}, "overlaying": "y", "side": "right",
                               "showgrid": False, "rangemode": "tozero", "tickmode": "auto"})
     fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT)
+    # a marker is a dotted line numbered ①②③ at its top; the footnote says what each number is (labels
+    # written beside the lines ran into each other in a narrow chart)
+    legend_notes = []
     for i, (when, label) in enumerate(markers):
-        fig.add_vline(x=pd.Timestamp(when).timestamp() * 1000, line={"color": MUTED, "dash": "dot", "width": 1})
-        # labels of close dates alternate sides of the line so they never overlap
-        fig.add_annotation(x=pd.Timestamp(when), y=1, yref="paper", text=label, showarrow=False,
-                           yanchor="top", xanchor="right" if i % 2 else "left", xshift=-3 if i % 2 else 3,
-                           font={"size": 11, "color": "#616e7c"}, bgcolor="rgba(255,255,255,0.8)")
+        number = MARKER_NUMBERS[i % len(MARKER_NUMBERS)]
+        day = pd.Timestamp(when)
+        fig.add_vline(x=day.timestamp() * 1000, line={"color": MUTED, "dash": "dot", "width": 1})
+        fig.add_annotation(x=day, y=1, yref="paper", text=number, showarrow=False, yanchor="bottom",
+                           font={"size": 12, "color": "#616e7c"})
+        legend_notes.append(f"{number}{day.month}月{day.day}日{label}")
+    if legend_notes:
+        foot = f"{foot} · {'，'.join(legend_notes)}"
+    # the axis spans exactly the months drawn (half a month either side)
+    first, last = data[x].min(), data[x].max()
+    fig.update_xaxes(range=[first - pd.Timedelta(days=16), last + pd.Timedelta(days=16)])
     if partial_last:
         mark_partial_last(fig)
     fig = _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height)
@@ -377,10 +518,10 @@ def donut(frame: pd.DataFrame, names: str, values: str, *, title: str, foot: str
                            textinfo="percent", texttemplate="%{percent:.1%}",
                            hovertemplate="%{label}：%{value:,." + str(digits) + "f}" + unit
                            + "（%{percent:.1%}）<extra></extra>"))
-    fig = _style(fig, title, foot, height=height)
-    fig.update_layout(legend={"orientation": "v", "yanchor": "middle", "y": 0.5, "x": 1.02, "xanchor": "left"},
-                      margin={"r": 140})
-    return fig
+    fig = _style(fig, title, foot, height=height, foot_on_axis=False)
+    fig.update_layout(legend={"orientation": "v", "yref": "paper", "yanchor": "middle", "y": 0.5, "xref": "paper",
+                              "x": 1.02, "xanchor": "left"}, margin={"r": 140})
+    return fit_bands(fig)
 
 
 def funnel(frame: pd.DataFrame, stage: str, value: str, *, title: str, foot: str, unit: str = "个",
@@ -393,7 +534,8 @@ def funnel(frame: pd.DataFrame, stage: str, value: str, *, title: str, foot: str
                               texttemplate="%{value}" + unit + "（%{percentInitial:.0%}）",
                               marker={"color": [STAGE_COLORS.get(str(s), PRIMARY) for s in data[stage]]},
                               hovertemplate="%{y}：%{x}" + unit + "<extra></extra>"))
-    return _style(fig, title, foot, height=height, legend=False)
+    fig.update_xaxes(visible=False)
+    return _style(fig, title, foot, height=height, legend=False, foot_on_axis=False)
 
 
 def sparkline(values: Sequence[float], *, color: str = PRIMARY, height: int = SPARK_HEIGHT_PX) -> go.Figure:

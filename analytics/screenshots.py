@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.catalogue import DASHBOARD_PAGES
 from analytics.store import DB_ENV_VAR
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,7 @@ EXTRA_FLAGS = ["--disable-background-timer-throttling", "--disable-renderer-back
                "--disable-backgrounding-occluded-windows"]
 # url path of each dashboard page (app.py's st.Page url_path), in navigation order
 DEFAULT_PATH = "overview"                        # the default page: its navigation link points at the root
-DASHBOARD_PATHS = ("overview", "economy", "entities", "structure", "projects", "sales", "service", "quality",
-                   "briefing")
+DASHBOARD_PATHS = tuple(p.path for p in DASHBOARD_PAGES)      # the one list of pages: analytics.catalogue
 
 _READY_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from analytics import charts, store
+from analytics import charts, shared, store
 from app_lib.export import to_xlsx_bytes
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +34,10 @@ def _connection(path: str):
 
 
 def connection():
-    """The process-wide DuckDB connection to the store (PARK_DB, else data/park.duckdb)."""
+    """The process-wide DuckDB connection to the store (PARK_DB, else data/park.duckdb); in the
+    multi-process deployment (analytics.shared, PARK_SHARED=1) a read-only one to its current snapshot."""
+    if shared.enabled():
+        return shared.viewer_connection(store.default_db_path())
     return _connection(store.default_db_path())
 
 
@@ -48,7 +52,7 @@ def _cached_call(db: str, module: str, qualname: str, version: int, args: tuple,
     func = importlib.import_module(module)
     for part in qualname.split("."):
         func = getattr(func, part)
-    with _connection(db).cursor() as cur:
+    with (connection() if shared.enabled() else _connection(db)).cursor() as cur:
         return func(cur, *args, **dict(kwargs))
 
 
@@ -108,6 +112,49 @@ def sector_text() -> str:
 # ---------------------------------------------------------------------------
 # Page elements
 # ---------------------------------------------------------------------------
+# Streamlit's own chrome, fixed by CSS on its stable data-testids (app.py calls style() on every run):
+# - metric cards: value, label and change wrap instead of ending in "…", the value scales with the window;
+# - English that Streamlit has no setting for is hidden or replaced: the main menu (Print, Record screen,
+#   Made with Streamlit), the element toolbars of tables and charts (Download as CSV: also a formula-
+#   injection risk, the page's own .xlsx buttons stay; Search; Fullscreen), the running indicator
+#   (Running… / Stop), the file uploader's "Drag and drop files here", "Limit 50MB per file • XLSX…"
+#   and "Browse files"/"Upload" (the uploader's own text in Chinese), the skip link;
+# - static tables (ui.table) wrap their cells.
+APP_CSS = """
+<style>
+[data-testid="stMetric"] .stMarkdownEllipsis { overflow: visible !important; text-overflow: clip !important;
+    white-space: normal !important; }
+[data-testid="stMetric"] .stMarkdownEllipsis p { white-space: normal !important; overflow-wrap: anywhere; }
+[data-testid="stMetricValue"] { font-size: clamp(1.3rem, 1.75vw, 2.25rem) !important; line-height: 1.2; }
+[data-testid="stMetricLabel"] { height: auto !important; min-height: 1.5rem; }
+[data-testid="stMetricDelta"] { height: auto !important; }
+[data-testid="stMetricDelta"] > div { white-space: normal !important; overflow: visible !important; }
+[data-testid="stMainMenu"], [data-testid="stElementToolbar"], [data-testid="stToolbarActions"],
+[data-testid="stAppDeployButton"] { display: none !important; }
+[data-testid="stStatusWidget"] > * { display: none !important; }
+[data-testid="stStatusWidget"]::before { content: "正在更新"; font-size: 0.85rem; color: #616e7c; padding: 0 0.5rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+[data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none !important; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "将文件拖到此处，或点击右侧按钮选择；每个文件不超过50MB（.xlsx、.xlsm、.xls、.csv）";
+    font-size: 0.875rem; color: #616e7c; }
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after { content: "选择文件";
+    font-size: 0.875rem; }
+a[href="#main-content"], [data-testid="stSkipLink"] { font-size: 0 !important; }
+a[href="#main-content"]::after, [data-testid="stSkipLink"]::after { content: "跳到主要内容"; font-size: 0.875rem; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal !important; overflow-wrap: anywhere;
+    word-break: normal; }
+[data-testid="stTable"] { overflow-x: auto; }
+[data-testid="stDownloadButton"] button p, [data-testid="stBaseButton-tertiary"] p { white-space: normal !important; }
+</style>
+"""
+
+
+def style() -> None:
+    """Inject APP_CSS (call once per run, from app.py)."""
+    st.html(APP_CSS)
+
+
 def shell_guard() -> None:
     """Make sure app.py (navigation, sidebar filters) ran before this page.
 
@@ -210,9 +257,10 @@ def rounded(frame: pd.DataFrame, digits: dict[str, int]) -> pd.DataFrame:
 
 
 def show(item, *, key: str, selectable: bool = False, download: bool = True, height: int | str | None = None,
-         empty_message: str | None = None):
+         empty_message: str | None = None, slot: float = 1 / 3):
     """Place a catalogue entry (analytics.catalogue.Entry): its chart or table, its .xlsx download, or its
-    empty state. Returns the chart's selection state when `selectable`, else None."""
+    empty state. `slot` is the chart's share of the page width (1/3, 1/2, 1): its title is laid out for it
+    (analytics.charts.retitle). Returns the chart's selection state when `selectable`, else None."""
     message = empty_message or item.empty_message
     if item.is_chart:
         if item.empty:
@@ -221,7 +269,7 @@ def show(item, *, key: str, selectable: bool = False, download: bool = True, hei
         kwargs = dict(key=key, config=charts.chart_config(item.filename), theme=None)
         if selectable:
             kwargs.update(on_select="rerun", selection_mode=("points",))
-        state = st.plotly_chart(item.figure, **kwargs)
+        state = st.plotly_chart(charts.retitle(item.figure, item.title, slot), **kwargs)
         if download:
             download_xlsx(item.frame, item.labels, item.filename, key, title=item.title, digits=item.digits)
         return state if selectable else None
@@ -273,46 +321,42 @@ def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: st
           wrap: tuple[str, ...] = (), download: bool = True) -> None:
     """A table with Chinese headers (only the columns in `labels`, in that order) and an xlsx download.
 
-    `colors` {column: {cell value: CSS colour}} colours the text of those cells (e.g. traffic lights),
-    for tables up to STYLED_ROWS_MAX rows. `digits` {column: decimals} rounds (四舍五入) on screen and in
-    the download; `dates` are shown as YYYY-MM-DD; `widths` {column: small|medium|large}. A table with
-    `wrap` columns (long free text) is drawn as a static table whose cells wrap, so no text is cut.
+    Drawn as a static table (st.table) whose cells wrap, so no column is cut at the right edge and no
+    cell ends in "…", with no toolbar (Streamlit's English "Download as CSV", "Search", "Fullscreen");
+    a table taller than `height` px scrolls inside. Every cell is text as the page shows it: numbers
+    rounded 四舍五入 to `digits` {column: decimals} (or the "%.1f" format of a `column_config`
+    NumberColumn), dates YYYY-MM-DD, "—" when empty. `colors` {column: {cell value: CSS colour}} colours
+    the text of those cells (traffic lights), for tables up to STYLED_ROWS_MAX rows. The download rounds
+    the same way. (`widths` and `wrap` are kept for the catalogue's entries; every column wraps.)
     """
     if title:
         st.markdown(f"**{title}**")
     if is_empty(frame):
         st.info(empty_message)
         return
-    digits = digits or {}
+    digits = dict(digits or {})
+    dates = tuple(dates)
+    for col, cfg in (column_config or {}).items():
+        found = _config_digits(cfg)
+        if found is not None and col not in digits:
+            digits[col] = found
+        if _config_is_date(cfg) and col not in dates:
+            dates += (col,)
     cols = [c for c in labels if c in frame.columns]
-    if wrap:
-        _wrapped_table(frame[cols], labels, digits, dates, colors, height)
-        if download:
-            download_xlsx(frame[cols], labels, filename, key, title=title, digits=digits)
-        return
-    shown = rounded(frame[cols], digits).rename(columns=labels)
-    config = {labels[k]: v for k, v in (column_config or {}).items() if k in labels}
-    for c in cols:
-        if labels[c] in config:
-            continue
-        width = (widths or {}).get(c)
-        if c in digits:
-            config[labels[c]] = st.column_config.NumberColumn(format=f"%.{digits[c]}f", width=width)
-        elif c in dates:
-            config[labels[c]] = st.column_config.DateColumn(format="YYYY-MM-DD", width=width)
-        elif width:
-            config[labels[c]] = st.column_config.Column(width=width)
-    if colors and len(shown) <= STYLED_ROWS_MAX:
-        styler = shown.style
-        for col, mapping in colors.items():
-            if col in labels:
-                styler = styler.map(lambda v, m=mapping: f"color: {m[v]}; font-weight: 600" if v in m else "",
-                                    subset=[labels[col]])
-        shown = styler
-    st.dataframe(shown, hide_index=True, height=height, column_config=config or None, key=f"tbl_{key}",
-                 placeholder=MISSING_TEXT)
+    _wrapped_table(frame[cols], labels, digits, dates, colors, height)
     if download:
         download_xlsx(frame[cols], labels, filename, key, title=title, digits=digits)
+
+
+def _config_digits(cfg) -> int | None:
+    """2 for a NumberColumn(format='%.2f') (or '%+.1f' -> 1), else None."""
+    fmt_text = ((cfg or {}).get("type_config") or {}).get("format") if isinstance(cfg, dict) else None
+    m = re.search(r"\.(\d+)f", fmt_text or "")
+    return int(m.group(1)) if m else None
+
+
+def _config_is_date(cfg) -> bool:
+    return isinstance(cfg, dict) and ((cfg.get("type_config") or {}).get("type") in ("date", "datetime"))
 
 
 def _cell_text(value, digits: int | None, is_date: bool) -> str:
@@ -321,8 +365,14 @@ def _cell_text(value, digits: int | None, is_date: bool) -> str:
         return MISSING_TEXT
     if is_date or isinstance(value, (dt.date, pd.Timestamp)):
         return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if digits is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{fmt.round_half_up(float(value), digits):,.{digits}f}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()          # numpy scalars
+    if isinstance(value, float) and digits is None:
+        digits = 2 if not value.is_integer() else 0
+    if digits is not None and isinstance(value, (int, float)):
+        return f"{fmt.round_half_up(float(value), digits):.{digits}f}"
     return str(value)
 
 

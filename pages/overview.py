@@ -80,6 +80,6 @@ with c3:
 
 c1, c2 = st.columns(2)
 with c1:
-    ui.show(ui.run(cat_entities.new_by_month, as_of), key="ov_new")
+    ui.show(ui.run(cat_entities.new_by_month, as_of), key="ov_new", slot=1 / 2)
 with c2:
-    ui.show(ui.run(cat_projects.stages, as_of), key="ov_stages")
+    ui.show(ui.run(cat_projects.stages, as_of), key="ov_stages", slot=1 / 2)

@@ -217,3 +217,144 @@ def test_month_bars_label_every_month_including_the_last(server):
     # the sample's default date is 2025-06-15: July 2024 .. June 2025
     assert ticks == ["2024年7月", "2024年8月", "2024年9月", "2024年10月", "2024年11月", "2024年12月", "2025年1月",
                      "2025年2月", "2025年3月", "2025年4月", "2025年5月", "2025年6月"]
+
+
+# ---------------------------------------------------------------------------
+# Screenshot-ready at office sizes (issue 11): nothing cut, nothing overlapping, no English
+# ---------------------------------------------------------------------------
+SCREEN_SIZES = {"1366x768": {"width": 1366, "height": 768}, "1920x1080": {"width": 1920, "height": 1080}}
+# Latin words a user may see: file types, units, and the product names they refer to
+LATIN_ALLOWED = {"PNG", "Excel", "Word", "Markdown", "XLSX", "XLSM", "XLS", "CSV", "MB", "KB", "GB", "ETDZ",
+                 "YYYY", "MM", "DD", "PPI", "GDP"}
+# run in the page: what a user cannot read in full
+_SCREEN_PROBLEMS_JS = r"""(allowed) => {
+    const out = [];
+    const visible = (e) => {
+        const r = e.getBoundingClientRect();
+        if (r.width <= 1 || r.height <= 1 || r.right <= 0 || r.bottom <= 0) return false;   // zero-size or off screen
+        if (e.closest('[data-testid="stIconMaterial"], .material-symbols-rounded')) return false;   // icon ligatures
+        const s = getComputedStyle(e);
+        return s.visibility !== 'hidden' && s.display !== 'none' && s.opacity !== '0';
+    };
+    const label = (e) => (e.innerText || e.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
+    // 1. text cut by its box: an element that clips (overflow hidden / ellipsis) and holds text wider than it
+    const roots = [...document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')];
+    for (const root of roots) {
+        for (const e of root.querySelectorAll('*')) {
+            if (e.closest('[data-testid="stPlotlyChart"], [data-testid="stTable"], svg') || !visible(e)) continue;
+            const text = (e.innerText || '').trim();
+            if (!text || text.length > 300 || e.querySelector('canvas, svg, [data-testid="stPlotlyChart"]')) continue;
+            const s = getComputedStyle(e);
+            const clips = s.textOverflow === 'ellipsis' || ['hidden', 'clip'].includes(s.overflowX);
+            if (clips && e.scrollWidth > e.clientWidth + 1)
+                out.push(`文字被截断：「${label(e)}」（${e.scrollWidth}>${e.clientWidth}px）`);
+        }
+        // a table wider than its box (glide grid scroller, or a static table)
+        for (const e of root.querySelectorAll('.dvn-scroller, [data-testid="stTable"]')) {
+            if (visible(e) && e.scrollWidth > e.clientWidth + 2)
+                out.push(`表格超出宽度：「${label(e.closest('[data-testid="stElementContainer"]') || e).slice(0, 30)}」`);
+        }
+        // an ellipsis in the rendered text
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            if (n.parentElement && visible(n.parentElement) && /…|\.\.\./.test(n.textContent))
+                out.push(`省略号：「${n.textContent.trim().slice(0, 60)}」`);
+        }
+    }
+    // 2. charts: title, legend, footnote and tick labels apart, and inside the figure
+    document.querySelectorAll('[data-testid="stPlotlyChart"]').forEach((c, i) => {
+        const svg = c.querySelector('.main-svg');
+        if (!svg) return;
+        const box = svg.getBoundingClientRect();
+        const title = c.querySelector('.g-gtitle');
+        const name = title ? label(title) : `图表${i + 1}`;
+        const parts = {};
+        if (title && title.getBBox().width) parts['标题'] = title.getBoundingClientRect();
+        const legend = c.querySelector('g.legend');
+        if (legend && legend.getBBox().width) parts['图例'] = legend.getBoundingClientRect();
+        const foot = [...c.querySelectorAll('g.annotation, g.g-xtitle')].find(a => a.textContent.includes('数据来源'));
+        if (foot) parts['脚注'] = foot.getBoundingClientRect();
+        const ticks = [...c.querySelectorAll('g.xtick text')].filter(t => getComputedStyle(t).display !== 'none');
+        const tickBoxes = ticks.map(t => t.getBoundingClientRect()).filter(r => r.width);
+        if (tickBoxes.length) parts['横轴标签'] = {
+            left: Math.min(...tickBoxes.map(r => r.left)), right: Math.max(...tickBoxes.map(r => r.right)),
+            top: Math.min(...tickBoxes.map(r => r.top)), bottom: Math.max(...tickBoxes.map(r => r.bottom))};
+        const names = Object.keys(parts);
+        for (let a = 0; a < names.length; a++) {
+            const r = parts[names[a]];
+            if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+                out.push(`图表「${name}」的${names[a]}超出图框`);
+            for (let b = a + 1; b < names.length; b++) {
+                const q = parts[names[b]];
+                const overlap = Math.min(r.right, q.right) - Math.max(r.left, q.left) > 1 &&
+                                Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 1;
+                if (overlap) out.push(`图表「${name}」的${names[a]}与${names[b]}重叠`);
+            }
+        }
+        if (/…|\.\.\./.test(c.textContent)) out.push(`图表「${name}」中有省略号`);
+    });
+    // 3. English a user sees: visible text and the tooltips of visible elements
+    const words = new Set();
+    const add = (t) => (t.match(/[A-Za-z]{2,}/g) || []).forEach(w => { if (!allowed.includes(w)) words.add(w); });
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const p = n.parentElement;
+        if (!p || ['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(p.tagName) || !visible(p)) continue;
+        if (p.closest('svg') && !p.closest('[data-testid="stPlotlyChart"]')) continue;
+        add(n.textContent);
+    }
+    for (const e of document.querySelectorAll('[title], [data-title], [placeholder]')) {
+        if (!visible(e)) continue;
+        for (const a of ['title', 'data-title', 'placeholder']) if (e.getAttribute(a)) add(e.getAttribute(a));
+    }
+    for (const e of document.querySelectorAll('[data-testid="stElementToolbar"], [data-testid="stMainMenu"]'))
+        if (visible(e)) words.add(`（可见的英文工具栏：${e.getAttribute('data-testid')}）`);
+    if (words.size) out.push('英文：' + [...words].join(' '));
+    return out;
+}"""
+
+
+def _open_page(page, url: str, spec) -> None:
+    page.locator('[data-testid="stSidebarNav"] a', has_text=spec.title).first.click()
+    page.wait_for_function("(t) => [...document.querySelectorAll('[data-testid=\"stSidebarNav\"] a[aria-current=\"page\"]')]"
+                           ".some(a => a.textContent.includes(t))", arg=spec.title, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_timeout(300)
+    _wait_idle(page)
+
+
+@pytest.mark.parametrize("size", list(SCREEN_SIZES))
+def test_every_page_is_screenshot_ready(server, size):
+    """At office sizes every page (the briefing too) shows every card, title, footnote, legend, axis label,
+    table and button in full, no chart part over another, and no English; full-page screenshots of each
+    go to artifacts/screen_<size>_<page>.png for a person to look at."""
+    from playwright.sync_api import sync_playwright
+
+    from analytics.catalogue import DASHBOARD_PAGES
+    url, _ = server
+    viewport = SCREEN_SIZES[size]
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        page = browser.new_page(viewport=viewport, locale="zh-CN")
+        page.goto(f"{url}/overview", wait_until="domcontentloaded")     # a bookmark of the overview
+        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
+        _wait_idle(page)
+        page.wait_for_timeout(1500)      # a "page not found" notice would show by now
+        for spec in DASHBOARD_PAGES:
+            if spec.path != DASHBOARD_PAGES[0].path:
+                _open_page(page, url, spec)
+            found = page.evaluate(_SCREEN_PROBLEMS_JS, sorted(LATIN_ALLOWED))
+            if page.locator('[data-testid="stException"]').count():
+                found.append("异常：" + page.locator('[data-testid="stException"]').first.inner_text()[:200])
+            if found:
+                problems[spec.title] = found
+            page.screenshot(path=str(ARTIFACTS / f"screen_{size}_{spec.path}.png"))      # what the screen shows
+            height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+            page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], int(height) + 10)})
+            page.wait_for_timeout(600)
+            _wait_idle(page)
+            page.screenshot(path=str(ARTIFACTS / f"screen_{size}_{spec.path}_full.png"), full_page=True)
+            page.set_viewport_size(viewport)
+        browser.close()
+    assert not problems, "\n".join(f"{k}：{v}" for k, v in problems.items())

@@ -8,7 +8,11 @@ from analytics.schema import SECTORS
 
 
 def _footnotes(fig):
-    return [a.text for a in fig.layout.annotations if a.text.startswith("数据来源")]
+    """The footnote's text (in the x axis title of a chart with axes, else an annotation), lines joined."""
+    import re
+    texts = [a.text for a in fig.layout.annotations] + [fig.layout.xaxis.title.text or ""]
+    plain = [re.sub(r"<[^>]+>", "", t.replace("<br>", " · ")) for t in texts if "数据来源" in t]
+    return [p[p.index("数据来源"):] for p in plain]
 
 
 def test_footnote_text():
@@ -23,7 +27,9 @@ def test_bar_is_titled_with_units_footnote_and_font_and_keeps_input():
     fig = charts.bar(frame, "sector", "n", title="签约项目数（2025年1-6月）", foot="数据来源：招商部门项目台账",
                      y_title="项目数（个）")
     pd.testing.assert_frame_equal(frame, before)
-    assert fig.layout.title.text == "签约项目数（2025年1-6月）"
+    # the subject as the title, its period as the subtitle (a narrow slot cuts neither)
+    assert fig.layout.title.text == "签约项目数"
+    assert fig.layout.title.subtitle.text == "2025年1-6月"
     assert fig.layout.yaxis.title.text == "项目数（个）"
     assert _footnotes(fig) == ["数据来源：招商部门项目台账"]
     assert fig.layout.font.family.startswith("Noto Sans CJK SC")
@@ -70,9 +76,40 @@ def test_bar_line_keeps_both_axis_titles_and_milestones():
                           markers=[("2025-05-10", "大通店开业"), ("2025-05-24", "展销会")])
     assert fig.layout.yaxis.title.text == "当月帮销额（万元）"
     assert fig.layout.yaxis2.title.text == "累计帮销额（万元）"
-    labels = [a for a in fig.layout.annotations if a.text in ("大通店开业", "展销会")]
-    # close milestones are labelled on opposite sides of their lines
-    assert [a.xanchor for a in labels] == ["left", "right"]
+    # the lines are numbered (labels beside close lines ran into each other); the footnote says what they are
+    assert [a.text for a in fig.layout.annotations if a.text in "①②"] == ["①", "②"]
+    assert _footnotes(fig) == []    # the footnote "f" has no source here: its text is in the x axis title
+    assert "①5月10日大通店开业，②5月24日展销会" in fig.layout.xaxis.title.text.replace("<br>", "")
+
+
+def test_titles_wrap_by_rule_and_never_shorten():
+    assert charts.title_lines("规上工业增加值累计增速：公布数与企业汇总（2025年）") == \
+        ("规上工业增加值累计增速：", ["公布数与企业汇总 · 2025年"])
+    # a half-width slot holds the subject on one line
+    assert charts.title_lines("规上工业增加值累计增速：公布数与企业汇总（2025年）", 1.5) == \
+        ("规上工业增加值累计增速：公布数与企业汇总", ["2025年"])
+    head, sub = charts.title_lines("各产业拉动规上工业增加值增长（截至2025年6月15日）")
+    assert head + "".join(sub).replace(" · ", "") == "各产业拉动规上工业增加值增长截至2025年6月15日"
+    assert "…" not in head + "".join(sub)
+    assert charts.wrap_parts(["数据来源：统计部门规上工业月报", "数据截至2025年5月", "现价"], 22) == \
+        ["数据来源：统计部门规上工业月报", "数据截至2025年5月 · 现价"]
+
+
+def test_the_legend_has_its_own_band_below_the_title():
+    frame = pd.DataFrame({"m": ["2025-01", "2025-02"] * 3, "n": [1, 2, 3, 4, 5, 6], "k": ["甲类"] * 2 + ["乙类"] * 2 + ["丙类"] * 2})
+    fig = charts.bar(frame, "m", "n", color="k", title="每月走访次数（截至2025年6月15日）", foot="数据来源：x")
+    title_px = charts.TITLE_PAD_PX + charts.TITLE_LINE_PX + charts.SUBTITLE_LINE_PX
+    assert fig.layout.legend.yref == "container"
+    assert round((1 - fig.layout.legend.y) * fig.layout.height) == title_px + charts.BAND_GAP_PX
+    # the plot starts below the legend's rows
+    assert fig.layout.margin.t == title_px + charts.BAND_GAP_PX + charts.LEGEND_ROW_PX + charts.BAND_GAP_PX
+
+
+def test_a_partial_last_month_is_hatched():
+    frame = pd.DataFrame({"m": ["2025-05", "2025-06"], "n": [3, 1]})
+    fig = charts.bar(frame, "m", "n", title="t", foot="f", partial_last=True)
+    assert list(fig.data[0].marker.pattern.shape) == ["", "/"]
+    assert charts.bar(frame, "m", "n", title="t", foot="f").data[0].marker.pattern.shape is None
 
 
 def test_crowded_tick_labels_turn_counter_clockwise_so_the_last_one_stays():

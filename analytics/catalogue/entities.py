@@ -32,6 +32,7 @@ def new_by_month(con, as_of: date, sector: str | None = None) -> Entry:
                         hovertemplate="上年同月：%{y:,.0f}<extra></extra>")
         fig.update_yaxes(**charts.count_axis(pd.concat([frame["new"], frame["new_prev_year"]])))
         fig.update_layout(showlegend=True)
+        charts.fit_bands(fig)
     return Entry(name="entities.new_by_month", title=title, frame=frame, figure=fig, footnote=foot,
                  labels={"month": "月份", "new": "新设（户）", "new_prev_year": "上年同月新设（户）",
                          "yoy_pct": "同比（%）"},
