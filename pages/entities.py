@@ -19,7 +19,8 @@ total = ui.run(entities.stock_at, as_of, sector)
 ui.require_data(total > 0, ("entities",), "在册市场主体", "暂无市场主体数据：请先导入市场主体名录。")
 total_prev = ui.run(entities.stock_at, one_year_before(as_of), sector)
 new12 = ui.run(entities.new_12m, as_of, sector)
-closed12 = ui.run(entities.closed_12m, as_of, sector)
+ends12 = ui.run(entities.endings_in_window, one_year_before(as_of), as_of, sector)   # 迁出 counted apart
+new_prev12 = ui.run(entities.new_in_window, one_year_before(one_year_before(as_of)), one_year_before(as_of), sector)
 monthly = ui.run(entities.new_by_month, as_of, 12, sector)
 series = ui.run(entities.stock_series, one_year_before(one_year_before(as_of)), as_of, "month", sector)
 types = ui.run(entities.type_mix, as_of, sector)
@@ -27,12 +28,18 @@ by_type = dict(zip(types["entity_type"], types["count"]))
 
 c = st.columns(5)
 with c[0]:
-    ui.metric("市场主体总数", fmt.count(total, "户"), f"{total - total_prev:+d}户（较上年同日）",
-              trend=series["stock"].tolist())
+    stock_yoy = entities.yoy_pct(total, total_prev)
+    ui.metric("市场主体总数", fmt.count(total, "户"),
+              f"{total - total_prev:+d}户" + (f"（同比{fmt.change_pct_text(stock_yoy)}）" if stock_yoy is not None else ""),
+              trend=series["stock"].tolist(), help="较上年同日")
 with c[1]:
-    ui.metric("近一年新设", fmt.count(new12, "户"), trend=monthly["new"].tolist(), chart_type="bar")
+    new_yoy = entities.yoy_pct(new12, new_prev12)
+    ui.metric("近一年新设", fmt.count(new12, "户"), None if new_yoy is None else f"同比{fmt.change_pct_text(new_yoy)}",
+              trend=monthly["new"].tolist(), chart_type="bar", help="与此前12个月新设户数相比")
 with c[2]:
-    ui.metric("近一年注销", fmt.count(closed12, "户"), delta_color="off")
+    ui.metric("近一年注销、吊销", fmt.count(ends12["cancelled"], "户"),
+              f"另迁出{ends12['moved_out']}户" if ends12["moved_out"] else None, delta_color="off", delta_arrow="off",
+              help="迁出（迁离园区）不计入注销、吊销，单独列示")
 with c[3]:
     ui.metric("企业", fmt.count(by_type.get("企业"), "户"))
 with c[4]:

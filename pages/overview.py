@@ -15,9 +15,6 @@ if ui.sector():
     st.caption("总览指标为全园区口径；分产业数据见各专题页。")
 date_text = fmt.date_cn(as_of)
 h = ui.run(summary.headline, as_of)
-lag = ui.run(summary.publication_lag, as_of)
-if lag["message"]:   # a date after the data (or a table not yet updated): the latest date each dataset supports
-    st.warning(lag["message"])
 ui.require(any(h.get(k) is not None for k in ("entities_total", "industrial_growth_ytd", "projects_signed_ytd",
                                               "sales_assistance_total_wan", "key_accounts")),
            "数据库中还没有数据：请数据分析员在“数据导入”页导入工作簿，或运行 `python -m analytics init` 载入示例数据。")
