@@ -79,7 +79,7 @@ def test_wrong_then_right_password(db):
     at.text_input(key="login_password").input(PASSWORD)
     [b for b in at.get("button") if getattr(b, "label", "") == "登录"][0].click()
     at.run()
-    assert at.session_state["role"] == "analyst" and at.session_state["analyst_name"] == "王分析"
+    assert at.session_state["role"] == "analyst" and at.session_state["analyst_name"] == "王分析（共用密码）"  # a shared hash: the name is only typed
     assert at.file_uploader(key="upload_files")
 
 

@@ -10,10 +10,11 @@ Two layers, both independent of what the file declares:
    limit; the same pass counts the rows and cells of each sheet and the shared strings. A 4 MB zip
    bomb that unzips to 4 GiB is refused in milliseconds by its header, or within MAX_RATIO x its
    compressed size of output when the header lies.
-2. `read_guarded(...)`: read_workbook in a child process (multiprocessing "forkserver": a fresh
-   interpreter, no threads or memory of the web server) with a wall-time limit and a memory limit
-   (the child watches its own resident memory); the parent kills it when over and returns a
-   WorkbookResult whose `error` is the one-line Chinese reason.
+2. `read_guarded(...)`: read_workbook in a child process (a fresh interpreter: no threads, memory
+   or modules of the web server; the file goes over a temporary file, the result comes back
+   pickled) with a wall-time limit and a memory limit (the child watches its own resident memory);
+   the parent kills it when over and returns a WorkbookResult whose `error` is the one-line
+   Chinese reason. Starting the child costs about 1 s (imports), paid once per upload.
 
 Every refusal is one line of simplified Chinese that says what was too big and what to do.
 Limits are constants here (units in their names) and can be lowered or raised by environment
@@ -211,87 +212,94 @@ class _Watchdog(threading.Thread):
 MEMORY_EXIT_CODE = 86
 
 
-def _child(conn, source, file_name, overrides, memory_mb) -> None:
-    _Watchdog(memory_mb * (1 << 20)).start()
+def _child_main(source_path: str, file_name: str, overrides_path: str, out_path: str, memory_mb: str) -> None:
+    """The child process: read the file at `source_path`, pickle ("ok", result) or ("error", text) to `out_path`."""
+    import pickle
+    _Watchdog(float(memory_mb) * (1 << 20)).start()
     from analytics.ingest import read_workbook
+    with open(overrides_path, "rb") as fh:
+        overrides = pickle.load(fh)
+    with open(source_path, "rb") as fh:
+        data = fh.read()
     try:
-        result = read_workbook(source, file_name=file_name, column_overrides=overrides or None)
-        conn.send(("ok", result))
-    except BaseException as exc:  # noqa: BLE001 - any failure becomes the file's one-line reason
-        conn.send(("error", f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"))
-    finally:
-        conn.close()
+        reply = ("ok", read_workbook(data, file_name=file_name, column_overrides=overrides or None))
+    except Exception as exc:  # noqa: BLE001 - any failure becomes the file's one-line reason
+        reply = ("error", f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}")
+    del data
+    with open(out_path + ".tmp", "wb") as fh:
+        pickle.dump(reply, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(out_path + ".tmp", out_path)
 
 
-_CONTEXT = None
-_CONTEXT_LOCK = threading.Lock()
-
-
-def _context():
-    global _CONTEXT
-    with _CONTEXT_LOCK:
-        if _CONTEXT is None:
-            import multiprocessing
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["analytics.ingest"])
-            _CONTEXT = ctx
-        return _CONTEXT
+_CHILD_CODE = "import sys; from analytics.ingest.limits import _child_main; _child_main(*sys.argv[1:])"
+_PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def read_guarded(source, file_name: str, column_overrides: dict | None = None, *,
                  timeout_s: float | None = None, memory_mb: float | None = None,
                  cancelled: threading.Event | None = None):
-    """read_workbook(source, ...) in a child process with a wall-time and a memory limit.
+    """read_workbook(source, ...) in a child process (a fresh interpreter: none of the web server's
+    threads, memory or modules) with a wall-time and a memory limit.
 
-    Returns the WorkbookResult; over a limit (or a crash) a WorkbookResult whose `error` is the
-    one-line Chinese reason (READ_TIMEOUT, READ_OUT_OF_MEMORY, READ_CRASHED). `cancelled`, when
-    set, stops the child early (the same timeout reason is not used: error says 已取消).
+    `source` is bytes or a path. Returns the WorkbookResult; over a limit (or a crash) a
+    WorkbookResult whose `error` is the one-line Chinese reason (READ_TIMEOUT, READ_OUT_OF_MEMORY,
+    READ_CRASHED). `cancelled`, when set, stops the child early (error "读取已取消").
     """
-    from analytics.ingest.model import WorkbookResult
     import hashlib
+    import pickle
+    import subprocess
+    import sys
+    import tempfile
+    from analytics.ingest.model import WorkbookResult
     timeout_s = READ_TIMEOUT_S if timeout_s is None else timeout_s
     memory_mb = READ_MEMORY_MB if memory_mb is None else memory_mb
-    sha = hashlib.sha256(source).hexdigest() if isinstance(source, (bytes, bytearray)) else ""
-    ctx = _context()
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, source, file_name, column_overrides, memory_mb), daemon=True)
-    proc.start()
-    child.close()
-    deadline = time.monotonic() + timeout_s
-    reply = None
-    try:
-        while True:
-            if parent.poll(0.1):
+    with tempfile.TemporaryDirectory(prefix="park-read-") as tmp:
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            sha = hashlib.sha256(source).hexdigest()
+            src = os.path.join(tmp, "upload")
+            with open(src, "wb") as fh:
+                fh.write(source)
+        else:
+            src, sha = os.fspath(source), ""
+        ov = os.path.join(tmp, "overrides.pickle")
+        with open(ov, "wb") as fh:
+            pickle.dump(column_overrides, fh)
+        out = os.path.join(tmp, "result.pickle")
+        env = dict(os.environ)
+        env["PYTHONPATH"] = _PROJECT_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        proc = subprocess.Popen([sys.executable, "-c", _CHILD_CODE, src, file_name, ov, out, str(memory_mb)],
+                                cwd=_PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        deadline = time.monotonic() + timeout_s
+        try:
+            while True:
                 try:
-                    reply = parent.recv()
-                except (EOFError, OSError):
-                    reply = None
-                break
-            if not proc.is_alive():
-                if parent.poll(0):
-                    continue
-                break
-            if time.monotonic() > deadline:
+                    proc.wait(timeout=0.1)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                if time.monotonic() > deadline:
+                    return WorkbookResult(file=file_name, sha256=sha, error=READ_TIMEOUT.format(seconds=timeout_s))
+                if cancelled is not None and cancelled.is_set():
+                    return WorkbookResult(file=file_name, sha256=sha, error="读取已取消")
+        finally:
+            if proc.poll() is None:
                 proc.kill()
-                proc.join()
-                return WorkbookResult(file=file_name, sha256=sha, error=READ_TIMEOUT.format(seconds=timeout_s))
-            if cancelled is not None and cancelled.is_set():
-                proc.kill()
-                proc.join()
-                return WorkbookResult(file=file_name, sha256=sha, error="读取已取消")
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-    finally:
-        parent.close()
-    if reply is not None and reply[0] == "ok":
-        return reply[1]
-    if reply is not None:
-        return WorkbookResult(file=file_name, sha256=sha, error=msg_unreadable(reply[1]))
-    if proc.exitcode == MEMORY_EXIT_CODE:
-        return WorkbookResult(file=file_name, sha256=sha, error=READ_OUT_OF_MEMORY.format(mb=memory_mb))
-    return WorkbookResult(file=file_name, sha256=sha, error=READ_CRASHED.format(code=proc.exitcode))
+                proc.wait()
+            stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+            if proc.stderr:
+                proc.stderr.close()
+        if proc.returncode == 0 and os.path.exists(out):
+            with open(out, "rb") as fh:
+                kind, value = pickle.load(fh)
+            if kind == "ok":
+                return value
+            return WorkbookResult(file=file_name, sha256=sha, error=msg_unreadable(value))
+        if proc.returncode == MEMORY_EXIT_CODE:
+            return WorkbookResult(file=file_name, sha256=sha, error=READ_OUT_OF_MEMORY.format(mb=memory_mb))
+        if "MemoryError" in stderr:
+            return WorkbookResult(file=file_name, sha256=sha, error=READ_OUT_OF_MEMORY.format(mb=memory_mb))
+        return WorkbookResult(file=file_name, sha256=sha, error=READ_CRASHED.format(code=proc.returncode))
 
 
 def msg_unreadable(detail: str) -> str:
