@@ -153,7 +153,7 @@ def test_traffic_light_filter_narrows_the_table(store_copy, monkeypatch):
     at = _open(db, monkeypatch, "pages/projects.py")
     at.selectbox(key="prj_light").set_value("红").run()
     assert not at.exception
-    table = next(df for df in (d.value for d in at.dataframe) if "亮灯原因" in df.columns)
+    table = next(df for df in (d.value for d in at.table) if "亮灯原因" in df.columns)
     if len(red):
         assert len(table) == len(red)
         assert set(table["灯色"]) == {"● 红灯"}
@@ -230,11 +230,13 @@ def test_tables_show_a_dash_not_none_for_missing_values(store_copy, monkeypatch)
     # the registry table's 注销日期 is empty for every live entity: Streamlit printed "None" there
     db, _ = store_copy
     at = _open(db, monkeypatch, "pages/entities.py")
-    table = next(d for d in at.dataframe if "注销日期" in d.value.columns)
-    assert table.value["注销日期"].isna().sum() > 0
-    assert table.proto.placeholder == "—"
+    table = next(d.value for d in at.table if "注销日期" in d.value.columns)
+    assert (table["注销日期"] == "—").sum() > 0
     at = _open(db, monkeypatch, "pages/projects.py")
-    assert at.dataframe and all(d.proto.placeholder == "—" for d in at.dataframe)
+    assert at.table
+    for t in at.table:
+        cells = t.value.astype(str).to_numpy().ravel().tolist()
+        assert not {"None", "nan", "NaT", "<NA>"} & set(cells)
 
 
 def test_project_stages_before_the_ledgers_latest_signing_say_they_are_the_current_state(store_copy, monkeypatch):
@@ -308,7 +310,7 @@ def test_economy_mover_tables_fit_half_the_page(store_copy, monkeypatch):
     # the long headers (本年累计（万元） ...) pushed 增速（%） out of the half-width column; the titles carry 万元
     db, _ = store_copy
     at = _open(db, monkeypatch, "pages/economy.py", as_of=PUBLISHED_AS_OF)
-    movers = [d.value for d in at.dataframe]
+    movers = [d.value for d in at.table if "增减" in d.value.columns]
     assert len(movers) == 2
     for frame in movers:
         assert list(frame.columns) == ["企业名称", "产业", "本年累计", "上年同期", "增减", "增速（%）"]
