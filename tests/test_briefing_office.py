@@ -1,0 +1,263 @@
+"""The briefing as the office receives it: the .docx rendered by LibreOffice (pages, fonts, header
+block, page numbers, table columns), the command line without Chromium, and a server that stops on
+SIGTERM in the middle of a chart export. The rendered pages go to artifacts/briefing/ (PNG)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analytics import briefing, docx_gov, images, office, store
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "briefing"
+AS_OF = dt.date(2025, 6, 15)
+ISSUED = dt.date(2025, 6, 16)
+HAS_SOFFICE = office.find_soffice() is not None
+HAS_POPPLER = all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdftoppm", "pdfinfo"))
+needs_office = pytest.mark.skipif(not (HAS_SOFFICE and HAS_POPPLER),
+                                  reason="未安装 libreoffice-writer 或 poppler-utils（apt-get install libreoffice-writer "
+                                         "poppler-utils），跳过PDF渲染测试")
+
+
+def _text(pdf: Path, page: int | None = None) -> str:
+    """The PDF's text (pdftotext), without the spaces the renderer puts between Han and Latin/digits."""
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-f", str(page), "-l", str(page)] if page else []) + [str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout.replace(" ", "")
+
+
+@pytest.fixture(scope="module")
+def rendered(store_db, tmp_path_factory):
+    """(briefing, .docx path, .pdf path) of the sample store at AS_OF, chart images included when Chromium
+    is there; the pages written to artifacts/briefing/page-N.png."""
+    path, _ = store_db
+    con = store.connect(str(path), read_only=True)
+    try:
+        b = briefing.build_briefing(con, AS_OF)
+    finally:
+        con.close()
+    pngs, _, _ = briefing.chart_images(b)
+    out = tmp_path_factory.mktemp("rendered")
+    docx = out / "briefing.docx"
+    docx.write_bytes(briefing.to_docx(b, pngs, issued_on=ISSUED))
+    pdf = out / "briefing.pdf"
+    t = time.perf_counter()
+    pdf.write_bytes(office.docx_to_pdf(docx.read_bytes()))
+    pdf_s = time.perf_counter() - t
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("page-*.png"):
+        old.unlink()
+    for i, png in enumerate(office.pdf_pages_png(pdf.read_bytes(), dpi=100), start=1):
+        (ARTIFACTS / f"page-{i:02d}.png").write_bytes(png)
+    shutil.copy(docx, ARTIFACTS / "briefing.docx")
+    shutil.copy(pdf, ARTIFACTS / "briefing.pdf")
+    return b, docx, pdf, pdf_s, bool(pngs)
+
+
+@pytest.mark.slow
+@needs_office
+def test_pdf_pages_header_block_and_page_numbers(rendered):
+    b, _, pdf, pdf_s, _ = rendered
+    assert pdf_s < office.PDF_TIMEOUT_S
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    n = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert n == office.pdf_page_count(pdf.read_bytes())
+    # body (header block, five sections, six figures) and two appendices of at most 50 rows each
+    assert 6 <= n <= 14, n
+    first = _text(pdf, 1)
+    cfg = docx_gov.load_config()
+    for line in (cfg.name, docx_gov.issue_of(cfg, AS_OF).text, cfg.unit, "2025年6月16日", "2025年6月园区经济运行情况",
+                 "（数据截至2025年6月15日）", "一、工业经济运行"):
+        assert line in first, line
+    # every page carries its number as "— N —"
+    for page in range(1, n + 1):
+        assert re.search(rf"—\s*{page}\s*—", _text(pdf, page)), page
+    # the end: 附件说明, 落款, both appendices, 抄送 and 印发
+    text = _text(pdf)
+    for line in ("附件：1.红灯、黄灯项目清单", "未办结企业诉求清单", "抄送：", "2025年6月16日印发"):
+        assert line in text, line
+    # the first appendix (nine columns) is on landscape pages
+    sizes = re.findall(r"Page\s+\d+\s+size:\s+([\d.]+) x ([\d.]+)",
+                       subprocess.run(["pdfinfo", "-f", "1", "-l", str(n), str(pdf)], capture_output=True,
+                                      text=True, check=True).stdout)
+    assert float(sizes[0][0]) < float(sizes[0][1])                       # page 1 portrait
+    assert any(float(w) > float(h) for w, h in sizes)                     # a landscape appendix
+
+
+@pytest.mark.slow
+@needs_office
+def test_pdf_fonts_are_chinese_noto_with_simplified_forms(rendered):
+    _, _, pdf, _, _ = rendered
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0] for line in fonts.splitlines()[2:]]
+    # the office's fonts drawn with their Linux fallbacks (Noto Serif/Sans CJK, Liberation Serif for
+    # Times New Roman); never DejaVu/Droid (what fontconfig gives an unknown Chinese font name)
+    assert any("NotoSerifCJK" in n for n in names) and any("NotoSansCJK" in n for n in names), names
+    assert not [n for n in names if "DejaVu" in n or "Droid" in n], names
+
+
+@pytest.mark.slow
+@needs_office
+def test_docx_names_the_office_fonts(rendered):
+    from docx import Document
+    from docx.oxml.ns import qn
+    _, docx, _, _, _ = rendered
+    doc = Document(str(docx))
+    named = {el.get(qn("w:eastAsia")) for el in doc.element.body.iter(qn("w:rFonts"))}
+    assert named == {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"}, named
+    assert {el.get(qn("w:ascii")) for el in doc.element.body.iter(qn("w:rFonts"))} == {"Times New Roman"}
+
+
+@pytest.mark.slow
+@needs_office
+def test_no_table_column_is_narrower_than_its_longest_word(rendered):
+    """In the rendered PDF every unbreakable word of every table (headers, names, dates, statuses)
+    appears on one line: a column narrower than its word would split it across lines."""
+    from docx import Document
+    _, docx, pdf, _, _ = rendered
+    text = _text(pdf)
+    lines = set(line.strip() for line in text.splitlines())
+    flat = "\n".join(lines)   # (spaces already removed)
+    doc = Document(str(docx))
+    checked = 0
+    for t in doc.tables:
+        for row in t.rows:
+            for cell in row.cells:
+                for word in docx_gov.words(cell.text):
+                    if len(word) < 2:
+                        continue
+                    checked += 1
+                    # pdftotext keeps a cell's line whole; spaces it adds between Han and Latin are ignored
+                    assert word.replace(" ", "") in flat, (word, cell.text)
+    assert checked > 300
+
+
+@pytest.mark.slow
+@needs_office
+def test_rendered_pages_are_drawn(rendered):
+    from PIL import Image
+    pages = sorted(ARTIFACTS.glob("page-*.png"))
+    assert pages
+    with Image.open(pages[0]) as im:
+        w, h = im.size
+        assert (w, h) == (827, 1170)      # A4 (210 x 297 mm) at 100 dpi, rounded up
+        r, g, b = (band.point(lambda v, lo=lo, hi=hi: 255 if lo <= v <= hi else 0)
+                   for band, (lo, hi) in zip(im.convert("RGB").crop((0, 0, w, h // 3)).split(),
+                                             ((201, 255), (0, 79), (0, 79))))
+        from PIL import ImageChops
+        red = ImageChops.multiply(ImageChops.multiply(r, g), b).histogram()[255]
+    assert red > 2000                     # the red masthead and rule
+
+
+# ---------------------------------------------------------------------------
+# Never a hang: the command line without Chromium
+# ---------------------------------------------------------------------------
+@pytest.mark.slow
+def test_cli_without_chromium_writes_the_word_file_and_says_why(store_db, tmp_path):
+    db, _ = store_db
+    env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-chromium"), "SOFFICE": str(tmp_path / "no-soffice")}
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "analytics", "briefing", "--db", str(db), "--as-of", "2025-06-15",
+                           "--out", str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
+    seconds = time.perf_counter() - t
+    assert proc.returncode == 0, proc.stderr
+    assert seconds < 15, seconds               # the normal briefing time, not a 300 s hang
+    assert "Traceback" not in proc.stderr and "ChromeNotFoundError" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"注意：简报未含图表图片：BROWSER_PATH 指向的 {tmp_path / 'no-chromium'} 不是可执行的浏览器，图表未导出为图片"
+        "（安装：apt-get install chromium fonts-noto-cjk，或 make browser-deps）",
+        "注意：未安装 LibreOffice，未生成PDF简报（安装：apt-get install libreoffice-writer；也可用 Word/WPS 打开 .docx 另存为PDF）"]
+    docx = tmp_path / "out" / "月度简报_2025-06-15.docx"
+    assert f"已生成：{docx}" in proc.stdout and docx.stat().st_size > 10_000
+    assert not (tmp_path / "out" / "charts").exists()
+
+
+WEDGED = "sleep 600.4242"   # the command line of the fake browser's process, to find it in /proc
+
+
+def _fake_browser(tmp_path: Path) -> Path:
+    """An executable that never answers (a wedged browser): kaleido waits on it forever."""
+    fake = tmp_path / "wedged-chromium"
+    fake.write_text(f"#!/bin/sh\nexec {WEDGED}\n")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_a_wedged_browser_is_killed_at_its_time_limit(tmp_path):
+    import plotly.graph_objects as go
+    fake = _fake_browser(tmp_path)
+    worker = images.ImageWorker(chromium=str(fake), start_timeout_s=3)
+    t = time.perf_counter()
+    with pytest.raises(images.ImageTimeout) as err:
+        worker.start().render([go.Figure()])
+    assert time.perf_counter() - t < 8
+    assert str(err.value) == "启动图表导出浏览器超过3秒未完成，已停止浏览器（Chromium 无响应）"
+    time.sleep(0.3)
+    assert not _processes_running(WEDGED)
+
+
+def _processes_running(needle: str) -> list[int]:
+    out = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                cmd = Path(f"/proc/{name}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if needle in cmd:
+                out.append(int(name))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# A server stops on SIGTERM, also in the middle of a chart export
+# ---------------------------------------------------------------------------
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="未找到 /usr/bin/chromium，跳过浏览器测试")
+def test_server_stops_on_sigterm_during_an_image_export(tmp_path, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    from analytics import screenshots
+    from test_briefing import _tiny
+    db = tmp_path / "tiny.duckdb"
+    _tiny(db)
+    fake = _fake_browser(tmp_path)
+    monkeypatch.setenv("BROWSER_PATH", str(fake))   # the server's chart export waits on a browser that never answers
+    server = screenshots.AppServer(db).start()
+    try:
+        url = server.wait()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=screenshots.CHROMIUM_FLAGS)
+            try:
+                page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+                page.goto(f"{url}/briefing", wait_until="domcontentloaded")
+                button = page.get_by_role("button", name="生成简报文件")
+                button.wait_for(timeout=60_000)
+                button.click()
+                # the export is running: the spinner shows, the worker waits on the wedged browser
+                page.get_by_text("正在生成图表图片").wait_for(timeout=30_000)
+                deadline = time.monotonic() + 20
+                while not _processes_running(WEDGED) and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                assert _processes_running(WEDGED), "the export never reached the browser"
+                t = time.perf_counter()
+                server._proc.send_signal(signal.SIGTERM)
+                server._proc.wait(timeout=15)
+                stopped_s = time.perf_counter() - t
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    assert stopped_s < 10, stopped_s
+    time.sleep(0.5)
+    assert not _processes_running(WEDGED)       # the worker and its "browser" went with the server
