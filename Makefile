@@ -15,12 +15,16 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-# Debian's Chromium and CJK fonts for the browser tests and the chart images (root on Debian).
+# Debian's Chromium and CJK fonts (browser tests, chart images), LibreOffice Writer and poppler (the
+# briefing's PDF and its rendered pages) for `make test` (installed when root on Debian). `make run`
+# needs none of them: without them the briefing is written without chart images / PDF and says why.
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Serif CJK" \
+	    || ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "需要 chromium 与 fonts-noto-cjk（apt-get install chromium fonts-noto-cjk）；浏览器测试将被跳过"; fi; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-noto-cjk libreoffice-writer poppler-utils >/dev/null; \
+	  else echo "需要 chromium、fonts-noto-cjk、libreoffice-writer 与 poppler-utils（apt-get install chromium fonts-noto-cjk libreoffice-writer poppler-utils）；浏览器与PDF测试将被跳过"; fi; \
 	fi
 
 run: $(STAMP)
