@@ -105,8 +105,7 @@ def print_outcome(outcome, out=sys.stdout) -> None:
     if len(problems) > MAX_PROBLEMS_PRINTED:
         p(f"  ……另有 {len(problems) - MAX_PROBLEMS_PRINTED} 个问题未列出（可在“数据导入”页下载完整问题清单）")
     for c in outcome.changes:
-        total = (f"，{c.total_label} {c.total_before or 0:g} → {c.total_after or 0:g}" if c.total_label else "")
-        p(f"  {c.label}：{c.sentence}（库中 {c.rows_before} 行 → {c.rows_after} 行{total}）")
+        p(f"  {c.label}：{c.sentence}（{c.figures_text()}）")
         if c.other_rule:
             p(f"    {c.other_sentence}（命令行：--ledger-rule {c.other_rule}）")
     if outcome.committed:

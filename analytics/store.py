@@ -353,6 +353,14 @@ class DatasetChange:
     other_rule: str | None = None
     other_sentence: str | None = None
 
+    def figures_text(self) -> str:
+        """'库中 3 行 → 2 行，销售额 6万元 → 5万元': the dataset's rows and total before and after the import."""
+        text = f"库中 {self.rows_before} 行 → {self.rows_after} 行"
+        if self.total_label:
+            name = re.sub(r"[（(].*?[)）]", "", self.total_label).strip()
+            text += f"，{name} {fmt.wan(self.total_before or 0, 2)} → {fmt.wan(self.total_after or 0, 2)}"
+        return text
+
 
 @dataclass
 class ImportOutcome:

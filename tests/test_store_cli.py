@@ -52,7 +52,7 @@ def test_load_says_which_ledger_rule_applied_and_takes_the_other(tmp_path):
     part = ledger(tmp_path, "补充.xlsx", [[dt.date(2025, 5, 24), "丁", 4.0]])
     r = cli("load", part, "--db", db, "--dry-run")
     assert "按“整本台账新版本”处理" in r.stdout and "--ledger-rule append" in r.stdout
-    assert "库中 3 行 → 2 行，销售额（万元） 6 → 5" in r.stdout  # 甲 1.0 stays, 乙 and 丙 leave, 丁 4.0 arrives
+    assert "库中 3 行 → 2 行，销售额 6万元 → 5万元" in r.stdout  # 甲 1.0 stays, 乙 and 丙 leave, 丁 4.0 arrives
     r = cli("load", part, "--db", db, "--ledger-rule", "append")
     assert r.returncode == 0 and "按“追加”处理" in r.stdout
     con = store.connect(db, read_only=True)
