@@ -87,8 +87,7 @@ def print_outcome(outcome, out=sys.stdout) -> None:
             continue
         label = DATASETS[s.dataset].label
         header = f"，表头在第{'、'.join(map(str, s.header_rows))}行" if s.header_rows else ""
-        p(f"  工作表「{s.sheet}」→ {label}（{s.dataset}）{header}：读取 {s.rows_read} 行，"
-          f"错误 {len(s.errors)} 个，警告 {len(s.warnings)} 个")
+        p(f"  工作表「{s.sheet}」→ {label}（{s.dataset}）{header}：{s.counts_text()}")
         if s.unused_columns:
             p(f"    未使用的列：{'、'.join(s.unused_columns)}")
         for note in s.notes:

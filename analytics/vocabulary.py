@@ -27,9 +27,10 @@ def word_key(text) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
 
 
-def load(path: Path | str = VOCABULARY_PATH) -> dict[tuple[str, str], dict[str, str]]:
-    """{(dataset, field): {synonym as written: canonical}} from the file (cached until it changes)."""
-    path = str(path)
+def load(path: Path | str | None = None) -> dict[tuple[str, str], dict[str, str]]:
+    """{(dataset, field): {synonym as written: canonical}} from the file (cached until it changes);
+    `path` defaults to VOCABULARY_PATH as it is when called."""
+    path = str(path or VOCABULARY_PATH)
     try:
         mtime = os.path.getmtime(path)
     except OSError:
@@ -48,12 +49,12 @@ def load(path: Path | str = VOCABULARY_PATH) -> dict[tuple[str, str], dict[str, 
     return out
 
 
-def synonyms(dataset: str, field: str, path: Path | str = VOCABULARY_PATH) -> dict[str, str]:
+def synonyms(dataset: str, field: str, path: Path | str | None = None) -> dict[str, str]:
     """{word: canonical} for one field (empty when the file has none)."""
     return dict(load(path).get((dataset, field), {}))
 
 
-def check(allowed: dict[tuple[str, str], tuple[str, ...]], path: Path | str = VOCABULARY_PATH) -> list[str]:
+def check(allowed: dict[tuple[str, str], tuple[str, ...]], path: Path | str | None = None) -> list[str]:
     """Lines whose canonical value is not allowed for their field, or whose field is unknown (Chinese)."""
     problems = []
     for (ds, fld), words in load(path).items():

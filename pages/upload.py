@@ -125,8 +125,7 @@ def _sheet_panel(con, wb: WorkbookResult, idx: int) -> None:
             st.markdown(f"- 工作表「{literal.text(s.sheet)}」：**已跳过**（{literal.text(s.skipped_reason)}）")
             continue
         ds = DATASETS[s.dataset]
-        with st.expander(f"工作表「{literal.text(s.sheet)}」→ {ds.label}：读取 {s.rows_read} 行，错误 {len(s.errors)}，"
-                         f"警告 {len(s.warnings)}", expanded=bool(s.errors)):
+        with st.expander(f"工作表「{literal.text(s.sheet)}」→ {ds.label}：{s.counts_text()}", expanded=bool(s.errors)):
             rows = "、".join(f"第{r}行" for r in s.header_rows) or "—"
             st.markdown(f"表头位置：{rows}")
             mapping = pd.DataFrame([{"文件中的列": h, "识别为": ds.field(f).label if f in ds.field_names else f}

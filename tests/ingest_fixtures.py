@@ -50,3 +50,56 @@ def registry_rows() -> list[list]:
         [uscc(2, "92"), "西宁乙商店", "个体工商户", dt.date(2021, 7, 15), "在业", None, 3],
         [uscc(3, "93"), "大通丙种植专业合作社", "农民专业合作社", dt.date(2019, 1, 9), "注销", dt.date(2024, 5, 6), 10],
     ]
+
+
+def write_xls(path: Path, sheets: dict[str, list[list]], *, merges: dict[str, list[tuple[int, int, int, int]]] | None = None
+              ) -> Path:
+    """Write `sheets` as a real legacy .xls (BIFF8, xlwt). Dates get a date format as Excel gives them;
+    `merges` are 0-based inclusive (row1, row2, col1, col2) ranges whose first cell holds the text."""
+    import xlwt
+    wb = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for name, rows in sheets.items():
+        ws = wb.add_sheet(name)
+        spans = {(r1, c1): (r1, r2, c1, c2) for r1, r2, c1, c2 in (merges or {}).get(name, [])}
+        covered = {(r, c) for r1, r2, c1, c2 in spans.values() for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if (r, c) in spans:
+                    ws.write_merge(*spans[(r, c)], value if value is not None else "")
+                elif (r, c) in covered or value is None:
+                    continue
+                elif isinstance(value, (dt.date, dt.datetime)):
+                    ws.write(r, c, value, date_style)
+                else:
+                    ws.write(r, c, value)
+    wb.save(str(path))
+    return path
+
+
+def html_table(rows: list[list], *, spans: dict[tuple[int, int], tuple[int, int]] | None = None,
+               charset: str = "utf-8", title: str | None = None) -> bytes:
+    """An HTML page holding one <table>, as web systems' "导出Excel" write it (to be saved as .xls).
+
+    `spans` maps (row, col) of a cell to its (rowspan, colspan); cells it covers are left out of the
+    page, as HTML requires."""
+    spans = spans or {}
+    covered = {(r + i, c + j) for (r, c), (rs, cs) in spans.items() for i in range(rs) for j in range(cs)
+               if (i, j) != (0, 0)}
+    out = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+           f"<title>导出</title></head><body>"]
+    if title:
+        out.append(f"<table><tr><td>{title}</td></tr></table>")
+    out.append('<table border="1">')
+    for r, row in enumerate(rows):
+        cells = []
+        for c, value in enumerate(row):
+            if (r, c) in covered:
+                continue
+            rs, cs = spans.get((r, c), (1, 1))
+            attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+            text = "" if value is None else (value.isoformat() if isinstance(value, dt.date) else str(value))
+            cells.append(f"<td{attrs}>{text}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</table></body></html>")
+    return "\n".join(out).encode("gb18030" if charset.lower() in ("gbk", "gb2312", "gb18030") else charset)

@@ -86,7 +86,7 @@ def test_rollback_restores_the_figures_and_a_refused_file_changes_nothing(store_
 
 def test_not_a_workbook_gets_one_chinese_line_and_exit_1(tmp_path):
     fake = tmp_path / "台账.xlsx"
-    fake.write_text("日期,金额\n2025-05-01,1\n", encoding="utf-8")
+    fake.write_bytes(bytes(range(256)) * 4)  # a CSV renamed .xlsx is read (issue 10); these bytes are no table
     proc = cli("load", str(fake), "--db", str(tmp_path / "x.duckdb"))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "结果：未导入。" in proc.stdout

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+SHEET_COUNTS = "读取 {rows} 行：{ok} 行可导入，{refused} 行有错误（{cells} 个单元格）"
+SHEET_COUNTS_BLANKED = "；另有 {n} 个单元格无法识别，已留空（所在行照常导入）"
 ERROR = "error"
 WARNING = "warning"
 LEVEL_LABELS = {ERROR: "错误", WARNING: "警告"}
@@ -66,10 +68,35 @@ class SheetResult:
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     notes: list[str] = field(default_factory=list)
+    error_cells: int = 0     # cells with an error (every one, not only those listed in `problems`)
+    cells_blanked: int = 0   # unreadable optional cells left empty; their rows are kept
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == ERROR]
+
+    @property
+    def rows_refused(self) -> int:
+        """Data rows with an error: refused, or left out with skip-invalid."""
+        if self.frame is None or "_valid" not in self.frame.columns:
+            return 0
+        return int((~self.frame["_valid"].astype(bool)).sum())
+
+    @property
+    def rows_ok(self) -> int:
+        """Data rows without an error (rows_ok + rows_refused == rows_read)."""
+        return self.rows_read - self.rows_refused
+
+    def counts_text(self) -> str:
+        """The sheet's counts in one Chinese line: rows (read = importable + with errors) and cells apart.
+
+        "读取 12 行：11 行可导入，1 行有错误（2 个单元格）；另有 3 个单元格无法识别，已留空（所在行照常导入）"
+        """
+        text = SHEET_COUNTS.format(rows=self.rows_read, ok=self.rows_ok, refused=self.rows_refused,
+                                   cells=self.error_cells)
+        if self.cells_blanked:
+            text += SHEET_COUNTS_BLANKED.format(n=self.cells_blanked)
+        return text
 
     @property
     def warnings(self) -> list[Problem]:

@@ -56,6 +56,10 @@ FOOTER_RE = _footer_regex(FOOTER_PREFIXES)
 CLOSING_FOOTER_RE = _footer_regex(CLOSING_FOOTERS)
 # a subtotal named after its group: "医疗器械小计", "本页合计", "园区总计："
 SUBTOTAL_RE = r"^[^\d]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x{3000}]*计)[\s\x{3000}:：]*$"
+# a subtotal named in any column, its group or period before it: "12月小计", "2025年合计", "医疗器械合计",
+# "第1页小计" (a whole cell, short; names of firms or products do not end in 合计/小计/总计)
+SUBTOTAL_ANY_RE = (r"^[\s\x{3000}]*[^\s\x{3000}]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x{3000}]*计)"
+                   r"[\s\x{3000}:：]*$")
 # a group heading with one cell: "一、工业", "（二）医疗器械", or 序号 "一" beside the group's name
 SECTION_RE = r"^[\s\x{3000}]*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+(?:[、.．\s\x{3000}]|$))"
 
@@ -102,6 +106,7 @@ class ParsedSheet:
     sheet_error: bool = False
     rows_refused: int = 0    # rows with an error (not imported unless skip-invalid drops them)
     cells_blanked: int = 0   # unreadable optional cells left empty (their rows are kept)
+    error_cells: int = 0     # cells with an error (row-level checks; a missing column is not counted)
 
 
 # --------------------------------------------------------------------------- Arrow helpers
@@ -246,8 +251,12 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
     nonempty = None
     count = None  # non-empty cells outside 序号
     first_text = None
+    subtotal = None  # a cell anywhere in the row that names a subtotal ("12月小计", "医疗器械合计")
     for i, name in enumerate(data.column_names):
         col = data.column(name).combine_chunks()
+        if pc.any(pc.match_substring(col, "计")).as_py():
+            hit = pc.fill_null(pc.match_substring_regex(col, SUBTOTAL_ANY_RE), False)
+            subtotal = hit if subtotal is None else pc.or_(subtotal, hit)
         is_empty = pc.fill_null(pc.match_substring_regex(col, EMPTY_CELL_RE), True)
         first_text = col if first_text is None else pc.coalesce(first_text, pc.if_else(is_empty, pa.scalar(None, pa.string()), col))
         if i in serial_cols:
@@ -262,6 +271,8 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
     footer = pc.match_substring_regex(first_text, FOOTER_RE)
     if pc.any(pc.match_substring(first_text, "计")).as_py():  # the regex only where it can match
         footer = pc.or_(footer, pc.match_substring_regex(first_text, SUBTOTAL_RE))
+    if subtotal is not None:
+        footer = pc.or_(footer, subtotal)
     one_cell = pc.equal(count, 1)
     section = pa.array([False] * n)
     if pc.any(one_cell).as_py():
@@ -601,10 +612,17 @@ def _create_table(con, sql: "_Sql", parsed: ParsedSheet, src_name: str, out: dic
     con.execute(query, {k: v for k, v in sql.params.items() if f"${k}" in query})
     parsed.problems.extend(_collect_problems(con, table_name, src_name, sql.checks, ctx))
     blanked = " + ".join(f"count(*) FILTER (WHERE {c.flag})" for c in sql.checks if c.blanks) or "0"
-    refused, parsed.cells_blanked = con.execute(
-        f'SELECT count(*) FILTER (WHERE NOT _valid), {blanked} FROM "{table_name}"').fetchall()[0]
+    # an error cell: a cell with at least one error check (a cell flagged twice counts once)
+    by_field: dict[str, list[str]] = {}
+    for c in sql.checks:
+        if c.level == ERROR:
+            by_field.setdefault(c.field, []).append(c.flag)
+    errors = " + ".join(f"count(*) FILTER (WHERE {' OR '.join(flags)})" for flags in by_field.values()) or "0"
+    refused, blanked_n, error_n = con.execute(
+        f'SELECT count(*) FILTER (WHERE NOT _valid), {blanked}, {errors} FROM "{table_name}"').fetchall()[0]
     parsed.rows_refused = int(refused)
-    parsed.cells_blanked = int(parsed.cells_blanked or 0)
+    parsed.cells_blanked = int(blanked_n or 0)
+    parsed.error_cells = int(error_n or 0)
     for flag, problem in sql.sheet_flags.items():
         if con.execute(f'SELECT bool_or({flag}) FROM "{table_name}"').fetchall()[0][0]:
             parsed.problems.append(problem)

@@ -165,6 +165,7 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
     del data
     sr.rows_read = parsed.rows
     sr.cells_blanked = parsed.cells_blanked
+    sr.error_cells = parsed.error_cells
     sr.problems.extend(parsed.problems)
     sr.problems.extend(_formula_problems(wb.file_name, info.name, formula_cells, chosen, first_col, data_rows))
     return sr, parsed
@@ -446,6 +447,7 @@ def _check_duplicates(con, parsed: list[tuple[SheetResult, ParsedSheet]]) -> Non
                 continue
             con.execute(f'UPDATE "{ps.table}" SET _valid = false FROM _dups d '
                         f'WHERE d._sheet = $s AND d._row = "{ps.table}"._row', {"s": i})
+            sr.error_cells += int(total)  # the key cell of each later occurrence
             rows = con.execute(f"SELECT _row, _first_sheet, _first_row, {kq} FROM _dups WHERE _sheet = $s "
                                f"ORDER BY _row LIMIT {MAX_PROBLEMS_PER_CHECK}", {"s": i}).fetchall()
             label, header = _key_label(ds, ps.mapping), _key_header(ds, ps.mapping)
