@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analytics import schema
+from analytics import schema, vocabulary
+from analytics.ingest.parse import FUZZY_DAYS
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "DATA.md"
 KIND_LABELS = {"str": "文本", "code": "代码", "uscc": "统一社会信用代码", "date": "日期", "period": "报告期（月）",
@@ -31,21 +32,48 @@ def render() -> str:
                 f"- 来源：{ds.source}", f"- 键：{key}", f"- 合并方式：{MERGE_LABELS[ds.merge]}"]
         if ds.doc:
             out.append(f"- 说明：{ds.doc}")
-        out += ["", "| 字段 | 标准表头 | 类型 | 必填 | 可识别的表头 | 取值 / 说明 |", "|---|---|---|---|---|---|"]
+        out += ["", "| 字段 | 标准表头 | 类型 | 必填 | 无法识别时 | 可识别的表头 | 取值 / 说明 |",
+                "|---|---|---|---|---|---|---|"]
         for f in ds.fields:
             values = "、".join(f.allowed) if f.allowed else ""
             note = "；".join(x for x in (values, f.doc, f"无单位时按{f.unit}" if f.unit else "") if x)
+            unreadable = "拒绝该行" if ds.refuses(f.name) else "留空并警告"
             out.append(f"| `{f.name}` | {f.label} | {KIND_LABELS[f.kind]} | {'是' if f.required else ''} | "
-                       f"{'、'.join(f.synonyms)} | {note} |")
+                       f"{unreadable} | {'、'.join(f.synonyms)} | {note} |")
         out.append("")
-    out += ["## 状态与阶段的规范化", ""]
-    for title, mapping in (("登记状态", schema.STATUS_SYNONYMS), ("项目阶段", schema.STAGE_SYNONYMS),
-                           ("走访类型", schema.VISIT_TYPE_SYNONYMS), ("办理状态", schema.DEMAND_STATUS_SYNONYMS)):
+    out += ["“无法识别时”：键、必填字段和统计数字所依赖的字段（`Field.figure`）的单元格读不出时，该行报错"
+            "（整份文件不导入，或选择“跳过错误行”时只跳过这一行）；其他单元格（如注册资本写成“N/A”“待核实”）"
+            "留空并给出警告，该行照常导入。导入报告分别给出行数（读取 = 可导入 + 有错误）和单元格数。", ""]
+    out += ["## 状态与阶段的规范化", "",
+            f"各种写法与标准值的对应关系保存在可编辑的文件 `{vocabulary.VOCABULARY_FILE}`（四列：dataset, field, "
+            "canonical, synonym），分析员可直接添加新写法，下次上传即生效；遇到无法识别的写法时，错误信息会列出可填值并"
+            "给出应添加的那一行。比较前做 NFKC 规范化并去掉空格，括号中的备注（“已签约（待开工）”）忽略；"
+            "仍不认识时取以某个写法开头的最长匹配（“已投产运营” → 投产）。", ""]
+    titles = {("entities", "status"): "登记状态", ("projects", "stage"): "项目阶段",
+              ("service_visits", "visit_type"): "走访类型", ("service_visits", "demand_status"): "办理状态",
+              ("service_visits", "demand_category"): "诉求类别", ("service_accounts", "account_type"): "对象类型"}
+    words = vocabulary.load()
+    for (ds_name, field_name), title in titles.items():
         groups: dict[str, list[str]] = {}
-        for raw, canon in mapping.items():
+        for raw, canon in words.get((ds_name, field_name), {}).items():
             groups.setdefault(canon, []).append(raw)
-        out.append(f"- {title}：" + "；".join(f"{c} ← {'、'.join(r)}" for c, r in groups.items()))
-    out += ["", "## 不计为数据的行", "", "以下列开头的行视为表尾：" + "、".join(schema.FOOTER_PREFIXES) + "。", ""]
+        out.append(f"- {title}（`{ds_name}.{field_name}`）：" + "；".join(f"{c} ← {'、'.join(r)}" for c, r in groups.items()))
+    out += ["", "## 约略的日期与金额", "",
+            "台账中常见不到某一天的日期。它们按下表读取，并对每个这样的单元格给出警告（请知道具体日期时改正）：", "",
+            "| 写法 | 读作 |", "|---|---|"]
+    out += [f"| {text} | {day} |" for text, day in FUZZY_DAYS]
+    out += ["", "理由：一旬是一个月的三分之一（1-10日、11-20日、21日至月末）；与只写到月份的日期（“2025年5月”读作 5 月 1 日）"
+            "一致，一段时间读作它的第一天，因此这一行不会被算进更晚的月份或统计期。“月底”“季度末”“年底”通常用于时限"
+            "（“6月底前完成”），读作这段时间的最后一天。",
+            "", "金额中的“约”“左右”“余”“多”“超过”等字样去掉后按数字读取（“约2.5亿元” → 25000 万元，“9000余万元” → 9000 万元）；"
+            "括号中还有一个数时（“1.2亿(一期5000万)”）按括号前的总数读取，并警告括号中的数未计入；万元列中的“5,000”是 5000 万元。",
+            "", "## 文件格式", "",
+            "读取 .xlsx / .xlsm、旧版 .xls（BIFF8，与 .xlsx 读法完全相同）、.xlsb、.ods；网页系统“导出Excel”生成的 HTML 表格"
+            "（扩展名为 .xls，合并单元格 colspan/rowspan 按合并单元格处理）和 CSV / 制表符分隔文本（UTF-8、带 BOM 的 UTF-8 或 "
+            "GBK/GB18030）按一个工作表读取，工作表名取文件名（与 Excel 打开它们时相同）。",
+            "", "## 不计为数据的行", "", "以下列开头的行视为表尾：" + "、".join(schema.FOOTER_PREFIXES) + "。",
+            "任何一列中整格为“…合计”“…小计”“…总计”的行（如日期列的“12月小计”、名称列的“医疗器械合计”、数据上方的“合计”）"
+            "也不是数据，不报错。", ""]
     return "\n".join(out)
 
 

@@ -30,6 +30,31 @@ What the reader takes as it comes (each rule has a test in tests/test_ingest_*.p
   weekday, or "5月10日" with the year of the sheet name or title; periods also as real or
   unformatted Excel dates; a year in an export stamp ("导出时间：2025-06-15") is never the
   period's year; a 15-digit 注册号 in the credit-code column is named as such.
+- Files: .xlsx/.xlsm, legacy .xls (BIFF8, read exactly like .xlsx), .xlsb, .ods; an HTML table saved as
+  .xls by a web system's "导出Excel" (colspan/rowspan read as merged cells) and CSV / tab-separated text
+  (UTF-8, UTF-8 with BOM, GBK/GB18030) as one sheet named after the file, as Excel opens them.
+- The statistics office's 联网直报 header three rows deep: a group over 本年 / 上年同期 over 1-8月 /
+  累计 (or a period row between the group and the names): the period is taken out of the name and
+  kept ("工业增加值 / 本年 / 1-8月" is 工业增加值 本年累计 of 1-8月); "8月" beside "1-8月" is that month
+  alone and not read. A row of only periods under the names (7月 | 1-7月) belongs to the header, and so
+  does a row of English field codes (UNISCID, ENTNAME, ESTDATE …). Growth headed 增长%, 同比±%,
+  增速（%）, 比上年同期增长（%）; 本月 / 1-N月 groups over 绝对量 / 同比±%; indicator names lose their
+  numbering and indentation (1.规模以上工业增加值, "　　其中：医疗器械" -> 医疗器械).
+- Subtotals named in any column ("12月小计" in the date column, "医疗器械合计", a 合计 above the data)
+  are never data and never an error.
+- Dates typed as a span are read as a day (each cell warns, see docs/DATA.md): 上旬 and 月初 the 1st,
+  中旬 the 11th, 下旬 the 21st (the thirds of a month, 1-10, 11-20, 21-end, each read as its first day,
+  as a month-only date is read as the 1st, so a row never lands in a later month or period than it
+  may belong to); 月底/月末 the month's last day (it names deadlines, "6月底前"); a quarter
+  ("2025年二季度", "2025Q2") its first day, 季度末 its last; 上半年/年初 1 January, 下半年 1 July,
+  年底 31 December. Amounts lose 约/左右/余/多/超过 ("约2.5亿元" is 25000 万元); "1.2亿(一期5000万)"
+  is the total, with a warning that the second figure was not counted.
+- Stage, status and visit words come from the editable file data/vocabulary.csv; an unknown word's
+  error lists the allowed values and the line to add to that file.
+- An unreadable cell refuses its row only for keys, required fields and fields a figure depends on
+  (schema `Field.figure`, `Dataset.refuses`); any other (注册资本 "N/A", "待核实") is left empty with
+  a warning naming the cell, and the row is kept. `SheetResult.counts_text()` reports rows (read =
+  importable + with errors) and cells apart.
 """
 from analytics.ingest.model import ERROR, WARNING, Problem, SheetResult, WorkbookResult
 from analytics.ingest.reader import read_workbook
