@@ -407,7 +407,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None = None) ->
     lag = summary.publication_lag(con, d)   # a date after the data: the title names the data's month, and warns
     return Briefing(
         as_of=d, title=text.lag_title(TITLE, d, lag), subtitle=text.lag_subtitle(d, lag),
-        warnings=(f"提示：{lag['message']}",) if lag["message"] else (),
+        warnings=(f"提示：{lag['message']}",) if lag["message"] and lag["ahead"] else (),
         headline=h, metrics=_metrics(h, d, len(open_df) if has_service and not is_empty(con, "service_visits")
                                      else None),
         sections=sections, charts=chart_list, red_yellow=red_yellow, open_demands=open_df,

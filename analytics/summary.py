@@ -170,7 +170,6 @@ def _entity_counts(con: duckdb.DuckDBPyConnection, d: date) -> dict:
 
 
 STAGE_KEYS = STAGES  # the order of projects_by_stage
-STALE_DAYS = 31  # a dataset other than the monthly tables lags when its latest date is older than this
 
 # (dataset label, SQL giving the latest date it supports, or None): the dates that say how far it reaches
 _COVERAGE = (
@@ -219,10 +218,10 @@ def publication_lag(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
     Returns {'as_of': date, 'latest': the latest date any dataset supports (None when empty),
     'behind': [coverage dicts of the datasets that lag as_of], 'ahead': True when as_of is after every
     dataset's latest date, 'message': a Chinese warning naming the latest date each dataset supports,
-    or None}. A monthly table lags when its latest period ends before the month before as_of's month
-    (the office reports a month after it ends: 1-4月 and 1-5月 are both current at 2025-06-15); any
-    other dataset lags when its latest date is more than STALE_DAYS before as_of (a ledger need not
-    have an entry every day)."""
+    or None}. Only the monthly tables can lag while other data run on: one lags when its latest period
+    ends before the month before as_of's month (the office reports a month after it ends: 1-4月 and
+    1-5月 are both current at 2025-06-15). A ledger's latest entry says nothing about lag (no project
+    may have been signed for months), so the others only count for 'ahead'."""
     d = as_date(as_of)
     cov = coverage(con)
     latest = max((c["latest"] for c in cov), default=None)
@@ -232,7 +231,7 @@ def publication_lag(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
             month_before_as_of = (d.replace(day=1) - timedelta(days=1)).replace(day=1)
             lagging = c["latest"] < month_before_as_of - timedelta(days=1)
         else:
-            lagging = (d - c["latest"]).days > STALE_DAYS
+            lagging = False
         if lagging:
             behind.append(c)
     ahead = latest is not None and latest < d
