@@ -18,7 +18,7 @@ total = ui.run(sales.total, as_of)
 ui.require_data(total > 0, ("sales",), "助企帮销数据", "暂无助企帮销数据：请先导入助企帮销台账。")
 monthly = ui.run(sales.monthly, as_of)
 channels = ui.run(sales.by_dimension, as_of, "channel")
-this_year = ui.run(sales.total, as_of, as_of.replace(month=1, day=1))
+this_year, same_days_last_year = ui.run(sales.yoy, as_of)
 last_month = monthly.iloc[-1] if len(monthly) else None
 
 c = st.columns(4)
@@ -26,7 +26,10 @@ with c[0]:
     ui.metric("帮销累计", fmt.wan_to_text(total), trend=monthly["cumulative_wan"].tolist(),
               help=f"累计{fmt.number(total, 2, thousands=True)}万元（截至{date_text}）")
 with c[1]:
-    ui.metric(f"{as_of.year}年以来", fmt.wan_to_text(this_year))
+    ui.metric(f"{as_of.year}年以来", fmt.wan_to_text(this_year),
+              f"同比{fmt.change_pct_text((this_year / same_days_last_year - 1) * 100)}" if same_days_last_year else None,
+              help=f"上年同期（{as_of.year - 1}年1月1日至{as_of.month}月{as_of.day}日）"
+                   f"{fmt.wan_to_text(same_days_last_year) if same_days_last_year else '无帮销记录'}")
 with c[2]:
     ui.metric(f"本月（{as_of.month}月，截至{as_of.day}日）",
               fmt.wan(last_month["amount_wan"]) if last_month is not None else "—",

@@ -272,3 +272,14 @@ def test_a_deadline_today_reads_jinri_daoqi():
     lights = projects.traffic_lights(c, D).set_index("project_key")
     assert lights.loc["P1", "reason"] == "节点时限今日到期"
     assert lights.loc["P2", "reason"] == "节点时限明日到期"
+
+
+def test_a_monthly_table_behind_the_other_data_is_named():
+    # the registry reaches 2025-08-10, the industrial table only 1-5月 (1-6月 was due by then)
+    c = _lag_store()
+    insert(c, "entities", [{"uscc": "91B", "name": "乙", "established_on": date(2025, 8, 10)}])
+    lag = summary.publication_lag(c, date(2025, 8, 10))
+    assert not lag["ahead"] and [x["dataset"] for x in lag["behind"]] == ["industrial"]
+    assert lag["message"] == "部分数据未更新到数据日期2025年8月10日：规上工业企业数据至2025年1-5月，相关数字只反映到该日期。"
+    assert summary.publication_lag(c, date(2025, 7, 10))["message"] is None     # 1-5月 is current in July
+    assert briefing.build_briefing(c, date(2025, 8, 10)).warnings == ()         # the briefing names 1-5月 itself
