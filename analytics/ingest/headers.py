@@ -257,6 +257,9 @@ def _header_start(rows, width: int, known) -> int | None:
         n_known = sum(known(t) for t in texts)
         below = [_cell(rows, i + 1, c) for c in range(width)]
         has_sub = any(_is_sub(t) for t in below)
+        if not has_sub and any(below) and all(_is_period(t, None) for t in below if t):
+            # a row of periods between the groups and the sub-headers (工业增加值 / 1-5月 / 本年)
+            has_sub = any(_is_sub(_cell(rows, i + 2, c)) for c in range(width))
         if n_known >= 2 or (n_known >= 1 and has_sub and sum(bool(t) for t in texts) >= 2):
             return i
     return None
