@@ -15,7 +15,7 @@ st.set_page_config(page_title="园区经济运行看板", page_icon=":material/m
 
 from analytics import catalogue, fmt  # noqa: E402
 from analytics.schema import SECTORS  # noqa: E402
-from app_lib import auth, ui  # noqa: E402
+from app_lib import auth, errors, ui  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,7 +46,8 @@ SECTIONS[catalogue.PAGES[0].section] = NAV + [ALIAS]
 page = st.navigation(SECTIONS, position="sidebar")
 ui.style()
 auth.gate()
-default_as_of = ui.default_as_of()
+with errors.guard():  # a store that cannot be opened: one Chinese line, then stop
+    default_as_of = ui.default_as_of()
 
 with st.sidebar:
     st.markdown("### 园区经济运行看板")
@@ -59,4 +60,4 @@ with st.sidebar:
     st.selectbox("产业", (ui.ALL_SECTORS,) + tuple(SECTORS), key=ui.SECTOR_KEY)
     st.caption(f"当前身份：{auth.ROLE_LABELS[auth.role()]}")
 
-page.run()
+errors.run_page(page)  # a fault is one Chinese line for the viewer, never a traceback

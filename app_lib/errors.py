@@ -59,3 +59,17 @@ def run_page(page) -> None:
     except Exception as exc:  # noqa: BLE001 - the one place faults become a viewer's message
         _LOG.exception("page %s failed", getattr(page, "url_path", page))
         st.error(reason(exc), icon=":material/error:")
+
+
+class guard:
+    """`with errors.guard():` — a fault inside shows reason(exc) and stops the script run."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None or not isinstance(exc, Exception):
+            return False  # no fault, or Streamlit's own stop/rerun
+        _LOG.exception("script failed")
+        st.error(reason(exc), icon=":material/error:")
+        st.stop()
