@@ -631,13 +631,16 @@ class Exported:
 
 
 def export(b: Briefing, *, pdf: bool = True, config: docx_gov.OfficeConfig | None = None,
-           issued_on: date | None = None, preview_pages: bool = False) -> Exported:
+           issued_on: date | None = None, preview_pages: bool = False, warm_office: bool = False) -> Exported:
     """Every file of an (edited) briefing: chart images (analytics.images, time-limited; none without
     Chromium), the .docx, the PDF (analytics.office, when LibreOffice is present and pdf=True), the
     Markdown, and with preview_pages the PDF's pages as PNG (poppler's pdftoppm). Never hangs and
     never raises for a missing browser, LibreOffice or poppler: what could not be made is said in
-    `notes`."""
+    `notes`. warm_office: start LibreOffice first, so it boots while the images are drawn (it then
+    runs until this process ends: for one-shot processes such as the command line)."""
     from analytics import office
+    if pdf and warm_office:
+        office.prestart()
     notes: list[str] = []
     pngs, img_timing, reason = chart_images(b)
     if reason:
@@ -695,6 +698,9 @@ def write_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None, out_dir: 
     out_dir = Path(out_dir)
     d = as_date(as_of) if as_of is not None else summary.default_as_of(con)
     images.prestart()   # the browser boots while the text is built
+    if pdf:
+        from analytics import office
+        office.prestart()   # and LibreOffice while the text and the images are made
     shot_result: dict = {}
     with contextlib.ExitStack() as stack:
         worker = None
@@ -716,7 +722,7 @@ def write_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None, out_dir: 
             worker.start()
         b = apply_edits(build_briefing(con, d), edits)
         timings = dict(b.timings)
-        e = export(b, pdf=pdf, issued_on=issued_on)
+        e = export(b, pdf=pdf, issued_on=issued_on, warm_office=True)
         timings.update(e.timings)
         out_dir.mkdir(parents=True, exist_ok=True)
         docx_path = out_dir / f"{file_stem(b)}.docx"

@@ -31,7 +31,6 @@ import logging
 import os
 import queue
 import shutil
-import signal
 import struct
 import subprocess
 import sys
@@ -42,6 +41,7 @@ import warnings
 import plotly.graph_objects as go
 
 from analytics.charts import FONT_FAMILY, HEIGHT_PX
+from analytics.procs import kill_tree
 
 WIDTH_PX = 960             # layout width of a briefing chart, CSS px
 SCALE = 2                  # PNG pixels per CSS px
@@ -113,31 +113,6 @@ def _receive(stream) -> tuple[str, int, bytes] | None:
     kind, ident, n = line.decode("ascii").split()
     data = stream.read(int(n))
     return kind, int(ident), data
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every process below pid (children, grandchildren …), read from /proc; [] elsewhere."""
-    children: dict[int, list[int]] = {}
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return []
-    for name in names:
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read().decode(errors="replace")
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(name))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
 
 
 class ImageWorker:
@@ -242,11 +217,7 @@ class ImageWorker:
         proc, self._proc, self._ready = self._proc, None, False
         if proc is None:
             return
-        for pid in _descendants(proc.pid) + [proc.pid]:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        kill_tree(proc.pid)
         try:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -377,11 +348,7 @@ def _serve() -> int:
     stopper = threading.Thread(target=kaleido.stop_sync_server, kwargs={"silence_warnings": True}, daemon=True)
     stopper.start()
     stopper.join(3)
-    for pid in _descendants(os.getpid()):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+    kill_tree(os.getpid(), include_self=False)
     os._exit(0)
 
 

@@ -18,8 +18,6 @@ stem = briefing.file_stem(b)
 st.title(b.title)
 for w in b.warnings:   # a date after the data: the latest date each dataset supports
     st.warning(w)
-for w in b.warnings:   # a date after the data: the latest date each dataset supports
-    st.warning(w)
 issue = briefing.issue_of(b)
 edits_file = briefing_edits.default_path()
 saved = briefing_edits.load(edits_file, issue.key)
