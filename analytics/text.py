@@ -282,7 +282,7 @@ def partial_month_note(as_of) -> str | None:
     last = calendar.monthrange(d.year, d.month)[1]
     if d.day == last:
         return None
-    return f"{d.month}月为1日" if d.day == 1 else f"{d.month}月为1-{d.day}日数据"
+    return f"{d.month}月为1日数据" if d.day == 1 else f"{d.month}月为1-{d.day}日数据"
 
 
 def lag_title(title: str, as_of, lag: dict | None) -> str:

@@ -1,7 +1,7 @@
 """助企帮销: the running total, monthly sales, channels, top enterprises and products, milestone effects."""
 import streamlit as st
 
-from analytics import charts, fmt
+from analytics import charts, fmt, text
 from analytics.metrics import sales
 from analytics.schema import SALES
 from app_lib import ui
@@ -39,6 +39,11 @@ with c[3]:
     ui.metric("第一大渠道", str(top_channel["channel"]) if top_channel is not None else "—",
               f"占{fmt.pct(top_channel['share_pct'])}" if top_channel is not None else None, delta_color="off",
               delta_arrow="off")
+
+# rows dated by month only and a partial last month are said before the charts (analytics.text)
+notes = [n for n in (text.month_only_note(ui.run(sales.month_only_rows, as_of)), text.partial_month_note(as_of)) if n]
+if notes:
+    st.caption("说明：" + "；".join(notes) + "。")
 
 left, right = st.columns([3, 2])
 with left:

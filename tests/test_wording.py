@@ -246,6 +246,7 @@ def test_month_only_rows_and_partial_months_are_disclosed():
     assert text.month_only_note(rows) == "消费帮扶（2笔、70万元）按月登记，计入各月1日，按日起算的数字含其整月"
     assert text.partial_month_note(D) == "6月为1-15日数据"
     assert text.partial_month_note(date(2025, 6, 30)) is None
+    assert text.partial_month_note(date(2025, 12, 1)) == "12月为1日数据"
     assert "消费帮扶（2笔、70万元）按月登记" in briefing.build_briefing(c, D).section("sales").paragraph
 
 
