@@ -17,11 +17,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analytics import store, summary, text  # noqa: E402
-from analytics.metrics import entities, growth, projects, quality, sales, service, structure  # noqa: E402
+from analytics.metrics import (entities, growth, history, projects, quality, sales, service, structure,  # noqa: E402
+                               targets)
 
 DEFAULT_DB = Path(__file__).resolve().parent / "out" / "province.duckdb"
 D = date(2025, 6, 15)
 P = date(2025, 5, 1)
+PAST = date(2024, 11, 20)   # between two of the 24 monthly versions of the project ledger
 
 CASES = {
     "growth.growth_series": lambda c: growth.growth_series(c, 2025),
@@ -52,6 +54,21 @@ CASES = {
     "projects.traffic_lights": lambda c: projects.traffic_lights(c, D),
     "projects.by_leader": lambda c: projects.by_leader(c, D),
     "projects.project_detail": lambda c: projects.project_detail(c, "XM00042", D),
+    "projects.traffic_lights(past date, from history)": lambda c: projects.traffic_lights(c, PAST),
+    "projects.by_stage(past date, from history)": lambda c: projects.by_stage(c, None, PAST),
+    "projects.by_leader(past date, from history)": lambda c: projects.by_leader(c, PAST),
+    "projects.state_note(past date)": lambda c: projects.state_note(c, PAST),
+    "history.ledger_on(past date)": lambda c: history.ledger_on(c, PAST),
+    "history.month_transitions_on": lambda c: history.month_transitions_on(c, D),
+    "history.month_transitions_on(past date)": lambda c: history.month_transitions_on(c, PAST),
+    "history.days_in_stage_on": lambda c: history.days_in_stage_on(c, D),
+    "history.cohorts_on": lambda c: history.cohorts_on(c, D),
+    "history.project_history_on": lambda c: history.project_history_on(c, "XM00042"),
+    "history.versions_summary": lambda c: history.versions_summary(c),
+    "targets.completion": lambda c: targets.completion(c, D),
+    "targets.post_tasks": lambda c: targets.post_tasks(c, D),
+    "targets.post_monthly": lambda c: targets.post_monthly(c, D, "领导1", "签约项目数"),
+    "targets.projects_counted": lambda c: targets.projects_counted(c, D, "领导1", "签约项目数"),
     "sales.total": lambda c: sales.total(c, D),
     "sales.monthly": lambda c: sales.monthly(c, D),
     "sales.by_dimension(product, top 20)": lambda c: sales.by_dimension(c, D, "product", top=20),

@@ -1,7 +1,8 @@
 """Build a province-scale benchmark store directly in DuckDB SQL (no workbooks).
 
 1,000,000 entities; 2,000 enterprises x 60 monthly cumulative periods (2021-2025, January
-never reported); 5,000 projects; 200,000 sales rows; 2,000 key accounts and 20,000 visits;
+never reported); 5,000 projects (and 24 monthly versions of their ledger); 2025 targets (park, and 40 leaders x 3 monthly
+tasks); 200,000 sales rows; 2,000 key accounts and 20,000 visits;
 an indicator table and a price index. Deterministic (hash-based, no random state).
 
     .venv/bin/python benchmarks/build_store.py [--out benchmarks/out/province.duckdb]
@@ -79,6 +80,8 @@ def build(path: Path) -> dict:
                DATE '2024-01-01' + CAST(hash(i, 2) % 900 AS INTEGER) AS due_on,
                CASE WHEN i % 9 <> 0 THEN '进展' || i END AS progress
         FROM range(5000) t(i)""")
+    _project_versions(con)
+    _targets(con)
     con.execute("""
         INSERT INTO sales BY NAME
         SELECT DATE '2024-07-01' + CAST(hash(i) % 350 AS INTEGER) AS sold_on,
@@ -108,6 +111,60 @@ def build(path: Path) -> dict:
     con.close()
     counts["seconds"] = round(time.perf_counter() - t0, 1)
     return counts
+
+
+N_VERSIONS = 24   # monthly uploads of the whole project ledger, 2023-07-15 … 2025-06-15
+
+
+def _project_versions(con) -> None:
+    """24 monthly versions of the 5,000-project ledger in the store's batch log (projects__log,
+    batch_datasets, import_log), the last one equal to the current table. A version shows what was known
+    on its date: projects enter the ledger over time, dates after the version are blank, the stage
+    follows the dates (stalled projects stall four versions before the end), next steps and deadlines
+    change every month."""
+    cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = 'projects' AND column_name <> '_batch_id' "
+                                      "ORDER BY ordinal_position").fetchall()]
+    for v in range(N_VERSIONS):
+        b = v + 1
+        on = f"(DATE '2023-07-15' + INTERVAL {v} MONTH)::DATE"
+        last = v == N_VERSIONS - 1
+        exprs = {c: f"p.{c}" for c in cols}
+        if not last:
+            exprs.update({
+                "signed_on": f"CASE WHEN p.signed_on <= {on} THEN p.signed_on END",
+                "started_on": f"CASE WHEN p.started_on <= {on} THEN p.started_on END",
+                "producing_on": f"CASE WHEN p.producing_on <= {on} THEN p.producing_on END",
+                "stage": f"""CASE WHEN p.stage = '停滞' AND {v} >= {N_VERSIONS - 4} THEN '停滞'
+                                  WHEN p.producing_on <= {on} THEN '投产' WHEN p.started_on <= {on} THEN '开工'
+                                  WHEN p.signed_on <= {on} THEN '签约' ELSE '洽谈' END""",
+                "next_step": f"'下一步' || {v % 3}",
+                "due_on": f"{on} + CAST(hash(p.project_key, {v}) % 90 AS INTEGER) - 20",
+            })
+        select = ", ".join(f"{exprs[c]} AS {c}" for c in cols)
+        where = "TRUE" if last else f"hash(p.project_key) % {N_VERSIONS} <= {v + 4}"
+        con.execute(f"""INSERT INTO projects__log BY NAME
+            SELECT {select}, {b} AS _batch_id, false AS _skip, '项目台账' AS _sheet,
+                   row_number() OVER (ORDER BY p.project_key) + 3 AS _row
+            FROM projects p WHERE {where}""")
+        con.execute(f"INSERT INTO batch_datasets VALUES ({b}, 'projects', 'upsert', NULL, NULL, {on}, true)")
+        con.execute(f"""INSERT INTO import_log VALUES ({b}, 'import', '招商引资项目台账_' || strftime({on}, '%Y%m%d') || '.xlsx',
+                        'bench', '项目台账', 'projects', 5000, 0, 0, 0, 0, 0, 0, {on}::TIMESTAMP, 'bench', NULL, NULL)""")
+
+
+def _targets(con) -> None:
+    """Park targets for 2025 and, per leader (40), monthly tasks of 签约项目数, 签约投资额 and 开工项目数."""
+    con.execute("""
+        INSERT INTO targets BY NAME
+        SELECT 2025 AS year, ind AS indicator, unit, target FROM (VALUES
+            ('规上工业增加值增速', '%', 8.0), ('固定资产投资', '亿元', 60.0), ('签约项目数', '个', 1500.0),
+            ('签约投资额', '亿元', 900.0), ('开工项目数', '个', 800.0), ('新设市场主体', '户', 60000.0),
+            ('助企帮销额', '万元', 120000.0)) t(ind, unit, target)""")
+    months = ", ".join(f"CAST(1 + hash(l, {m}) % 4 AS DOUBLE) AS m{m:02d}" for m in range(1, 13))
+    con.execute(f"""
+        INSERT INTO targets BY NAME
+        SELECT 2025 AS year, ind AS indicator, unit, '领导' || l AS owner, NULL AS target, {months}
+        FROM range(40) a(l), (VALUES ('签约项目数', '个'), ('签约投资额', '亿元'), ('开工项目数', '个')) t(ind, unit)""")
 
 
 def main(argv=None) -> int:

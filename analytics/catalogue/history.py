@@ -92,14 +92,9 @@ def project(con, as_of: date | None = None, project_key: str | None = None) -> E
     with the version of the ledger it came from (by default the first project of the latest version;
     the history is the whole record, as_of does not cut it)."""
     if project_key is None:
-        keys = history.load_versions(con)["project_key"]
-        project_key = str(keys.iloc[-1]) if len(keys) else ""
+        project_key = history.latest_project_key(con) or ""
     df = history.project_history_on(con, project_key)
-    name = project_key
-    if len(df):
-        v = history.load_versions(con)
-        names = v.loc[v["project_key"] == project_key, "name"]
-        name = names.iloc[-1] if len(names) else project_key
+    name = (history.project_name(con, project_key) or project_key) if len(df) else project_key
     title = f"{name}：项目全生命周期记录" if name else "项目全生命周期记录"
     return Entry(name="history.project", title=title, frame=df,
                  labels={"date": "日期", "event": "事项", "detail": "内容", "version_on": "依据台账版本",

@@ -170,7 +170,12 @@ def ledger_at(versions: pd.DataFrame, day: date) -> pd.DataFrame:
         state["stage_since"], state["since_basis"] = since, how
         return _as_state(state)
     first = v[v["batch_id"] == v["batch_id"].iloc[0]].drop_duplicates("project_key", keep="last").copy()
-    d = pd.Timestamp(day)
+    return _from_dates(first, day)
+
+
+def _from_dates(first: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The stages that the dates of the first version show at `day` (before that version)."""
+    d = pd.Timestamp(as_date(day))
     stage = pd.Series(None, index=first.index, dtype=object)
     since = pd.Series(pd.NaT, index=first.index, dtype="datetime64[us]")
     for col, name in STAGE_OF_DATE.items():          # in stage order: the latest reached wins
@@ -207,8 +212,11 @@ def stage_on(versions: pd.DataFrame, day: date) -> dict[str, str]:
 def by_stage_at(versions: pd.DataFrame, day: date, sector: str | None = None) -> pd.DataFrame:
     """The ledger known at day by stage: five rows (洽谈, 签约, 开工, 投产, 停滞). Columns: stage,
     count (个), investment_wan (万元)."""
+    return _by_stage(ledger_at(versions, day), sector)
+
+
+def _by_stage(s: pd.DataFrame, sector: str | None) -> pd.DataFrame:
     from analytics.schema import STAGES
-    s = ledger_at(versions, day)
     if sector is not None:
         s = s[s["sector"] == sector]
     g = s.groupby("stage").agg(count=("project_key", "size"), investment_wan=("investment", "sum"))
@@ -221,7 +229,10 @@ def by_stage_at(versions: pd.DataFrame, day: date, sector: str | None = None) ->
 def lights_at(versions: pd.DataFrame, day: date, sector: str | None = None) -> pd.DataFrame:
     """Every project of the ledger known at day with its traffic light at day (projects.apply_lights:
     the same rule as the current ledger's), sorted 红, 黄, 绿 then overdue days descending."""
-    s = ledger_at(versions, day)
+    return _lights(ledger_at(versions, day), day, sector)
+
+
+def _lights(s: pd.DataFrame, day: date, sector: str | None) -> pd.DataFrame:
     if sector is not None:
         s = s[s["sector"] == sector]
     df = _projects.apply_lights(s, day)
@@ -235,7 +246,10 @@ def lights_at(versions: pd.DataFrame, day: date, sector: str | None = None) -> p
 def by_leader_at(versions: pd.DataFrame, day: date, sector: str | None = None) -> pd.DataFrame:
     """Projects per 包保 leader in the ledger known at day, with their lights at day; the columns of
     projects.by_leader (leader, projects, investment_wan, red, yellow, green)."""
-    df = lights_at(versions, day, sector)
+    return _by_leader(_lights(ledger_at(versions, day), day, sector))
+
+
+def _by_leader(df: pd.DataFrame) -> pd.DataFrame:
     cols = ["leader", "projects", "investment_wan", "red", "yellow", "green"]
     if df.empty:
         return pd.DataFrame(columns=cols)
@@ -254,7 +268,10 @@ def days_in_stage(versions: pd.DataFrame, day: date) -> pd.DataFrame:
     """Days each project of the ledger known at day has been in its current stage, longest first.
     Columns: project_key, name, stage, stage_since (date), since_basis (台账日期 / 台账版本),
     days_in_stage (days; <NA> when the start is unknown or after day), leader."""
-    s = ledger_at(versions, day)
+    return _days(ledger_at(versions, day), day)
+
+
+def _days(s: pd.DataFrame, day: date) -> pd.DataFrame:
     d = pd.Timestamp(as_date(day))
     days = (d - s["stage_since"]).dt.days.where(s["stage_since"] <= d).astype("Int64")
     out = s.assign(days_in_stage=days)[["project_key", "name", "stage", "stage_since", "since_basis",
@@ -281,10 +298,15 @@ def transitions(versions: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     start, end = as_date(start), as_date(end)
     if v.empty or _version_at(v, end) is None:
         return pd.DataFrame(columns=TRANSITION_COLUMNS)
-    before = ledger_at(v, start - timedelta(days=1))
-    after = ledger_at(v, end)
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
-    span = v[(v["version_on"] >= lo) & (v["version_on"] <= hi)]
+    return _transitions(ledger_at(v, start - timedelta(days=1)), ledger_at(v, end),
+                        v[(v["version_on"] >= lo) & (v["version_on"] <= hi)], start, end)
+
+
+def _transitions(before: pd.DataFrame, after: pd.DataFrame, span: pd.DataFrame, start: date,
+                 end: date) -> pd.DataFrame:
+    """transitions() from the ledgers known before and at the end, and the versions dated in the span."""
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     span = span.assign(rank=span["stage"].map(_RANK).fillna(-1))
     a = after.merge(before[["project_key", "stage"]].rename(columns={"stage": "from_stage"}), on="project_key",
                     how="left")
@@ -324,7 +346,8 @@ def transitions(versions: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     hit |= stalled
     seen = _lookup(key, first_seen)
     emit(a["from_stage"].isna() & ~hit & seen.notna(), "新入库", seen, seen)
-    gone = before[~before["project_key"].isin(set(after["project_key"]))]
+    still = set(after["project_key"].tolist())
+    gone = before[[k not in still for k in before["project_key"].tolist()]]
     if len(gone):
         keys_by_batch = [(on, set(g["project_key"])) for (on, _), g in span.groupby(["version_on", "batch_id"])]
         when = [next((on for on, keys in keys_by_batch if k not in keys), pd.Timestamp(end)) for k in gone["project_key"]]
@@ -361,7 +384,10 @@ def cohort(versions: pd.DataFrame, year: int, as_of: date) -> dict:
     """开工率 and 投产率 of the projects signed in `year`, in the ledger known at as_of.
     {'year', 'signed' (个), 'started' (个), 'producing' (个), 'start_rate_pct', 'producing_rate_pct'
     (percent; None when none signed), 'basis'}."""
-    s = ledger_at(versions, as_of)
+    return _cohort(ledger_at(versions, as_of), year, as_of)
+
+
+def _cohort(s: pd.DataFrame, year: int, as_of: date) -> dict:
     d = pd.Timestamp(as_date(as_of))
     signed = s[s["signed_on"].notna() & (s["signed_on"].dt.year == int(year)) & (s["signed_on"] <= d)]
     started = signed[(signed["started_on"].notna() & (signed["started_on"] <= d))
@@ -376,10 +402,13 @@ def cohort(versions: pd.DataFrame, year: int, as_of: date) -> dict:
 
 def cohorts(versions: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """cohort() for every signing year in the ledger known at as_of, oldest first."""
-    s = ledger_at(versions, as_of)
+    return _cohorts(ledger_at(versions, as_of), as_of)
+
+
+def _cohorts(s: pd.DataFrame, as_of: date) -> pd.DataFrame:
     years = sorted({int(y) for y in s["signed_on"].dropna().dt.year})
     cols = ["year", "signed", "started", "producing", "start_rate_pct", "producing_rate_pct"]
-    rows = [{k: c[k] for k in cols} for c in (cohort(versions, y, as_of) for y in years)]
+    rows = [{k: c[k] for k in cols} for c in (_cohort(s, y, as_of) for y in years)]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -477,9 +506,103 @@ def state_note(con: duckdb.DuckDBPyConnection, day: date) -> str | None:
             f"红黄绿灯为台账当前状态")
 
 
+# The versions in the store: analytics.store keeps every upload's rows in projects__log and dates each
+# batch in batch_datasets (its module docstring); the queries below read only the versions a figure
+# needs. A store without those tables falls back to load_versions() and the pure functions.
+_LIVE_VERSIONS_SQL = """
+    SELECT b.batch_id, b.version_on, l.file_name FROM batch_datasets b
+    JOIN (SELECT batch_id, any_value(file_name) AS file_name FROM import_log
+          WHERE kind = 'import' AND rolled_back_by IS NULL GROUP BY batch_id) l USING (batch_id)
+    WHERE b.dataset = 'projects' AND b.version_on IS NOT NULL"""
+
+
+def _sql_ok(con) -> bool:
+    try:
+        con.execute("SELECT 1 FROM batch_datasets LIMIT 0")
+        con.execute("SELECT _batch_id, _skip FROM projects__log LIMIT 0")
+        return True
+    except duckdb.Error:
+        return False
+
+
+def _version_rows(con, where: str, params: list, columns: str = "x.*") -> pd.DataFrame:
+    """Rows of the live project versions matching `where` (over x = projects__log, v = the version)."""
+    df = con.execute(f"""
+        WITH v AS ({_LIVE_VERSIONS_SQL})
+        SELECT v.batch_id, v.version_on, v.file_name, {columns}
+        FROM projects__log x JOIN v ON v.batch_id = x._batch_id
+        WHERE NOT x._skip AND {where}
+        QUALIFY row_number() OVER (PARTITION BY x._batch_id, x.project_key ORDER BY x._sheet DESC, x._row DESC) = 1
+        ORDER BY v.version_on, v.batch_id, x.project_key""", params).df()
+    return df.drop(columns=[c for c in ("_batch_id", "_skip", "_sheet", "_row") if c in df.columns])
+
+
+def _batch_at(con, day: date) -> tuple[int, date] | None:
+    row = con.execute(f"""WITH v AS ({_LIVE_VERSIONS_SQL}) SELECT batch_id, version_on FROM v WHERE version_on <= ?
+                          ORDER BY version_on DESC, batch_id DESC LIMIT 1""", [day]).fetchone()
+    return None if row is None else (int(row[0]), as_date(row[1]))
+
+
+def _first_batch(con) -> int | None:
+    row = con.execute(f"""WITH v AS ({_LIVE_VERSIONS_SQL}) SELECT batch_id FROM v ORDER BY version_on, batch_id
+                          LIMIT 1""").fetchone()
+    return None if row is None else int(row[0])
+
+
+_NARROW = ("x.project_key, x.name, x.sector, x.investment, x.stage, x.signed_on, x.started_on, x.producing_on, "
+           "x.leader, x.department")
+
+
+def _state_sql(con, day: date, with_since: bool = True) -> pd.DataFrame:
+    """ledger_at() computed in the store: the version known at day, with each project's stage_since
+    (its stage date, else the first of the consecutive versions up to then that show its stage; with
+    with_since False only the stage's own date, which is all transitions and cohorts need)."""
+    day = as_date(day)
+    at = _batch_at(con, day)
+    if at is None:
+        first = _first_batch(con)
+        if first is None:
+            return _empty_state()
+        return _from_dates(normalise(_version_rows(con, "x._batch_id = ?", [first])), day)
+    batch, on = at
+    # without stage_since the figure is a count (transitions, cohorts, stages): the ledger's short columns
+    state = normalise(_version_rows(con, "x._batch_id = ?", [batch], "x.*" if with_since else _NARROW))
+    if not with_since:
+        own = pd.Series(pd.NaT, index=state.index, dtype="datetime64[us]")
+        for col, stage in STAGE_OF_DATE.items():
+            own = own.where(state["stage"] != stage, state[col])
+        return _as_state(state.assign(stage_since=own, since_basis="台账日期", basis=BASIS_VERSION))
+    runs = con.execute(f"""
+        WITH v AS ({_LIVE_VERSIONS_SQL}),
+        cur AS (SELECT project_key, stage FROM projects__log WHERE _batch_id = ? AND NOT _skip),
+        h AS (SELECT x.project_key, v.version_on, x.stage = c.stage AS same
+              FROM projects__log x JOIN v ON v.batch_id = x._batch_id JOIN cur c USING (project_key)
+              WHERE NOT x._skip AND v.version_on <= ?),
+        diff AS (SELECT project_key, max(version_on) FILTER (WHERE NOT same) AS d FROM h GROUP BY 1)
+        SELECT h.project_key, min(h.version_on) AS run_start FROM h LEFT JOIN diff USING (project_key)
+        WHERE h.same AND (diff.d IS NULL OR h.version_on > diff.d) GROUP BY 1""", [batch, on]).df()
+    run_start = pd.Series(pd.to_datetime(runs["run_start"]).astype("datetime64[us]").to_numpy(),
+                          index=runs["project_key"])
+    own = pd.Series(pd.NaT, index=state.index, dtype="datetime64[us]")
+    for col, stage in STAGE_OF_DATE.items():
+        own = own.where(state["stage"] != stage, state[col])
+    from_versions = _lookup(state["project_key"], run_start).astype("datetime64[us]")
+    state = state.assign(stage_since=own.where(own.notna(), from_versions),
+                         since_basis=np.where(own.notna(), "台账日期", "台账版本"), basis=BASIS_VERSION)
+    return _as_state(state)
+
+
 def versions_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """version_list() of the store's project ledger."""
-    return version_list(load_versions(con))
+    """version_list() of the store's project ledger: one row per version (batch_id, version_on,
+    file_name, projects)."""
+    if not _sql_ok(con):
+        return version_list(load_versions(con))
+    df = con.execute(f"""WITH v AS ({_LIVE_VERSIONS_SQL})
+        SELECT v.batch_id, v.version_on, v.file_name, count(DISTINCT x.project_key) AS projects
+        FROM v JOIN projects__log x ON x._batch_id = v.batch_id AND NOT x._skip
+        GROUP BY ALL ORDER BY v.version_on, v.batch_id""").df()
+    df["version_on"] = [as_date(x) for x in df["version_on"]]
+    return df[["batch_id", "version_on", "file_name", "projects"]]
 
 
 def known_basis(con: duckdb.DuckDBPyConnection, day: date) -> dict:
@@ -502,39 +625,86 @@ def known_basis(con: duckdb.DuckDBPyConnection, day: date) -> dict:
 
 def ledger_on(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
     """ledger_at() on the store's versions."""
-    return ledger_at(load_versions(con), day)
+    if not _sql_ok(con):
+        return ledger_at(load_versions(con), day)
+    return _state_sql(con, day)
 
 
 def by_stage_on(con: duckdb.DuckDBPyConnection, day: date, sector: str | None = None) -> pd.DataFrame:
     """by_stage_at() on the store's versions."""
-    return by_stage_at(load_versions(con), day, sector)
+    if not _sql_ok(con):
+        return by_stage_at(load_versions(con), day, sector)
+    return _by_stage(_state_sql(con, day, False), sector)
 
 
 def lights_on(con: duckdb.DuckDBPyConnection, day: date, sector: str | None = None) -> pd.DataFrame:
     """lights_at() on the store's versions."""
-    return lights_at(load_versions(con), day, sector)
+    return _lights(ledger_on(con, day), day, sector)
 
 
 def by_leader_on(con: duckdb.DuckDBPyConnection, day: date, sector: str | None = None) -> pd.DataFrame:
     """by_leader_at() on the store's versions."""
-    return by_leader_at(load_versions(con), day, sector)
+    return _by_leader(_lights(ledger_on(con, day), day, sector))
+
+
+def transitions_on(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """transitions() on the store's versions."""
+    if not _sql_ok(con):
+        return transitions(load_versions(con), start, end)
+    start, end = as_date(start), as_date(end)
+    if _batch_at(con, end) is None:
+        return pd.DataFrame(columns=TRANSITION_COLUMNS)
+    span = normalise(_version_rows(con, "v.version_on >= ? AND v.version_on <= ?", [start, end],
+                                   "x.project_key, x.stage, x.signed_on, x.started_on, x.producing_on"))
+    return _transitions(_state_sql(con, start - timedelta(days=1), False), _state_sql(con, end, False), span,
+                        start, end)
 
 
 def month_transitions_on(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     """month_transitions() on the store's versions."""
-    return month_transitions(load_versions(con), as_of)
+    d = as_date(as_of)
+    return transitions_on(con, month_start(d), d)
 
 
 def days_in_stage_on(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
     """days_in_stage() on the store's versions."""
-    return days_in_stage(load_versions(con), day)
+    return _days(ledger_on(con, day), day)
 
 
 def cohorts_on(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     """cohorts() on the store's versions."""
-    return cohorts(load_versions(con), as_of)
+    if not _sql_ok(con):
+        return cohorts(load_versions(con), as_of)
+    return _cohorts(_state_sql(con, as_of, False), as_of)
 
 
 def project_history_on(con: duckdb.DuckDBPyConnection, project_key: str) -> pd.DataFrame:
-    """project_history() on the store's versions."""
-    return project_history(load_versions(con), project_key)
+    """project_history() on the store's versions (only this project's rows are read, plus the first later
+    version that no longer lists it)."""
+    if not _sql_ok(con):
+        return project_history(load_versions(con), project_key)
+    mine = _version_rows(con, "x.project_key = ?", [project_key])
+    if mine.empty:
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
+    last = mine["version_on"].max()
+    later = con.execute(f"""WITH v AS ({_LIVE_VERSIONS_SQL}) SELECT batch_id, version_on, file_name FROM v
+                            WHERE version_on > ? ORDER BY version_on, batch_id LIMIT 1""", [last]).df()
+    if len(later):   # a row of another project stands for the version that no longer lists this one
+        mine = pd.concat([mine, later.assign(project_key="\x00")], ignore_index=True)
+    return project_history(mine, project_key)
+
+
+def project_name(con: duckdb.DuckDBPyConnection, project_key: str) -> str | None:
+    """The project's name in the newest version that lists it."""
+    if not _sql_ok(con):
+        v = load_versions(con)
+        names = v.loc[v["project_key"] == project_key, "name"]
+        return names.iloc[-1] if len(names) else None
+    rows = _version_rows(con, "x.project_key = ?", [project_key], "x.name")
+    return rows["name"].iloc[-1] if len(rows) else None
+
+
+def latest_project_key(con: duckdb.DuckDBPyConnection) -> str | None:
+    """A project of the newest version (the first by key), for a default selection."""
+    state = ledger_on(con, date.max)
+    return str(state["project_key"].iloc[0]) if len(state) else None

@@ -28,6 +28,7 @@ Money in the target's unit (万元 or 亿元 as written); counts in 个/户; rat
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import re
 import unicodedata
@@ -104,6 +105,7 @@ def _says_rate(name, unit) -> bool:
     return "%" in u or bool(re.search(r"(增速|增长率|增幅|增长)(\(%\))?$", t)) or "(%)" in t
 
 
+@functools.lru_cache(maxsize=1024)
 def spec_for(name) -> Spec | None:
     """The Spec of an indicator name ('签约项目数（个）', '一、新登记市场主体' ...), None when the name is
     not one of SPECS (it may still be a row of the indicator table)."""
@@ -186,28 +188,34 @@ def target_table(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
         return pd.DataFrame(columns=out_cols)
     month_no = {m: i + 1 for i, m in enumerate(MONTHS)}
     quarter_no = {q: i + 1 for i, q in enumerate(QUARTERS)}
+    groups: dict[tuple[str, str], dict] = {}
+    for r in df.to_dict("records"):       # plain Python over the rows: a targets table is small
+        g = groups.setdefault((r["indicator"], r["owner"]), {"unit": None, "annual": None, "monthly": {},
+                                                             "quarterly": {}})
+        if g["unit"] is None and isinstance(r["unit"], str) and r["unit"].strip():
+            g["unit"] = r["unit"].strip()
+        has_target = r["target"] is not None and not pd.isna(r["target"])
+        month, quarter = r["month"], r["quarter"]
+        month = None if month is None or pd.isna(month) else month
+        quarter = None if quarter is None or pd.isna(quarter) else quarter
+        if has_target and month is None and quarter is None and g["annual"] is None:
+            g["annual"] = float(r["target"])
+        if has_target and month is not None:
+            g["monthly"][month_no[month]] = g["monthly"].get(month_no[month], 0.0) + float(r["target"])
+        if has_target and quarter is not None:
+            g["quarterly"][quarter_no[quarter]] = g["quarterly"].get(quarter_no[quarter], 0.0) + float(r["target"])
+        for m in range(1, 13):
+            v = r[f"m{m:02d}"]
+            if v is not None and not pd.isna(v):
+                g["monthly"][m] = g["monthly"].get(m, 0.0) + float(v)
     rows = []
-    for (ind, owner), g in df.groupby(["indicator", "owner"], sort=False):
-        unit = next((u for u in g["unit"] if isinstance(u, str) and u.strip()), None)
-        annual_rows = g[g["month"].isna() & g["quarter"].isna()]
-        annual = next((float(v) for v in annual_rows["target"] if pd.notna(v)), None)
-        monthly: dict[int, float] = {}
-        for _, r in g.iterrows():
-            if pd.notna(r["month"]) and pd.notna(r["target"]):
-                monthly[month_no[r["month"]]] = monthly.get(month_no[r["month"]], 0.0) + float(r["target"])
-            for m in range(1, 13):
-                v = r[f"m{m:02d}"]
-                if pd.notna(v):
-                    monthly[m] = monthly.get(m, 0.0) + float(v)
-        quarterly: dict[int, float] = {}
-        for q, v in zip(g["quarter"], g["target"]):
-            if pd.notna(q) and pd.notna(v):
-                quarterly[quarter_no[q]] = quarterly.get(quarter_no[q], 0.0) + float(v)
+    for (ind, owner), g in groups.items():
+        monthly, quarterly, annual = g["monthly"], g["quarterly"], g["annual"]
         if annual is None:
             annual = sum(monthly.values()) if monthly else (sum(quarterly.values()) if quarterly else None)
         spec = spec_for(ind)
-        rate = _says_rate(ind, unit) or (spec is not None and spec.unit == "%")
-        rows.append({"indicator": ind, "owner": owner, "unit": unit or (spec.unit if spec else None),
+        rate = _says_rate(ind, g["unit"]) or (spec is not None and spec.unit == "%")
+        rows.append({"indicator": ind, "owner": owner, "unit": g["unit"] or (spec.unit if spec else None),
                      "annual": annual, "monthly": dict(sorted(monthly.items())),
                      "quarterly": dict(sorted(quarterly.items())), "rate": bool(rate)})
     return pd.DataFrame(rows, columns=out_cols)
@@ -234,7 +242,33 @@ def _owner_sql(owner: str | None) -> tuple[str, list]:
     return "(trim(leader) = ? OR trim(department) = ?)", [owner, owner]
 
 
-def _ledger_actual(con, spec: Spec, year: int, as_of: date, owner: str | None) -> Actual:
+class _OwnerActuals:
+    """The project indicators of every owner (包保领导 or 责任部门 equal to it) over one window, from one
+    query: value(owner, indicator) in the indicator's own unit (个, 万元); owner None = the whole park."""
+
+    def __init__(self, con, owners, start: date, end: date):
+        aggs = {"count(*)": "count(p.project_key) FILTER (WHERE {w})",
+                "coalesce(sum(investment), 0)": "coalesce(sum(p.investment) FILTER (WHERE {w}), 0)"}
+        parts = ", ".join(aggs[expr].format(w=f"p.{col} >= ? AND p.{col} <= ?") + f' AS "{name}"'
+                          for name, (expr, col) in _PROJECT_SQL.items())
+        params: list = []
+        for _ in _PROJECT_SQL:
+            params += [start, end]
+        owners = sorted({o for o in owners if o})
+        by_owner = con.execute(f"""SELECT o.owner, {parts} FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS owner) o
+            LEFT JOIN projects p ON trim(p.leader) = o.owner OR trim(p.department) = o.owner GROUP BY o.owner""",
+                               params + [owners]).df()
+        park = con.execute(f"SELECT NULL AS owner, {parts} FROM projects p", params).df()
+        self.values = {(None if pd.isna(r["owner"]) else r["owner"], name): float(r[name] or 0)
+                       for r in pd.concat([by_owner, park]).to_dict("records") for name in _PROJECT_SQL}
+        self.empty = int(con.execute("SELECT count(*) FROM projects").fetchone()[0]) == 0
+
+    def value(self, owner: str | None, indicator: str) -> float:
+        return self.values.get((owner or None, indicator), 0.0)
+
+
+def _ledger_actual(con, spec: Spec, year: int, as_of: date, owner: str | None,
+                   projects: _OwnerActuals | None = None) -> Actual:
     d = min(as_of, date(year, 12, 31))
     start = date(year, 1, 1)
     text = f"截至{d.month}月{d.day}日" if d.year == year else f"{year}年全年"
@@ -248,6 +282,9 @@ def _ledger_actual(con, spec: Spec, year: int, as_of: date, owner: str | None) -
         "sales": ("coalesce(sum(amount), 0)", "sold_on", "sales"),
     }
     expr, col, table = sqls[spec.source]
+    if table == "projects" and projects is not None:
+        v = None if projects.empty or d < start else projects.value(owner, spec.name)
+        return Actual(v, spec.unit, d, text, _SOURCES[spec.source])
     if table != "projects":
         where, params = "TRUE", []
     has_rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] > 0
@@ -263,6 +300,13 @@ def _statistical_actual(con, name: str, year: int, as_of: date, rate: bool) -> A
     the headline growth): value_ytd in the row's unit, or growth_pct for a rate. None when no row matches."""
     spec = spec_for(name)
     if spec is not None and spec.source == "industrial_growth":
+        # the official rate (可比价, the basis targets are set on) of the latest period ended by as_of;
+        # the enterprise-level rate (现价) only when the indicator table has none for the year
+        off = growth.official_growth(con)
+        off = off[[p.year == year and month_end(p) <= as_of for p in off["period"]]] if len(off) else off
+        if len(off):
+            row = off.iloc[-1]
+            return Actual(float(row["growth_pct"]), "%", month_end(row["period"]), row["label"], "统计部门（可比价）")
         h = growth.headline_growth(con, min(as_of, date(year, 12, 31)))
         if h.period is None or h.period.year != year:
             return Actual(None, "%", as_of, "", _SOURCES["industrial_growth"])
@@ -297,7 +341,8 @@ def _convert(value: float | None, from_unit: str | None, to_unit: str | None) ->
 
 
 def actual_value(con: duckdb.DuckDBPyConnection, indicator: str, year: int, as_of: date,
-                 owner: str | None = None, rate: bool | None = None) -> Actual | None:
+                 owner: str | None = None, rate: bool | None = None,
+                 projects: "_OwnerActuals | None" = None) -> Actual | None:
     """The actual cumulative value of `indicator` in `year` up to as_of (see Actual); None when the
     indicator is neither one of SPECS nor a row of the indicator table. `owner` filters the projects
     of a project indicator (包保领导 or 责任部门 equal to it)."""
@@ -305,7 +350,7 @@ def actual_value(con: duckdb.DuckDBPyConnection, indicator: str, year: int, as_o
     spec = spec_for(indicator)
     rate = _says_rate(indicator, None) if rate is None else rate
     if spec is not None and not spec.statistical and not rate:
-        return _ledger_actual(con, spec, year, as_of, owner if spec.name in PROJECT_INDICATORS else None)
+        return _ledger_actual(con, spec, year, as_of, owner if spec.name in PROJECT_INDICATORS else None, projects)
     return _statistical_actual(con, indicator, year, as_of, rate or (spec is not None and spec.unit == "%"))
 
 
@@ -377,10 +422,11 @@ COMPLETION_COLUMNS = ["year", "indicator", "owner", "unit", "annual", "rate", "a
                       "sentence", "source", "monthly", "quarterly"]
 
 
-def _evaluate(con, t: dict, year: int, as_of: date, owner_filter: bool) -> dict:
+def _evaluate(con, t: dict, year: int, as_of: date, owner_filter: bool, projects: _OwnerActuals | None = None) -> dict:
     unit = t["unit"]
     owner = t["owner"] or None
-    a = actual_value(con, t["indicator"], year, as_of, owner if owner_filter else None, rate=t["rate"])
+    a = actual_value(con, t["indicator"], year, as_of, owner if owner_filter else None, rate=t["rate"],
+                     projects=projects)
     r = {"year": year, "indicator": t["indicator"], "owner": t["owner"], "unit": unit, "annual": t["annual"],
          "rate": t["rate"], "actual": None, "period_text": "", "ref_date": as_of, "completion_pct": None,
          "time_progress_pct": None, "gap_pp": None, "due": None, "shortfall": None, "remaining": None,
@@ -456,12 +502,17 @@ def post_tasks(con: duckdb.DuckDBPyConnection, as_of: date, year: int | None = N
     t = t[(t["owner"] != "") & t["indicator"].map(lambda n: (spec_for(n) or Spec("", "", "")).name
                                                    in PROJECT_INDICATORS)]
     rows = []
+    m = as_of.month if as_of.year == y else 12
+    d = min(as_of, date(y, 12, 31))
+    owners = set(t["owner"])
+    year_actuals = _OwnerActuals(con, owners, date(y, 1, 1), d)
+    month_actuals = _OwnerActuals(con, owners, date(y, m, 1), min(d, month_end(date(y, m, 1))))
     for r in t.to_dict("records"):
-        e = _evaluate(con, r, y, as_of, owner_filter=True)
-        m = as_of.month if as_of.year == y else 12
+        e = _evaluate(con, r, y, as_of, owner_filter=True, projects=year_actuals)
+        spec = spec_for(r["indicator"])
         e["month_target"] = r["monthly"].get(m) if r["monthly"] else None
-        e["month_actual"] = _month_actual(con, r["indicator"], r["owner"], date(y, m, 1), min(as_of, month_end(date(y, m, 1))),
-                                          r["unit"])
+        e["month_actual"] = None if month_actuals.empty or spec is None else \
+            _convert(month_actuals.value(r["owner"], spec.name), spec.unit, r["unit"] or spec.unit)
         rows.append(e)
     df = pd.DataFrame(rows, columns=cols)
     if df.empty:
@@ -504,11 +555,19 @@ def post_monthly(con: duckdb.DuckDBPyConnection, as_of: date, owner: str, indica
         return pd.DataFrame(columns=cols)
     r = t.iloc[0]
     last = as_of.month if as_of.year == y else 12
+    spec = spec_for(indicator)
+    by_month: dict[int, float] = {}
+    if spec is not None and spec.name in _PROJECT_SQL:
+        expr, col = _PROJECT_SQL[spec.name]
+        where, params = _owner_sql(owner)
+        got = con.execute(f"""SELECT month({col}) AS m, {expr} AS v FROM projects
+                              WHERE {col} >= ? AND {col} <= ? AND {where} GROUP BY 1""",
+                          [date(y, 1, 1), min(as_of, date(y, 12, 31))] + params).fetchall()
+        by_month = {int(mm): _convert(float(v), spec.unit, r["unit"] or spec.unit) for mm, v in got}
     rows = []
     for m in range(1, last + 1):
-        start = date(y, m, 1)
         rows.append({"month": f"{y:04d}-{m:02d}", "target": r["monthly"].get(m, np.nan) if r["monthly"] else np.nan,
-                     "actual": _month_actual(con, indicator, owner, start, min(as_of, month_end(start)), r["unit"])})
+                     "actual": by_month.get(m, 0.0) if spec is not None and spec.name in _PROJECT_SQL else None})
     df = pd.DataFrame(rows, columns=cols[:3])
     df["cumulative_target"] = df["target"].cumsum()
     df["cumulative_actual"] = df["actual"].astype(float).cumsum()
