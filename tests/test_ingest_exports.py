@@ -254,6 +254,32 @@ def test_kind7_legacy_xls_reads_exactly_like_xlsx(tmp_path):
     assert (xls.header_rows, xls.notes, _problems(xls)) == (xlsx.header_rows, xlsx.notes, _problems(xlsx))
 
 
+def test_kind7_excel_2003_xml_saved_as_xls(tmp_path):
+    # what several systems write as .xls: SpreadsheetML with ss:MergeAcross / ss:MergeDown and ss:Index
+    xml = """<?xml version="1.0" encoding="UTF-8"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:x="urn:schemas-microsoft-com:office:excel">
+ <Worksheet ss:Name="2025年1-8月"><Table>
+  <Row><Cell ss:MergeDown="1"><Data ss:Type="String">统一社会信用代码</Data></Cell>
+       <Cell ss:MergeDown="1"><Data ss:Type="String">单位详细名称</Data></Cell>
+       <Cell ss:MergeAcross="1"><Data ss:Type="String">工业增加值（千元）</Data></Cell></Row>
+  <Row><Cell ss:Index="3"><Data ss:Type="String">本年累计</Data></Cell><Cell><Data ss:Type="String">上年同期累计</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="String">%s</Data></Cell><Cell><Data ss:Type="String">甲</Data></Cell>
+       <Cell><Data ss:Type="Number">1200</Data></Cell><Cell><Data ss:Type="Number">1000</Data></Cell></Row>
+ </Table></Worksheet>
+ <Worksheet ss:Name="说明"><Table><Row><Cell><Data ss:Type="String">本表由系统导出</Data></Cell></Row></Table></Worksheet>
+</Workbook>""" % uscc(1)
+    (tmp_path / "导出.xls").write_text(xml, encoding="utf-8")
+    r = read_workbook(tmp_path / "导出.xls", today=TODAY)
+    assert r.error is None
+    s = r.sheets[0]
+    assert (s.sheet, s.dataset, s.errors) == ("2025年1-8月", "industrial", [])
+    assert (s.frame["value_added_ytd"].tolist(), s.frame["value_added_prev_ytd"].tolist()) == ([120.0], [100.0])
+    assert _days(s.frame["period"]) == ["2025-08-01"]
+    assert r.sheets[1].skipped_reason == msg.SKIP_PROSE
+
+
 # --------------------------------------------------------------------------- 8. real registration extracts
 
 def test_kind8_registration_extract_with_units_in_cells_and_garbled_codes(tmp_path):

@@ -36,10 +36,9 @@ def test_gbk_csv_with_only_a_header_is_a_skipped_sheet(tmp_path):
     assert "统一社会信用代码" in r.sheets[0].skipped_reason
 
 
-def test_xml_export_is_refused_with_its_reason(tmp_path):
+def test_xml_that_is_not_a_spreadsheet_is_refused_with_its_reason(tmp_path):
     p = tmp_path / "导出.xls"
-    p.write_text('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
-                 encoding="utf-8")
+    p.write_text('<?xml version="1.0"?><report><row>名称</row></report>', encoding="utf-8")
     assert _read(p).error == msg.FILE_XML
 
 

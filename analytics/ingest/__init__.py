@@ -31,7 +31,8 @@ What the reader takes as it comes (each rule has a test in tests/test_ingest_*.p
   unformatted Excel dates; a year in an export stamp ("导出时间：2025-06-15") is never the
   period's year; a 15-digit 注册号 in the credit-code column is named as such.
 - Files: .xlsx/.xlsm, legacy .xls (BIFF8, read exactly like .xlsx), .xlsb, .ods; an HTML table saved as
-  .xls by a web system's "导出Excel" (colspan/rowspan read as merged cells) and CSV / tab-separated text
+  .xls by a web system's "导出Excel" (colspan/rowspan read as merged cells), Excel 2003 XML
+  (SpreadsheetML: its sheets, ss:MergeAcross/MergeDown as merged cells) and CSV / tab-separated text
   (UTF-8, UTF-8 with BOM, GBK/GB18030) as one sheet named after the file, as Excel opens them.
 - The statistics office's 联网直报 header three rows deep: a group over 本年 / 上年同期 over 1-8月 /
   累计 (or a period row between the group and the names): the period is taken out of the name and

@@ -51,7 +51,7 @@ MAX_BIG_NUMBERS = 100_000
 _HIDDEN_COL_RE = re.compile(rb'<col\b[^>]*\bhidden="(?:1|true)"[^>]*>')
 _COL_MIN_RE = re.compile(rb'\bmin="(\d+)"')
 _COL_MAX_RE = re.compile(rb'\bmax="(\d+)"')
-TEXT_FORMATS = ("html", "csv")
+TEXT_FORMATS = ("html", "xml", "csv")
 _MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 
 
@@ -232,7 +232,7 @@ class Workbook:
         self.source = source  # path (str) or bytes
         self.file_name = file_name
         self.sha256 = sha256
-        self.format = fmt  # xlsx | xls | xlsb | ods | html | csv
+        self.format = fmt  # xlsx | xls | xlsb | ods | html | xml (SpreadsheetML 2003) | csv
         self._reader = None
         self.sheets: list[SheetInfo] = []
 
@@ -279,7 +279,7 @@ class Workbook:
             fmt = textbook.sniff(head)
             stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
             if fmt is None and stripped.startswith((b"<?xml", b"mime-version")):
-                raise FileRefused(msg.FILE_XML)  # SpreadsheetML 2003 / a web archive
+                raise FileRefused(msg.FILE_XML)  # another XML, or a web archive (.mht)
             if fmt is None and _looks_like_text(head):
                 fmt = "csv"
             if fmt is None:
@@ -294,16 +294,20 @@ class Workbook:
     def _open_text(self) -> None:
         """An HTML table or a CSV file: one sheet, named after the file as Excel names it."""
         data = self.source if isinstance(self.source, bytes) else Path(self.source).read_bytes()
+        stem = os.path.splitext(os.path.basename(self.file_name))[0].strip() or "Sheet1"
         try:
-            if self.format == "html":
-                rows, merges = textbook.html_grid(data)
+            if self.format == "xml":  # Excel 2003 XML: its own sheets
+                sheets = textbook.spreadsheetml_sheets(data)
+            elif self.format == "html":
+                sheets = [(stem[:31], True, *textbook.html_grid(data))]
             else:
-                rows, merges = textbook.csv_grid(data), []
+                sheets = [(stem[:31], True, textbook.csv_grid(data), [])]
         except Exception as exc:  # a page lxml cannot parse, a CSV with a broken quote
             raise FileRefused(msg.FILE_TEXT_UNREADABLE.format(detail=_short(exc))) from None
-        stem = os.path.splitext(os.path.basename(self.file_name))[0].strip() or "Sheet1"
-        self.sheets = [SheetInfo(stem[:31])]
-        self._text_sheet = (rows, merges)
+        if not sheets:
+            raise FileRefused(msg.FILE_NO_SHEETS)
+        self.sheets = [SheetInfo(name, visible) for name, visible, _, _ in sheets]
+        self._text_sheets = {name: (rows, merges) for name, _, rows, merges in sheets}
 
     @staticmethod
     def _zip_handle(src):
@@ -427,7 +431,7 @@ class Workbook:
         return RawSheet(info.name, table, first_row, first_col, merges, formulas, big, percent, hidden)
 
     def _read_text_sheet(self, info: SheetInfo) -> RawSheet | None:
-        rows, merges = self._text_sheet
+        rows, merges = self._text_sheets[info.name]
         table, first_row, first_col = textbook.grid_table(rows)
         if table is None:
             return None

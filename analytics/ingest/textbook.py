@@ -1,4 +1,5 @@
-"""Workbooks that are text: an HTML table saved as .xls, and CSV / tab-separated exports.
+"""Workbooks that are text: an HTML table saved as .xls, Excel 2003 XML (SpreadsheetML), and CSV /
+tab-separated exports.
 
 Many web systems' "导出Excel" buttons write an HTML page holding a <table> and name it .xls;
 others write CSV (comma, tab or semicolon separated; UTF-8, UTF-8 with BOM, or GBK/GB18030).
@@ -24,13 +25,67 @@ CSV_DELIMITERS = ",\t;|"
 
 
 def sniff(head: bytes) -> str | None:
-    """'html' or 'csv' for a text file's first bytes, else None."""
+    """'html' or 'xml' (SpreadsheetML 2003) for a text file's first bytes, else None."""
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith(b"\xff\xfe") or stripped.startswith(b"\xfe\xff"):
         stripped = head.decode("utf-16", errors="ignore").encode("utf-8").lstrip().lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in stripped[:8192] and b"<workbook" in stripped[:8192]:
+        return "xml"
     if stripped.startswith(HTML_STARTS) or (b"<table" in stripped[:4096] and b"<td" in stripped):
         return "html"
     return None
+
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+
+
+def spreadsheetml_sheets(data: bytes) -> list[tuple[str, bool, list[list[str | None]], list[tuple[int, int, int, int]]]]:
+    """[(sheet name, visible, rows of cell texts, merged ranges)] of an Excel 2003 XML workbook (what
+    many systems write as .xls): ss:Index skips cells and rows, ss:MergeAcross / ss:MergeDown merge."""
+    from lxml import etree
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(data, parser)
+    out = []
+    for ws in root.iter(f"{_SS}Worksheet"):
+        name = ws.get(f"{_SS}Name") or f"Sheet{len(out) + 1}"
+        visible = True
+        for opt in ws.iter("{urn:schemas-microsoft-com:office:excel}Visible"):
+            visible = (opt.text or "").strip() not in ("SheetHidden", "SheetVeryHidden")
+        rows: list[list[str | None]] = []
+        merges: list[tuple[int, int, int, int]] = []
+        taken: set[tuple[int, int]] = set()
+        r = -1
+        for table in ws.iter(f"{_SS}Table"):
+            for row in table.iter(f"{_SS}Row"):
+                idx = row.get(f"{_SS}Index")
+                r = int(idx) - 1 if idx else r + 1
+                while len(rows) <= r:
+                    rows.append([])
+                c = -1
+                for cell in row.iter(f"{_SS}Cell"):
+                    cidx = cell.get(f"{_SS}Index")
+                    c = int(cidx) - 1 if cidx else c + 1
+                    while (r, c) in taken:
+                        c += 1
+                    data_el = cell.find(f"{_SS}Data")
+                    text = None
+                    if data_el is not None:
+                        text = "".join(data_el.itertext()).strip() or None
+                        if text and data_el.get(f"{_SS}Type") == "DateTime":
+                            text = text.replace("T", " ").split(".")[0]
+                    line = rows[r]
+                    while len(line) <= c:
+                        line.append(None)
+                    line[c] = text
+                    across = _span(cell.get(f"{_SS}MergeAcross", "0") or "0", 0)
+                    down = _span(cell.get(f"{_SS}MergeDown", "0") or "0", 0)
+                    if across or down:
+                        merges.append((r, c, r + down, c + across))
+                        taken.update((rr, cc) for rr in range(r, r + down + 1) for cc in range(c, c + across + 1)
+                                     if (rr, cc) != (r, c))
+                    c += across
+        out.append((name, visible, rows, merges))
+    return out
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
@@ -102,11 +157,11 @@ def _add_table(table, rows: list[list[str | None]], merges: list[tuple[int, int,
         rows.append([])
 
 
-def _span(value) -> int:
+def _span(value, least: int = 1) -> int:
     try:
-        return max(1, min(int(str(value).strip()), MAX_SPAN))
+        return max(least, min(int(str(value).strip()), MAX_SPAN))
     except (TypeError, ValueError):
-        return 1
+        return least
 
 
 _BR_RE = re.compile(r"\s*\n\s*")
