@@ -172,7 +172,9 @@ def _industry(con, h: dict, as_of: date) -> tuple[str | None, list[tuple[str, st
         sentences.append(month)
     if g.basis == "official" and g.enterprise_pct is not None:
         # the gap between the official rate and the enterprise figures, explained (analytics.text.gap_sentence)
-        sentences.append(text.gap_sentence(growth.gap_decomposition(con, period), g.n_enterprises))
+        gap = text.gap_sentence(growth.gap_decomposition(con, period), g.n_enterprises)
+        if gap:
+            sentences.append(gap)
     elif g.basis == "enterprise" and g.n_enterprises:
         sentences.append(f"纳入测算的规上工业企业{g.n_enterprises}家")
     contrib = growth.sector_contribution(con, period)
