@@ -178,13 +178,16 @@ def wrap_text(text: str, line_chars: int, breaks: str = _TITLE_BREAKS) -> list[s
 
 
 def wrap_parts(parts: Sequence[str], line_chars: int, sep: str = " · ") -> list[str]:
-    """Join parts with `sep` into lines of at most line_chars widths (a part longer than that is wrapped)."""
+    """Join parts with `sep` into lines of at most line_chars widths (a part longer than that is wrapped);
+    a line that ends between two parts keeps the separator at its end, so the lines joined give the text."""
     lines: list[str] = []
     for part in parts:
         if lines and _text_width(lines[-1] + sep + part) <= line_chars:
             lines[-1] += sep + part
         else:
-            lines += wrap_text(part, line_chars, "，、；")
+            if lines:
+                lines[-1] += sep
+            lines += wrap_text(part, line_chars, "，、；：")
     return lines
 
 

@@ -1,31 +1,18 @@
 """招商项目: signed this year, the funnel, stage/sector/origin breakdowns, the traffic-light table, a project's detail."""
 import streamlit as st
 
-from analytics import charts, fmt
-from analytics.metrics import projects
-from analytics.schema import PROJECTS, STAGES
+from analytics import charts, fmt, literal
 from analytics.catalogue import history as hist_cat
+from analytics.catalogue import projects as cat
+from analytics.metrics import projects
+from analytics.schema import STAGES
 from app_lib import ui
-from app_lib.labels import pick
 
 ui.header("招商项目", "本年签约：签约时间在当年1月1日至数据日期之间")
 as_of, sector = ui.as_of(), ui.sector()
-scope = sector or "全园区"
-date_text = fmt.date_cn(as_of)
-year_text = f"{as_of.year}年1月1日至{as_of.month}月{as_of.day}日"
-foot = charts.footnote(PROJECTS.source, date_text)
 # stages, lights and per-leader counts at a past as-of date are those of the ledger version known then
 # (analytics.metrics.history); without dated versions they are the ledger's current state, and say so
-version_note = ui.run(projects.state_note, as_of)
-current_state = version_note is None and ui.ledger_is_newer("projects", as_of)
-state_text = "台账当前状态" if current_state else f"截至{date_text}"
-state_foot = charts.footnote(PROJECTS.source, None if current_state else date_text,
-                             note="阶段为台账当前状态，不随数据日期回溯" if current_state else version_note)
-# the funnel counts the whole current ledger: at a past date it is the current state
-funnel_current = current_state or version_note is not None
-funnel_text = "台账当前状态" if funnel_current else f"截至{date_text}"
-funnel_foot = charts.footnote(PROJECTS.source, None if funnel_current else date_text,
-                              note="漏斗为台账当前状态，不随数据日期回溯" if funnel_current else None)
+version_note, current_state = ui.run(cat.state, as_of)
 
 ui.require(ui.run(projects.count_all) > 0, "暂无招商项目数据：请先导入招商引资项目台账。")
 n_signed, inv_signed, signed_by_sector = ui.run(projects.signed_summary, as_of, sector)
@@ -53,50 +40,17 @@ with c[4]:
 
 c1, c2, c3 = st.columns(3)
 with c1:
-    fun = ui.run(projects.funnel, sector)
-    fig = charts.funnel(fun, "stage", "reached", title=f"{scope}项目推进漏斗（{funnel_text}）", foot=funnel_foot)
-    ui.chart(fig, fun, key="prj_funnel", filename=f"项目推进漏斗_{date_text}",
-             labels=pick("stage", "reached", "conversion_pct", "median_days_from_previous",
-                         stage="阶段", reached="达到该阶段项目（个）", conversion_pct="转化率（%）",
-                         median_days_from_previous="距上一阶段天数中位数（天）"))
+    ui.show(ui.run(cat.funnel, as_of, sector), key="prj_funnel")
 with c2:
-    fig = charts.bar(stages, "stage", "count", title=f"{scope}项目阶段分布（{state_text}）",
-                     foot=f"{state_foot} · 点击条形筛选下表",
-                     y_title="项目数（个）", category_order=list(STAGES))
-    st_stage = ui.chart(fig, stages, key="prj_stages", filename=f"项目阶段分布_{date_text}", selectable=True,
-                        labels=pick("stage", "count", "investment_wan", stage="阶段", count="项目数（个）",
-                                    investment_wan="计划总投资（万元）"))
+    st_stage = ui.show(ui.run(cat.stages, as_of, sector, True), key="prj_stages", selectable=True)
 with c3:
-    sec = ui.run(projects.by_sector, as_of)
-    fig = charts.bar(sec, "sector", "count", title=f"{year_text}签约项目产业分布", foot=foot,
-                     y_title="项目数（个）", category_order=list(sec["sector"]))
-    # six rows of 0 would draw an empty axis: no signing yet this year is an explicit empty state
-    ui.chart(fig, sec if int(sec["count"].sum()) else sec.iloc[0:0], key="prj_sectors",
-             filename=f"签约项目产业分布_{date_text}", empty_message=f"{year_text}尚无签约项目。",
-             labels=pick("sector", "count", "investment_wan", "share_pct", count="项目数（个）",
-                         investment_wan="计划总投资（万元）", share_pct="投资占比（%）"))
+    ui.show(ui.run(cat.signed_by_sector, as_of), key="prj_sectors")
 
 c1, c2 = st.columns(2)
 with c1:
-    origin = ui.run(projects.by_origin, as_of, sector)
-    shown = origin.assign(investment_yi=origin["investment_wan"] / 10000).head(12)
-    fig = charts.bar(shown, "origin", "investment_yi", title=f"{year_text}签约项目来源地（计划总投资）",
-                     foot=foot, y_title="计划总投资（亿元）", horizontal=True, digits=2)
-    ui.chart(fig, origin, key="prj_origin", filename=f"签约项目来源地_{date_text}",
-             labels=pick("origin", "count", "investment_wan", origin="来源地", count="项目数（个）",
-                         investment_wan="计划总投资（万元）"))
+    ui.show(ui.run(cat.origin, as_of, sector), key="prj_origin", slot=1 / 2)
 with c2:
-    shown = monthly.assign(cumulative_yi=monthly["cumulative_investment_wan"] / 10000,
-                           month_start=monthly["month"] + "-01")
-    fig = charts.bar_line(shown, "month_start", "count", "cumulative_yi",
-                          title=f"{as_of.year}年逐月签约项目与累计计划投资（截至{date_text}）", foot=foot,
-                          bar_name="当月签约", line_name="累计计划总投资", y_title="项目数（个）",
-                          y2_title="累计计划总投资（亿元）")
-    ui.chart(fig, monthly if int(monthly["count"].sum()) else monthly.iloc[0:0], key="prj_monthly",
-             filename=f"逐月签约项目_{date_text}", empty_message=f"{year_text}尚无签约项目。",
-             labels=pick("month", "count", "investment_wan", "cumulative_count", "cumulative_investment_wan",
-                         count="签约项目（个）", investment_wan="计划总投资（万元）",
-                         cumulative_count="累计签约（个）", cumulative_investment_wan="累计计划总投资（万元）"))
+    ui.show(ui.run(cat.monthly, as_of, sector), key="prj_monthly", slot=1 / 2)
 
 st.subheader("项目红黄绿灯")
 st.caption(projects.TRAFFIC_LIGHT_RULE_TEXT + (f"{version_note}。" if version_note else ""))
@@ -108,29 +62,14 @@ f1, f2, f3 = st.columns(3)
 leader = f1.selectbox("包保领导", leaders, key="prj_leader")
 stage = f2.selectbox("项目阶段", stage_options, key="prj_stage")
 light = f3.selectbox("灯色", light_options, key="prj_light")
-lights = ui.run(projects.traffic_lights, as_of, sector, None if leader == leaders[0] else leader,
-                None if stage == stage_options[0] else stage, None if light == light_options[0] else light)
-LIGHT_ICONS = {"红": "● 红灯", "黄": "● 黄灯", "绿": "● 绿灯"}
-shown = lights.assign(light_text=lights["light"].map(LIGHT_ICONS)) if len(lights) else lights
-ui.table(shown, {"light_text": "灯色", "name": "项目名称", "sector": "产业类别", "stage": "项目阶段",
-                 "investment": "计划总投资（万元）", "leader": "包保领导", "department": "责任部门",
-                 "next_step": "下一节点", "due_on": "节点时限", "overdue_days": "超期天数",
-                 "days_in_stage": "本阶段天数", "reason": "亮灯原因", "progress": "最新进展"},
-         key="prj_lights", filename=f"项目红黄绿灯_{date_text}", height=380,
-         colors={"light_text": {v: charts.LIGHT_COLORS[k] for k, v in LIGHT_ICONS.items()}},
-         empty_message="没有符合筛选条件的项目。",
-         column_config={"investment": st.column_config.NumberColumn(format="%.0f"),
-                        "due_on": st.column_config.DateColumn(format="YYYY-MM-DD")},
-         digits={"investment": 0})
+lights_entry = ui.run(cat.lights, as_of, sector, None if leader == leaders[0] else leader,
+                      None if stage == stage_options[0] else stage, None if light == light_options[0] else light)
+lights = lights_entry.frame
+ui.show(lights_entry, key="prj_lights", height=380)
 
 c1, c2 = st.columns([2, 3])
 with c1:
-    per_leader = ui.run(projects.by_leader, as_of, sector)
-    ui.table(per_leader, {"leader": "包保领导", "projects": "项目（个）", "investment_wan": "计划总投资（万元）",
-                          "red": "红灯（个）", "yellow": "黄灯（个）", "green": "绿灯（个）"},
-             key="prj_leaders", filename=f"包保领导项目_{date_text}", title="包保领导项目一览",
-             column_config={"investment_wan": st.column_config.NumberColumn(format="%.0f")},
-             digits={"investment_wan": 0})
+    ui.show(ui.run(cat.by_leader, as_of, sector), key="prj_leaders")
 with c2:
     st.markdown("**项目详情**")
     if len(lights):
@@ -140,8 +79,8 @@ with c2:
         detail = ui.run(projects.project_detail, chosen, as_of)
         with st.container(border=True):
             light_color = charts.LIGHT_COLORS.get(detail.get("light"), charts.MUTED)
-            st.markdown(f"#### {detail.get('name', '')}")
-            st.markdown(f"<span style='color:{light_color};font-weight:700'>{LIGHT_ICONS.get(detail.get('light'), '')}"
+            st.markdown(f"#### {literal.text(detail.get('name', ''))}")  # workbook text shown literally
+            st.markdown(f"<span style='color:{light_color};font-weight:700'>{cat.LIGHT_TEXT.get(detail.get('light'), '')}"
                         f"</span>", unsafe_allow_html=True)
             fields = [("投资主体", "investor"), ("产业类别", "sector"), ("来源地", "origin"), ("项目阶段", "stage"),
                       ("签约时间", "signed_on"), ("开工时间", "started_on"), ("投产时间", "producing_on"),
@@ -153,7 +92,7 @@ with c2:
                 value = detail.get(key)
                 if hasattr(value, "year"):
                     value = fmt.date_cn(value)
-                lines.append(f"- **{label}**：{value if value not in (None, '') else '—'}")
+                lines.append(f"- **{label}**：{literal.text(value) if value not in (None, '') else '—'}")
             st.markdown("\n".join(lines))
     else:
         st.info("没有符合筛选条件的项目。")

@@ -11,7 +11,7 @@ def _footnotes(fig):
     """The footnote's text (in the x axis title of a chart with axes, else an annotation), lines joined."""
     import re
     texts = [a.text for a in fig.layout.annotations] + [fig.layout.xaxis.title.text or ""]
-    plain = [re.sub(r"<[^>]+>", "", t.replace("<br>", " · ")) for t in texts if "数据来源" in t]
+    plain = [re.sub(r"<[^>]+>", "", t.replace("<br>", "")).strip() for t in texts if "数据来源" in t]
     return [p[p.index("数据来源"):] for p in plain]
 
 
@@ -92,7 +92,7 @@ def test_titles_wrap_by_rule_and_never_shorten():
     assert head + "".join(sub).replace(" · ", "") == "各产业拉动规上工业增加值增长截至2025年6月15日"
     assert "…" not in head + "".join(sub)
     assert charts.wrap_parts(["数据来源：统计部门规上工业月报", "数据截至2025年5月", "现价"], 22) == \
-        ["数据来源：统计部门规上工业月报", "数据截至2025年5月 · 现价"]
+        ["数据来源：统计部门规上工业月报 · ", "数据截至2025年5月 · 现价"]
 
 
 def test_the_legend_has_its_own_band_below_the_title():

@@ -191,8 +191,25 @@ def test_a_store_with_only_the_registry_still_renders_every_page(store_copy, mon
 
 
 def _chart_specs(at: AppTest) -> list[dict]:
+    """The plotly specs of the page's charts, with layout.title.text the full title as written in the
+    catalogue ('subject（period）', put back together from the one-line title and its subtitle) and
+    'footnote' the source line as plain text (analytics.charts draws it as the x axis title)."""
     import json
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    import re
+    specs = []
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        title = spec["layout"].get("title", {})
+        sub = (title.get("subtitle") or {}).get("text") or ""
+        parts = sub.replace("<br>", "").strip().split(" · ") if sub else []
+        head = title.get("text", "") + "".join(parts[:-1])
+        title["text"] = f"{head}（{parts[-1]}）" if parts else head
+        texts = [a.get("text", "") for a in spec["layout"].get("annotations", [])]
+        texts.append(((spec["layout"].get("xaxis") or {}).get("title") or {}).get("text") or "")
+        plain = [re.sub(r"<[^>]+>", "", t.replace("<br>", "")).strip() for t in texts if "数据来源" in t]
+        spec["footnote"] = plain[0][plain[0].index("数据来源"):] if plain else None
+        specs.append(spec)
+    return specs
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/economy.py"])
@@ -239,22 +256,20 @@ def test_tables_show_a_dash_not_none_for_missing_values(store_copy, monkeypatch)
         assert not {"None", "nan", "NaT", "<NA>"} & set(cells)
 
 
-def test_project_stages_before_the_ledgers_latest_signing_say_they_are_the_current_state(store_copy, monkeypatch):
-    # the stage counts are the ledger's state now (75 projects, some signed in 2025): at 2024-12-31 a title
-    # "截至2024年12月31日" claimed them for a date they cannot describe
+def test_project_stages_before_the_first_ledger_version_say_how_they_were_dated(store_copy, monkeypatch):
+    # the sample's first ledger version is of 2025-04-15: at 2024-12-31 the stages are worked out from the
+    # ledger's signing/start/production dates and the footnote says so; the funnel counts the current ledger
     db, _ = store_copy
     at = _open(db, monkeypatch, "pages/projects.py", as_of=dt.date(2024, 12, 31))
-    titles = [s["layout"]["title"]["text"] for s in _chart_specs(at)]
-    assert "全园区项目阶段分布（台账当前状态）" in titles
-    assert "全园区项目推进漏斗（台账当前状态）" in titles
-    assert "在库项目（台账当前）" in _metrics(at)
+    specs = {s["layout"]["title"]["text"]: s for s in _chart_specs(at)}
+    assert "全园区项目推进漏斗（台账当前状态）" in specs
+    stage = specs["全园区在库项目阶段分布（截至2024年12月31日）"]
+    assert stage["footnote"].startswith("数据来源：招商部门项目台账 · 数据截至2024年12月31日 · 数据日期早于第一版台账")
+    # the overview shows the same catalogue entry (one figure, one title)
     at = _open(db, monkeypatch, as_of=dt.date(2024, 12, 31))
-    spec = next(s for s in _chart_specs(at) if "阶段分布" in s["layout"]["title"]["text"])
-    assert spec["layout"]["title"]["text"] == "在库招商项目阶段分布（台账当前状态）"
-    assert spec["layout"]["annotations"][-1]["text"] == "数据来源：招商部门项目台账 · 阶段为台账当前状态，不随数据日期回溯"
-    # after the latest signing (2025-06-06 in the sample) the stages are dated as usual
+    assert stage["footnote"].removesuffix("；点击条形筛选下表") in [s["footnote"] for s in _chart_specs(at)]
     at = _open(db, monkeypatch, "pages/projects.py", as_of=PUBLISHED_AS_OF)
-    assert "全园区项目阶段分布（截至2025年6月15日）" in [s["layout"]["title"]["text"] for s in _chart_specs(at)]
+    assert "全园区在库项目阶段分布（截至2025年6月15日）" in [s["layout"]["title"]["text"] for s in _chart_specs(at)]
     assert "在库项目" in _metrics(at)
 
 
@@ -287,7 +302,7 @@ def test_a_year_without_signings_shows_empty_states_not_empty_axes(store_copy, m
     db, _ = store_copy
     at = _open(db, monkeypatch, "pages/projects.py", as_of=dt.date(2023, 1, 1))
     infos = [i.value for i in at.info]
-    assert "2023年1月1日至1月1日签约项目产业分布：2023年1月1日至1月1日尚无签约项目。" in infos
+    assert "2023年签约项目产业分布（截至2023年1月1日）：2023年1月1日至1月1日尚无签约项目。" in infos
     assert "2023年逐月签约项目与累计计划投资（截至2023年1月1日）：2023年1月1日至1月1日尚无签约项目。" in infos
     titles = [s["layout"]["title"]["text"] for s in _chart_specs(at)]
     assert not [t for t in titles if "签约项目产业分布" in t or "逐月签约项目" in t]
