@@ -136,7 +136,7 @@ def test_a_file_with_errors_is_refused_and_the_bad_cells_can_be_downloaded(db):
 
 
 @pytest.mark.parametrize("name, data", [
-    ("台账.xlsx", "日期,金额\n2025-05-01,1\n".encode("utf-8")),
+    ("台账.xlsx", bytes(range(256)) * 4),  # a CSV renamed .xlsx is read since issue 10; these bytes are no table
     ("旧格式.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512),
     ("空.xlsx", b""),
 ])
