@@ -1,16 +1,15 @@
 """企业服务: 包保 accounts per leader, visits (三访三促), demands and their status."""
 import streamlit as st
 
-from analytics import charts, fmt
+from analytics import fmt
+from analytics.catalogue import service as cat
 from analytics.metrics import service
-from analytics.schema import DEMAND_STATUSES, SERVICE_ACCOUNTS, SERVICE_VISITS
 from app_lib import ui
 
 ui.header("企业服务", "包保工作与“三访三促”走访：带着政策走访、直面问题访谈、持续跟踪回访")
 as_of = ui.as_of()
 if ui.sector():
     st.caption("包保与走访台账不分产业，本页为全园区口径。")
-date_text = fmt.date_cn(as_of)
 n_accounts = ui.run(service.key_accounts)
 visits = ui.run(service.visits_by_month, as_of)
 ui.require(n_accounts > 0 or len(visits) > 0, "暂无包保与走访数据：请先导入包保对象和走访台账。")
@@ -35,45 +34,19 @@ with c[4]:
 
 left, right = st.columns(2)
 with left:
-    fig = charts.bar(leaders, "leader", "accounts", title=f"各包保领导联系企业和项目（截至{date_text}）",
-                     foot=charts.footnote(SERVICE_ACCOUNTS.source, date_text), y_title="包保对象（个）",
-                     horizontal=True, height=420)
-    ui.chart(fig, leaders, key="svc_leaders", filename=f"包保领导联系对象_{date_text}",
-             labels={"leader": "包保领导", "department": "责任部门", "accounts": "包保对象（个）",
-                     "enterprises": "企业（个）", "projects": "项目（个）"})
+    ui.show(ui.run(cat.leaders, as_of), key="svc_leaders", slot=1 / 2)
 with right:
-    fig = charts.bar(visits, "month", "visits", color="visit_type", barmode="stack",
-                     title=f"每月走访次数（截至{date_text}）", foot=charts.footnote(SERVICE_VISITS.source, date_text),
-                     y_title="走访（次）", text=False, height=420)
-    ui.chart(fig, visits, key="svc_visits", filename=f"每月走访次数_{date_text}",
-             labels={"month": "月份", "visit_type": "走访类型", "visits": "走访（次）"})
+    ui.show(ui.run(cat.visits, as_of), key="svc_visits", slot=1 / 2)
 
 left, right = st.columns(2)
 with left:
-    dem = ui.run(service.demands, as_of)
-    long = dem.melt(id_vars=["category"], value_vars=list(DEMAND_STATUSES), var_name="status", value_name="n")
-    fig = charts.bar(long, "category", "n", color="status", barmode="stack",
-                     title=f"企业诉求类别与办理状态（截至{date_text}）",
-                     foot=charts.footnote(SERVICE_VISITS.source, date_text, note="点击条形筛选下方未办结诉求"),
-                     y_title="诉求（件）", text=False)
-    st_dem = ui.chart(fig, dem if int(dem["total"].sum()) else dem.iloc[0:0], key="svc_demands",
-                      filename=f"企业诉求_{date_text}", selectable=True,
-                      labels={"category": "诉求类别", "已办结": "已办结（件）", "办理中": "办理中（件）",
-                              "未办理": "未办理（件）", "total": "合计（件）"})
+    dem = ui.run(cat.demands, as_of, True)
+    st_dem = ui.show(dem, key="svc_demands", selectable=True, slot=1 / 2)
 with right:
-    absent = ui.run(service.leaders_without_visit, as_of)
-    ui.table(absent, {"leader": "包保领导", "accounts": "包保对象（个）", "last_visit": "最近走访日期",
-                      "quarter": "季度"},
-             key="svc_absent", filename=f"本季度未走访的包保领导_{date_text}", title="本季度尚未走访的包保领导",
-             empty_message="本季度每位包保领导均已走访。",
-             column_config={"last_visit": st.column_config.DateColumn(format="YYYY-MM-DD")})
+    ui.show(ui.run(cat.leaders_without_visit, as_of), key="svc_absent")
 
-categories = ("全部类别",) + tuple(dem["category"])
+categories = ("全部类别",) + tuple(dem.frame["category"])
 ui.sync_selection(st_dem, "x", "svc_category", categories)
 category = st.selectbox("诉求类别", categories, key="svc_category")
-shown = open_items if category == categories[0] else open_items[open_items["demand_category"] == category]
-ui.table(shown, {"visited_on": "走访日期", "account": "包保对象", "leader": "包保领导", "demand_category": "诉求类别",
-                 "demand": "诉求内容", "demand_status": "办理状态", "age_days": "已过天数", "age_bucket": "时长"},
-         key="svc_open", filename=f"未办结诉求_{date_text}", title=f"未办结诉求（截至{date_text}，按时长从长到短）",
-         empty_message="没有未办结的诉求。", height=360,
-         column_config={"visited_on": st.column_config.DateColumn(format="YYYY-MM-DD")})
+ui.show(ui.run(cat.open_demands, as_of, None if category == categories[0] else category), key="svc_open",
+        height=360)
