@@ -284,3 +284,19 @@ def test_a_monthly_table_behind_the_other_data_is_named():
     assert lag["message"] == "部分数据未更新到数据日期2025年8月10日：规上工业企业数据至2025年1-5月，相关数字只反映到该日期。"
     assert summary.publication_lag(c, date(2025, 7, 10))["message"] is None     # 1-5月 is current in July
     assert briefing.build_briefing(c, date(2025, 8, 10)).warnings == ()         # the briefing names 1-5月 itself
+
+
+@pytest.mark.slow
+def test_briefing_page_after_the_data_warns(tmp_path, monkeypatch, navigation_mode):
+    from streamlit.testing.v1 import AppTest
+    path = tmp_path / "lag.duckdb"
+    _lag_store(path).close()
+    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.date_input(key="as_of").set_value(date(2025, 7, 31))
+    at.switch_page("pages/briefing.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["生物科技产业园区经济运行月度简报（2025年6月，数据截至6月15日）"]
+    assert f"提示：{LAG_MESSAGE}" in [w.value for w in at.warning]
