@@ -240,6 +240,11 @@ class RowSelection:
         return iter((self.data, self.blank, self.footer, self.close_at))
 
 
+def _may_be_subtotal(col: pa.Array) -> bool:
+    """Whether any cell ends in 计 (合计/小计/总计, perhaps with a colon): a few cheap kernels before the regex."""
+    return any(pc.any(pc.ends_with(col, end)).as_py() for end in ("计", "计:", "计：", "计 "))
+
+
 def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: set[int]) -> RowSelection:
     """Data rows of the raw table: blank rows, footer and subtotal rows, and one-cell group
     headings ("一、工业") removed, `_row` (Excel row) added."""
@@ -254,7 +259,7 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
     subtotal = None  # a cell anywhere in the row that names a subtotal ("12月小计", "医疗器械合计")
     for i, name in enumerate(data.column_names):
         col = data.column(name).combine_chunks()
-        if pc.any(pc.match_substring(col, "计")).as_py():
+        if _may_be_subtotal(col):
             hit = pc.fill_null(pc.match_substring_regex(col, SUBTOTAL_ANY_RE), False)
             subtotal = hit if subtotal is None else pc.or_(subtotal, hit)
         is_empty = pc.fill_null(pc.match_substring_regex(col, EMPTY_CELL_RE), True)
