@@ -44,7 +44,9 @@ with cards[0]:
 with cards[1]:
     total = h["entities_total"]
     ui.metric("市场主体总数", fmt.count(total, "户"),
-              None if total is None or stock_prev is None else f"{total - stock_prev:+d}户（较上年同日）",
+              None if total is None or stock_prev is None else
+              f"{total - stock_prev:+d}户" + (f"（同比{fmt.change_pct_text((total / stock_prev - 1) * 100)}）"
+                                               if stock_prev else "（较上年同日）"),
               trend=stock_trend)
 with cards[2]:
     ui.metric("近一年新设市场主体", fmt.count(h["entities_new_12m"], "户"),
