@@ -38,7 +38,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts, docx_gov, fmt, summary, text
+from analytics import charts, docx_gov, fmt, literal, summary, text
 from analytics.metrics import entities, growth, projects, sales, service
 from analytics.metrics._common import as_date, is_empty, month_end, one_year_before
 from analytics.schema import ENTITIES, INDICATORS, INDUSTRIAL, PROJECTS, SALES, SERVICE_VISITS
@@ -522,13 +522,13 @@ def apply_edits(b: Briefing, edits: dict[str, str] | None) -> Briefing:
 def to_markdown(b: Briefing, image_dir: str | None = "charts") -> str:
     """The briefing as Markdown: title, metric table, sections with their charts (as image links into
     `image_dir`, or the chart titles in italics when None) and the two tables."""
-    lines = [f"# {b.title}", "", b.subtitle, ""] + [x for w in b.warnings for x in (f"> {w}", "")]
+    lines = [f"# {b.title}", "", b.subtitle, ""] + [x for w in b.warnings for x in (f"> {literal.text(w)}", "")]
     if b.metrics:
         lines += ["| 指标 | 数值 | 说明 |", "|---|---|---|"]
-        lines += [f"| {m.label} | {m.value} | {m.note} |" for m in b.metrics]
+        lines += [f"| {literal.text(m.label)} | {literal.text(m.value)} | {literal.text(m.note)} |" for m in b.metrics]
         lines.append("")
     for s in b.sections:
-        lines += [f"## {s.heading}", "", s.paragraph or s.omitted or "", ""]
+        lines += [f"## {s.heading}", "", literal.text(s.paragraph or s.omitted or ""), ""]  # workbook text literal
         for c in b.charts:
             if c.subject == s.subject:
                 lines += [f"![{c.title}]({image_dir}/{c.stem}.png)" if image_dir else f"*{c.title}*", ""]
@@ -540,7 +540,7 @@ def to_markdown(b: Briefing, image_dir: str | None = "charts") -> str:
         lines.append("| " + " | ".join(table.columns) + " |")
         lines.append("|" + "---|" * len(table.columns))
         for row in table.itertuples(index=False):
-            lines.append("| " + " | ".join(str(v).replace("|", "／").replace("\n", " ") for v in row) + " |")
+            lines.append("| " + " | ".join(literal.text(str(v).replace("|", "／")) for v in row) + " |")
         lines.append("")
     return "\n".join(lines)
 

@@ -6,8 +6,11 @@ st.metric labels parse their text as Markdown with Streamlit's extensions: links
 ":material/…:"), emoji shortcodes (":smile:"), LaTeX ("$…$", "$$…$$") and HTML. A value that came
 from a workbook (a project name, a sheet name, a note) must reach the viewer as the characters it
 holds. `text(value)` escapes it for those elements: the ASCII punctuation that Markdown or
-Streamlit reads gets a backslash (CommonMark escapes; Streamlit honours "\\$" and "\\:"), and an emoji shortcode gets a word joiner (U+2060) after its first colon, since Streamlit
-replaces shortcodes after parsing. Line breaks become spaces (a name is one line).
+Streamlit reads gets a backslash (CommonMark escapes; Streamlit honours "\\$" and "\\:"), and a
+word joiner (U+2060, invisible) goes after the first colon of an emoji shortcode, inside "://",
+after "www" and after "@": Streamlit replaces shortcodes and GFM finds autolinks in the text
+*after* escapes are resolved, so a backslash cannot stop those (measured in Chromium). Line breaks
+become spaces (a name is one line).
 
 Use it only at Markdown display points: st.dataframe, st.table, st.code, plotly figures and
 downloads show text as it is and would show the backslashes.
@@ -27,7 +30,7 @@ _SPECIAL = set("\\`*_{}[]#+!|<>~:$&@^")
 _SHORTCODE_RE = re.compile(r":(?=[A-Za-z0-9_+\-]+:)")
 _LINE_BREAK_RE = re.compile(r"[\r\n\u2028\u2029]+")
 _START_RE = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-=])")
-_WWW_RE = re.compile(r"(www)\.", re.I)
+_AUTOLINK_RE = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.I)
 WORD_JOINER = "\u2060"
 
 
@@ -39,8 +42,8 @@ def text(value) -> str:
         return ""
     s = _LINE_BREAK_RE.sub(" ", str(value))
     s = _SHORTCODE_RE.sub(":" + WORD_JOINER, s)
+    s = _AUTOLINK_RE.sub(WORD_JOINER, s)
     s = "".join("\\" + ch if ch in _SPECIAL else ch for ch in s)
-    s = _WWW_RE.sub(r"\1\\.", s)
     return _START_RE.sub(lambda m: (f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2) is not None
                                     else f"{m.group(4)}\\{m.group(5)}"), s, count=1)
 
