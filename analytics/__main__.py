@@ -8,7 +8,7 @@
     python -m analytics rollback BATCH [--db PATH]
     python -m analytics template DATASET --out FILE
     python -m analytics sample    [--out DIR]
-    python -m analytics briefing  [--db PATH] [--as-of YYYY-MM-DD] --out DIR [--screenshots] [--no-pdf]
+    python -m analytics briefing  [--db PATH] [--as-of YYYY-MM-DD] --out DIR [--screenshots] [--no-pdf] [--issued DATE]
     python -m analytics hash-password
 
 --db defaults to $PARK_DB, else data/park.duckdb (the dashboard opens the same database).
@@ -234,7 +234,7 @@ def cmd_briefing(args) -> int:
             return 2
     try:
         paths = briefing.write_briefing(con, as_of=args.as_of, out_dir=Path(args.out), screenshots=args.screenshots,
-                                        pdf=not args.no_pdf)
+                                        pdf=not args.no_pdf, issued_on=args.issued)
     except (images.ImageError, screenshots.ScreenshotError) as exc:
         print(f"简报未生成：{exc}", file=sys.stderr)
         return 1
@@ -315,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-lag", action="store_true",
                    help="数据日期晚于全部数据时仍生成简报（标题和正文注明数据截止日期）")
     p.add_argument("--no-pdf", action="store_true", help="不生成PDF（默认在装有 LibreOffice 时生成）")
+    p.add_argument("--issued", type=_parse_date, help="印发日期（默认：数据日期的次日，且不晚于今天）")
     p.set_defaults(func=cmd_briefing)
 
     p = sub.add_parser("hash-password", help="为分析员密码生成哈希（写入 secrets 或环境变量）")

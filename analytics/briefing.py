@@ -555,6 +555,13 @@ def doc_title(b: Briefing) -> str:
     return f"{b.as_of.year}年{b.as_of.month}月园区经济运行情况"
 
 
+def default_issued_on(as_of: date, today: date | None = None) -> date:
+    """The date printed on the briefing (版头, 落款, 印发) unless one is given: the day after the data
+    date, or today when that is earlier, so an issue regenerated later keeps its date."""
+    from datetime import timedelta
+    return min(today or date.today(), as_of + timedelta(days=1))
+
+
 ATTACHMENT_NAMES = {"red_yellow": "红灯、黄灯项目清单", "open": "未办结企业诉求清单"}
 
 
@@ -564,9 +571,10 @@ def to_gov_document(b: Briefing, pngs: dict[str, bytes] | None = None, *,
     """The briefing as a 公文-style document (analytics.docx_gov): masthead, 期号 and 编发单位 from the
     config file (data/briefing.toml), the metric table, one 一级 heading and paragraph per subject with
     its figures (image when `pngs` has it, else the caption and `image_note`), 附件1/附件2 (the two
-    tables, at most TABLE_MAX_ROWS rows), 落款 and 抄送/印发. issued_on: the date printed (default today)."""
+    tables, at most TABLE_MAX_ROWS rows), 落款 and 抄送/印发. issued_on: the date printed (default:
+    default_issued_on)."""
     cfg = config or docx_gov.load_config()
-    issued = issued_on or date.today()
+    issued = issued_on or default_issued_on(b.as_of)
     body: list = []
     if b.metrics:
         body.append(docx_gov.Table("主要指标", ["指标", "数值", "说明"],

@@ -314,6 +314,12 @@ def _el(tag: str, **attrs):
     return e
 
 
+RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+             "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+             "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
+             "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+
+
 def _set_fonts(rpr, east_asian: str, size_pt: float | None = None, color: str | None = None,
                bold: bool = False, spacing_pt: float | None = None) -> None:
     """Replace the fonts, size, colour, weight and language of an rPr element (style or run)."""
@@ -332,9 +338,11 @@ def _set_fonts(rpr, east_asian: str, size_pt: float | None = None, color: str | 
         order.append(_el("w:spacing", val=round(spacing_pt * 20)))
     if size_pt is not None:
         order += [_el("w:sz", val=round(size_pt * 2)), _el("w:szCs", val=round(size_pt * 2))]
-    for i, e in enumerate(order):   # rPr children have a schema order; these come first in it
-        rpr.insert(i, e)
-    rpr.append(_el("w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA"))   # and w:lang near its end
+    for e in order + [_el("w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")]:
+        rpr.append(e)
+    rank = {_qn(f"w:{t}"): i for i, t in enumerate(RPR_ORDER)}
+    for child in sorted(rpr, key=lambda c: rank.get(c.tag, len(rank))):
+        rpr.append(child)   # re-appending moves it: children end up in the schema's order (Word insists)
 
 
 def _run(par, text: str, font: str, size_pt: float, color: str | None = None, bold: bool = False,

@@ -30,7 +30,7 @@ PROVINCE = ROOT / "benchmarks" / "out" / "province.duckdb"
 TARGETS_S = {False: 5.0, True: 20.0}
 # one briefing in a fresh process, printing write_briefing's timings as JSON on the last line
 _ONE = """
-import json, sys
+import json, os, sys
 from datetime import date
 from pathlib import Path
 from analytics import briefing, store
@@ -43,6 +43,9 @@ t['image_wait_s'] = img.get('start_s')
 t['images_s'] = sum(img.get('per_image_s') or [0])
 t['n_files'] = len(paths)
 t['notes'] = len(briefing.write_briefing.last_notes)
+cpu = os.times()
+t['cpu_s'] = cpu.user + cpu.system                        # this process: the critical path on an idle machine
+t['cpu_children_s'] = cpu.children_user + cpu.children_system   # waited-for helpers (image worker, soffice client)
 print(json.dumps(t))
 """
 

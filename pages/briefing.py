@@ -5,7 +5,7 @@ it will print (the PDF's pages, or an HTML preview without LibreOffice). 生成�
 .docx, the PDF and the chart PNGs (time-limited; what could not be made is said in Chinese)."""
 import streamlit as st
 
-from analytics import briefing, briefing_edits, docx_gov, fmt, literal, office
+from analytics import briefing, briefing_edits, docx_gov, fmt, office
 from app_lib import ui
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -28,10 +28,12 @@ st.caption(f"{issue.text}　|　{b.subtitle}　|　全园区口径　|　各专�
              + ("　|　含人工修改的段落" if saved else ""))
 # the files are made when 生成简报文件 is pressed (chart images, Word, PDF: a few seconds, never a hang)
 c0 = c1 = c2 = c3 = c4 = st.container(horizontal=True, vertical_alignment="center")   # buttons as wide as their labels
-export_key = (as_of.isoformat(), issue.key, tuple(sorted((k, v["text"]) for k, v in saved.items())), ui.data_version())
+issued_on = st.session_state.get("brief_issued") or briefing.default_issued_on(b.as_of)
+export_key = (as_of.isoformat(), issue.key, tuple(sorted((k, v["text"]) for k, v in saved.items())), ui.data_version(),
+              issued_on.isoformat())
 if c0.button("生成简报文件", key="brief_make", icon=":material/print:", type="primary"):
     with st.spinner("正在生成图表图片、Word 和 PDF……"):
-        st.session_state["brief_export"] = (export_key, briefing.export(b, preview_pages=True))
+        st.session_state["brief_export"] = (export_key, briefing.export(b, preview_pages=True, issued_on=issued_on))
 made = st.session_state.get("brief_export")
 files = made[1] if made and made[0] == export_key else None
 for line in (files.notes if files else []):
@@ -67,7 +69,7 @@ with text_col:
         for s in b.sections:
             st.markdown(f"**{s.heading}**")
             if s.paragraph:
-                st.markdown(literal.text(s.paragraph))  # names from workbooks shown literally
+                st.markdown(s.paragraph)
             else:
                 st.caption(s.omitted)
 lead = b.charts[:2]
@@ -97,6 +99,8 @@ with right:
 # 定稿: edit the text of each section, see the briefing as it will print
 # ---------------------------------------------------------------------------
 st.subheader(f"简报定稿（{issue.text}）")
+st.date_input("印发日期（版头、落款与版记上的日期）", value=issued_on, key="brief_issued", format="YYYY-MM-DD",
+              width=260)
 edit_tab, print_tab = st.tabs(["编辑文字", "打印预览"])
 with edit_tab:
     st.caption("可修改各部分的文字（图表、附件表格随数据生成，不在此修改）。修改按期号保存，下载的 Word/PDF 使用修改后的文字。")
@@ -133,4 +137,4 @@ with print_tab:
             st.info(f"{why}。下面是网页预览（不分页）。")
         else:
             st.caption("下面是网页预览（不分页）；点击上方“生成简报文件”后显示PDF的分页效果。")
-        st.html(docx_gov.to_html(briefing.to_gov_document(b, files.pngs if files else None)))
+        st.html(docx_gov.to_html(briefing.to_gov_document(b, files.pngs if files else None, issued_on=issued_on)))
