@@ -146,14 +146,35 @@ def test_tables_hold_red_yellow_projects_and_open_demands(tiny):
         "附件1 红灯、黄灯项目（共2个，列出前1个，截至2025年6月15日）"
 
 
+def _footnote(fig) -> str | None:
+    """The chart's '数据来源：…' line as plain text, wherever the chart builder puts it (an annotation or the
+    x-axis title), without its HTML (line breaks, spans)."""
+    import re
+
+    def strings(o):
+        if isinstance(o, dict):
+            for v in o.values():
+                yield from strings(v)
+        elif isinstance(o, (list, tuple)):
+            for v in o:
+                yield from strings(v)
+        elif isinstance(o, str):
+            yield o
+    for t in strings(fig.to_plotly_json()["layout"]):
+        plain = re.sub(r"<[^>]+>", "", t or "")
+        if "数据来源" in plain:          # after the axis's own title (拉动（个百分点）) when it has one
+            return plain[plain.index("数据来源"):]
+    return None
+
+
 def test_charts_are_titled_with_period_and_source(tiny):
     b = briefing.build_briefing(tiny, AS_OF)
     assert [c.stem for c in b.charts] == ["图1_园区规上工业增加值累计增速", "图2_各产业拉动规上工业增加值增长",
                                           "图3_园区市场主体总数与每月新设", "图4_2025年签约项目产业分布",
                                           "图5_助企帮销逐月与累计", "图6_企业诉求分类及办理情况"]
     assert b.charts[0].title == "园区规上工业增加值累计增速（2025年1-5月）"
-    foots = [a.text for c in b.charts for a in c.figure.layout.annotations if a.text.startswith("数据来源")]
-    assert len(foots) == 6
+    foots = [_footnote(c.figure) for c in b.charts]
+    assert all(foots), foots
     # official (可比价) and enterprise (现价) lines; no price index, so no enterprise 可比价 line
     assert foots[0] == ("数据来源：统计部门主要经济指标月报、统计部门规上工业月报 · 数据截至2025年5月 · "
                         "公布数为可比价；企业汇总为现价")
@@ -545,3 +566,12 @@ def test_briefing_page_edits_are_kept_with_the_issue(tmp_path, monkeypatch, navi
     next(b for b in at2.button if b.label == "恢复生成文字").click().run()
     assert briefing_edits.load(tmp_path / "briefing_edits.json", "2025年第6期") == {}
     assert SALES in [m.value for m in at2.markdown]
+
+
+def test_the_printed_date_is_the_day_after_the_data_unless_given(tiny):
+    assert briefing.default_issued_on(AS_OF, today=dt.date(2026, 12, 1)) == dt.date(2025, 6, 16)
+    assert briefing.default_issued_on(AS_OF, today=dt.date(2025, 6, 15)) == dt.date(2025, 6, 15)
+    b = briefing.build_briefing(tiny, AS_OF)
+    gd = briefing.to_gov_document(b)
+    assert gd.issued_on == briefing.default_issued_on(AS_OF)
+    assert briefing.to_gov_document(b, issued_on=dt.date(2025, 6, 20)).issued_on == dt.date(2025, 6, 20)
