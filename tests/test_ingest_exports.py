@@ -84,13 +84,15 @@ def test_kind2_indicator_tables_as_the_office_lays_them_out(tmp_path):
                  [None, None, "绝对量", "同比±%", "绝对量", "同比±%"],
                  ["1.规模以上工业增加值", "亿元", 1.2, 5.0, 8.5, 9.9],
                  ["\u3000\u3000其中：医疗器械制造业", "亿元", 0.2, 1.0, 1.5, 12.0],
+                 ["\u3000\u3000其中：", None, None, None, None, None],  # a heading alone on its row
+                 ["\u3000\u3000\u3000医药制造业", "亿元", 0.1, 2.0, 0.9, 6.5],
                  ["（二）固定资产投资", "亿元", None, None, 20.1, -3.5]]
     s = _one(write_book(tmp_path / "a.xlsx", {"S": two_level}, merges={"S": ["C2:D2", "E2:F2", "A2:A3", "B2:B3"]}))
     assert s.errors == []
-    assert s.frame["indicator"].tolist() == ["规模以上工业增加值", "医疗器械制造业", "固定资产投资"]
-    assert s.frame["value_ytd"].tolist() == [8.5, 1.5, 20.1]
-    assert s.frame["growth_pct"].tolist() == [9.9, 12.0, -3.5]
-    assert _days(s.frame["period"]) == ["2025-07-01"] * 3
+    assert s.frame["indicator"].tolist() == ["规模以上工业增加值", "医疗器械制造业", "医药制造业", "固定资产投资"]
+    assert s.frame["value_ytd"].tolist() == [8.5, 1.5, 0.9, 20.1]
+    assert s.frame["growth_pct"].tolist() == [9.9, 12.0, 6.5, -3.5]
+    assert _days(s.frame["period"]) == ["2025-07-01"] * 4
 
     # growth headed 增长% / 增速（%） / 比上年同期增长（%）; a sub-header row holding only periods
     layouts = {

@@ -61,7 +61,8 @@ SUBTOTAL_RE = r"^[^\d]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x
 SUBTOTAL_ANY_RE = (r"^[\s\x{3000}]*[^\s\x{3000}]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x{3000}]*计)"
                    r"[\s\x{3000}:：]*$")
 # a group heading with one cell: "一、工业", "（二）医疗器械", or 序号 "一" beside the group's name
-SECTION_RE = r"^[\s\x{3000}]*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+(?:[、.．\s\x{3000}]|$))"
+SECTION_RE = (r"^[\s\x{3000}]*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+(?:[、.．\s\x{3000}]|$)"
+              r"|其中[\s\x{3000}:：]*$)")  # "其中：" alone on its row heads the rows below it
 
 
 @dataclass
