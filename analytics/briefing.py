@@ -39,7 +39,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import charts, docx_gov, fmt, literal, summary, text
-from analytics.metrics import entities, growth, projects, sales, service
+from analytics.metrics import entities, growth, projects, sales, service, targets
 from analytics.metrics._common import as_date, is_empty, month_end, one_year_before
 from analytics.schema import ENTITIES, INDICATORS, INDUSTRIAL, PROJECTS, SALES, SERVICE_VISITS
 
@@ -58,6 +58,7 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "projects": ("招商引资", "招商项目台账"),
     "sales": ("助企帮销", "助企帮销台账"),
     "service": ("包保服务与企业诉求", "包保与走访台账"),
+    "targets": ("目标任务完成情况", "目标任务表"),   # listed only when targets are imported
 }
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -249,6 +250,8 @@ def _projects(con, h: dict, as_of: date, lights: pd.DataFrame):
     if total:
         parts = [f"{STAGE_WORDS[k]}{v}个" for k, v in stages.items() if v]
         sentences.append(f"项目台账在库项目{fmt.count(total, '个')}，其中{'、'.join(parts)}")
+    if total and h.get("projects_state_note"):   # a past date: which ledger version the stages come from
+        sentences[-1] += f"（{h['projects_state_note']}）"
     n_red = int((lights["light"] == "红").sum())
     n_yellow = int((lights["light"] == "黄").sum())
     if n_red or n_yellow:
@@ -267,6 +270,11 @@ def _projects(con, h: dict, as_of: date, lights: pd.DataFrame):
                          y_title="项目数（个）", category_order=list(sec["sector"]))
         out.append(("projects", title, fig, sec))
     return "；".join(sentences) + "。", out
+
+
+def _targets(con, h: dict, as_of: date):
+    """The year's targets against 时序进度 (metrics.targets): one paragraph, no chart."""
+    return targets.summary_sentence(targets.completion(con, as_of)), []
 
 
 def _sales(con, h: dict, as_of: date):
@@ -397,6 +405,8 @@ def build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None = None) ->
         "sales": (lambda: _sales(con, h, d), ("sales",)),
         "service": (lambda: _service(con, h, d, open_df), ("service_accounts", "service_visits")),
     }
+    if not is_empty(con, "targets"):
+        builders["targets"] = (lambda: _targets(con, h, d), ("targets",))
     sections, chart_specs = [], []
     for i, (key, (build, tables)) in enumerate(builders.items()):
         paragraph, specs = build()

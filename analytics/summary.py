@@ -119,15 +119,16 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
     if is_empty(con, "projects"):
         for k in ("projects_signed_ytd", "projects_investment_ytd_yi", "projects_signed_ytd_by_sector",
                   "projects_by_stage", "projects_signed_ytd_medical", "projects_investment_ytd_wan",
-                  "projects_total"):
+                  "projects_total", "projects_state_note"):
             h[k] = None
     else:
         n, inv, by_sector = projects.signed_summary(con, d)
         h["projects_signed_ytd"] = n
         h["projects_investment_ytd_yi"] = float(fmt.round_half_up(inv / 10000, 2))
         h["projects_signed_ytd_by_sector"] = by_sector
-        st = projects.by_stage(con)
+        st = projects.by_stage(con, None, d)   # the ledger version known at d (metrics.history)
         h["projects_by_stage"] = {s: int(c) for s, c in zip(st["stage"], st["count"])}
+        h["projects_state_note"] = projects.state_note(con, d)
         h["projects_signed_ytd_medical"] = by_sector.get(MEDICAL_SECTOR, 0)
         h["projects_investment_ytd_wan"] = float(fmt.round_half_up(inv, 2))
         h["projects_total"] = int(st["count"].sum())

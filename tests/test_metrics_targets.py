@@ -231,3 +231,18 @@ def test_summary_paragraph_names_who_is_behind(con):
     text = targets.summary_sentence(targets.completion(con, D))
     assert text.startswith("2025年6项目标任务中，5项已有完成数据：2项快于时序进度或达到目标；"
                            "3项略滞后（签约项目数、规上工业增加值增速、固定资产投资）。签约项目数全年目标10个")
+
+
+@pytest.mark.slow
+def test_the_briefing_reports_targets_and_dates_the_project_stages(store_db):
+    from analytics import briefing
+    db, _ = store_db
+    c = store.connect(db, read_only=True)
+    b = briefing.build_briefing(c, D)
+    section = b.section("targets")
+    assert section.heading.endswith("、目标任务完成情况")
+    assert section.paragraph == targets.summary_sentence(targets.completion(c, D))
+    assert "（阶段、红黄绿灯按" not in b.section("projects").paragraph     # 15 June: the current ledger
+    may = briefing.build_briefing(c, date(2025, 5, 1))
+    assert "（阶段、红黄绿灯按2025年4月15日版台账，即数据日期当时已有的最新版本）" in may.section("projects").paragraph
+    assert "在库项目70个" in may.section("projects").paragraph

@@ -516,6 +516,11 @@ _LIVE_VERSIONS_SQL = """
     WHERE b.dataset = 'projects' AND b.version_on IS NOT NULL"""
 
 
+# a batch's whole contribution (store.ledger_versions): its rows in the current table plus its rows in the log
+_ROWS_SQL = ("(SELECT * FROM projects UNION ALL BY NAME "
+             "SELECT * EXCLUDE (_skip) FROM projects__log WHERE NOT _skip)")
+
+
 def _sql_ok(con) -> bool:
     try:
         con.execute("SELECT 1 FROM batch_datasets LIMIT 0")
@@ -530,11 +535,11 @@ def _version_rows(con, where: str, params: list, columns: str = "x.*") -> pd.Dat
     df = con.execute(f"""
         WITH v AS ({_LIVE_VERSIONS_SQL})
         SELECT v.batch_id, v.version_on, v.file_name, {columns}
-        FROM projects__log x JOIN v ON v.batch_id = x._batch_id
-        WHERE NOT x._skip AND {where}
+        FROM {_ROWS_SQL} x JOIN v ON v.batch_id = x._batch_id
+        WHERE {where}
         QUALIFY row_number() OVER (PARTITION BY x._batch_id, x.project_key ORDER BY x._sheet DESC, x._row DESC) = 1
         ORDER BY v.version_on, v.batch_id, x.project_key""", params).df()
-    return df.drop(columns=[c for c in ("_batch_id", "_skip", "_sheet", "_row") if c in df.columns])
+    return df.drop(columns=[c for c in ("_batch_id", "_sheet", "_row") if c in df.columns])
 
 
 def _batch_at(con, day: date) -> tuple[int, date] | None:
@@ -574,10 +579,11 @@ def _state_sql(con, day: date, with_since: bool = True) -> pd.DataFrame:
         return _as_state(state.assign(stage_since=own, since_basis="台账日期", basis=BASIS_VERSION))
     runs = con.execute(f"""
         WITH v AS ({_LIVE_VERSIONS_SQL}),
-        cur AS (SELECT project_key, stage FROM projects__log WHERE _batch_id = ? AND NOT _skip),
+        r AS {_ROWS_SQL},
+        cur AS (SELECT DISTINCT ON (project_key) project_key, stage FROM r WHERE _batch_id = ?),
         h AS (SELECT x.project_key, v.version_on, x.stage = c.stage AS same
-              FROM projects__log x JOIN v ON v.batch_id = x._batch_id JOIN cur c USING (project_key)
-              WHERE NOT x._skip AND v.version_on <= ?),
+              FROM r x JOIN v ON v.batch_id = x._batch_id JOIN cur c USING (project_key)
+              WHERE v.version_on <= ?),
         diff AS (SELECT project_key, max(version_on) FILTER (WHERE NOT same) AS d FROM h GROUP BY 1)
         SELECT h.project_key, min(h.version_on) AS run_start FROM h LEFT JOIN diff USING (project_key)
         WHERE h.same AND (diff.d IS NULL OR h.version_on > diff.d) GROUP BY 1""", [batch, on]).df()
@@ -599,7 +605,7 @@ def versions_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         return version_list(load_versions(con))
     df = con.execute(f"""WITH v AS ({_LIVE_VERSIONS_SQL})
         SELECT v.batch_id, v.version_on, v.file_name, count(DISTINCT x.project_key) AS projects
-        FROM v JOIN projects__log x ON x._batch_id = v.batch_id AND NOT x._skip
+        FROM v JOIN {_ROWS_SQL} x ON x._batch_id = v.batch_id
         GROUP BY ALL ORDER BY v.version_on, v.batch_id""").df()
     df["version_on"] = [as_date(x) for x in df["version_on"]]
     return df[["batch_id", "version_on", "file_name", "projects"]]
