@@ -234,6 +234,16 @@ def test_kind7_html_saved_as_xls_and_csv_read_like_the_workbook(tmp_path):
         assert csv_sheet.errors == [] and _comparable(csv_sheet) == _comparable(xlsx), enc
 
 
+def test_kind7_tab_separated_unicode_text_saved_as_xls(tmp_path):
+    # Excel's "Unicode 文本" (UTF-16 with a BOM, tab-separated), as some systems name it .xls
+    text = "\r\n".join("\t".join("" if v is None else (v.isoformat() if isinstance(v, dt.date) else str(v))
+                                  for v in row) for row in REGISTRY)
+    (tmp_path / "名录.xls").write_bytes(text.encode("utf-16"))
+    s = _one(tmp_path / "名录.xls")
+    xlsx = _one(write_book(tmp_path / "名录.xlsx", {"名录": REGISTRY}))
+    assert s.errors == [] and _comparable(s) == _comparable(xlsx)
+
+
 def test_kind7_html_merged_header_cells_read_as_groups(tmp_path):
     rows = [["统一社会信用代码", "单位详细名称", "工业增加值（千元）", None],
             [None, None, "本年累计", "上年同期累计"],

@@ -276,6 +276,8 @@ class Workbook:
                 raise FileRefused(msg.FILE_ENCRYPTED)
             fmt = "xls"
         else:
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text (Excel's "Unicode 文本"): decoded for the sniff
+                head = head.decode("utf-16", errors="ignore").encode("utf-8")
             fmt = textbook.sniff(head)
             stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
             if fmt is None and stripped.startswith((b"<?xml", b"mime-version")):

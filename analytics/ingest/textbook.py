@@ -27,8 +27,6 @@ CSV_DELIMITERS = ",\t;|"
 def sniff(head: bytes) -> str | None:
     """'html' or 'xml' (SpreadsheetML 2003) for a text file's first bytes, else None."""
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if stripped.startswith(b"\xff\xfe") or stripped.startswith(b"\xfe\xff"):
-        stripped = head.decode("utf-16", errors="ignore").encode("utf-8").lstrip().lower()
     if b"urn:schemas-microsoft-com:office:spreadsheet" in stripped[:8192] and b"<workbook" in stripped[:8192]:
         return "xml"
     if stripped.startswith(HTML_STARTS) or (b"<table" in stripped[:4096] and b"<td" in stripped):
