@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import fmt, text
 from analytics.catalogue import industry as cat
 from analytics.metrics import growth
+from analytics.metrics import targets
 from app_lib import ui
 
 ui.header("经济运行", "规上工业增加值为累计口径，1、2月合并报告")
@@ -43,6 +44,9 @@ with cols[3]:
               help="企业现价增加值按工业生产者出厂价格指数折算；未导入价格指数时为“—”")
 with cols[4]:
     ui.metric("样本企业", fmt.count(head.n_enterprises, "家"))
+
+for line in ui.run(targets.sentences_for, as_of, "economy"):   # 目标任务 (metrics.targets)
+    st.caption(f"目标任务：{line}")
 
 left, right = st.columns(2)
 with left:

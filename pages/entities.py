@@ -5,6 +5,7 @@ from analytics import fmt
 from analytics.catalogue import entities as cat
 from analytics.metrics import entities, one_year_before
 from analytics.schema import ENTITY_TYPES
+from analytics.metrics import targets
 from app_lib import ui
 
 ui.header("市场主体", "在册口径：成立日期不晚于统计日且未注销（或注销日期晚于统计日）")
@@ -40,6 +41,9 @@ with c[3]:
 with c[4]:
     ui.metric("个体工商户", fmt.count(by_type.get("个体工商户"), "户"),
               f"农民专业合作社{by_type.get('农民专业合作社', 0)}户", delta_color="off", delta_arrow="off")
+
+for line in ui.run(targets.sentences_for, as_of, "entities"):   # 目标任务 (metrics.targets)
+    st.caption(f"目标任务：{line}")
 
 left, right = st.columns([3, 2])
 with left:

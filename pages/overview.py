@@ -7,6 +7,7 @@ from analytics.catalogue import industry as cat_industry
 from analytics.catalogue import projects as cat_projects
 from analytics.catalogue import sales as cat_sales
 from analytics.metrics import entities, one_year_before, projects, sales
+from analytics.metrics import targets
 from app_lib import ui
 
 ui.header("园区经济运行总览", "西宁经济技术开发区生物科技产业园")
@@ -67,6 +68,10 @@ with cards[5]:
 
 with st.container(border=True):
     st.markdown(f"##### 运行概况\n{text.overview_paragraph(h)}")
+targets_text = ui.run(targets.overview_sentence, as_of)   # 目标任务 against 时序进度 (metrics.targets)
+if targets_text:
+    with st.container(border=True):
+        st.markdown(f"##### 目标任务进度\n{targets_text}")
 
 # ---- key charts ---------------------------------------------------------------------------------
 c1, c2, c3 = st.columns(3)

@@ -6,6 +6,7 @@ from analytics.catalogue import history as hist_cat
 from analytics.catalogue import projects as cat
 from analytics.metrics import projects
 from analytics.schema import STAGES
+from analytics.metrics import targets
 from app_lib import ui
 
 ui.header("招商项目", "本年签约：签约时间在当年1月1日至数据日期之间")
@@ -37,6 +38,9 @@ with c[4]:
     n_red = int((lights_all["light"] == "红").sum()) if len(lights_all) else 0
     n_yellow = int((lights_all["light"] == "黄").sum()) if len(lights_all) else 0
     ui.metric("红灯 / 黄灯项目", f"{n_red}个 / {n_yellow}个", delta_color="off")
+
+for line in ui.run(targets.sentences_for, as_of, "projects"):   # 目标任务 (metrics.targets)
+    st.caption(f"目标任务：{line}")
 
 c1, c2, c3 = st.columns(3)
 with c1:

@@ -1,9 +1,10 @@
 """助企帮销: the running total, monthly sales, channels, top enterprises and products, milestone effects."""
 import streamlit as st
 
-from analytics import fmt, text
+from analytics import fmt, literal, text
 from analytics.catalogue import sales as cat
 from analytics.metrics import sales
+from analytics.metrics import targets
 from app_lib import ui
 
 ui.header("助企帮销", "“强营销、拓市场、促发展”助企帮销行动，2024年7月起")
@@ -34,7 +35,7 @@ with c[2]:
               trend=monthly["amount_wan"].tolist(), chart_type="bar")
 with c[3]:
     top_channel = channels.iloc[0] if len(channels) else None
-    ui.metric("第一大渠道", str(top_channel["channel"]) if top_channel is not None else "—",
+    ui.metric("第一大渠道", literal.text(top_channel["channel"]) if top_channel is not None else "—",
               f"占{fmt.pct(top_channel['share_pct'])}" if top_channel is not None else None, delta_color="off",
               delta_arrow="off")
 
@@ -42,6 +43,9 @@ with c[3]:
 notes = [n for n in (text.month_only_note(ui.run(sales.month_only_rows, as_of)), text.partial_month_note(as_of)) if n]
 if notes:
     st.caption("说明：" + "；".join(notes) + "。")
+
+for line in ui.run(targets.sentences_for, as_of, "sales"):   # 目标任务 (metrics.targets)
+    st.caption(f"目标任务：{line}")
 
 left, right = st.columns([3, 2])
 with left:

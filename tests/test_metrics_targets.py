@@ -246,3 +246,16 @@ def test_the_briefing_reports_targets_and_dates_the_project_stages(store_db):
     may = briefing.build_briefing(c, date(2025, 5, 1))
     assert "（阶段、红黄绿灯按2025年4月15日版台账，即数据日期当时已有的最新版本）" in may.section("projects").paragraph
     assert "在库项目70个" in may.section("projects").paragraph
+
+
+def test_each_subject_page_gets_its_targets(con):
+    assert targets.sentences_for(con, D, "projects") == [
+        "【略滞后】签约项目数全年目标10个，截至6月15日完成4个，完成率40.0%，时序进度45.5%，落后时序进度5.5个百分点，"
+        "按序时应完成4.5个，尚差1个。",
+        "【进度正常】签约投资额全年目标20亿元，截至6月15日完成10亿元，完成率50.0%，时序进度45.5%，快于时序进度4.5个百分点。",
+        "【进度正常】开工项目数全年目标8个，截至6月15日完成3个，完成率37.5%，时序进度12.5%，快于时序进度25.0个百分点。"]
+    assert [s[:12] for s in targets.sentences_for(con, D, "economy")] == ["【略滞后】规上工业增加值", "【略滞后】固定资产投资（"]
+    assert targets.sentences_for(con, D, "entities") == ["【暂无数据】新设市场主体全年目标1200户，2025年尚无完成数据。"]
+    assert targets.sentences_for(con, D, "sales") == []
+    with pytest.raises(ValueError, match="未知专题"):
+        targets.sentences_for(con, D, "nope")

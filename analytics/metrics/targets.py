@@ -609,6 +609,34 @@ def summary_sentence(frame: pd.DataFrame) -> str | None:
     return head + "".join(frame["sentence"])
 
 
+SUBJECT_INDICATORS = {"projects": PROJECT_INDICATORS, "entities": ("新设市场主体",), "sales": ("助企帮销额",)}
+SUBJECTS = ("economy", "entities", "projects", "sales")
+
+
+def subject_of(indicator: str) -> str:
+    """The dashboard page an indicator belongs to: projects, entities, sales, else economy (the statistics
+    office's indicators: 规上工业增加值增速, 固定资产投资 …)."""
+    spec = spec_for(indicator)
+    name = spec.name if spec else None
+    return next((k for k, names in SUBJECT_INDICATORS.items() if name in names), "economy")
+
+
+def sentences_for(con: duckdb.DuckDBPyConnection, as_of: date, subject: str) -> list[str]:
+    """The completion sentences of the park's targets that belong to `subject` (one of SUBJECTS), in the
+    order written; [] without targets. Each starts with the light's word: '【进度正常】…'."""
+    if subject not in SUBJECTS:
+        raise ValueError(f"未知专题 “{subject}”；可用：{'、'.join(SUBJECTS)}")
+    df = completion(con, as_of)
+    words = {"绿": "【进度正常】", "黄": "【略滞后】", "红": "【滞后】", NO_LIGHT: "【暂无数据】"}
+    return [words.get(r.light, "") + r.sentence for r in df.itertuples() if subject_of(r.indicator) == subject]
+
+
+def overview_sentence(con: duckdb.DuckDBPyConnection, as_of: date) -> str | None:
+    """The overview's paragraph on the park's targets: summary_sentence(completion(con, as_of)), None
+    without targets."""
+    return summary_sentence(completion(con, as_of))
+
+
 def months_due(as_of: date, year: int) -> list[int]:
     """The months of `year` whose targets are due by as_of (ended): 2025-06-15 -> [1, 2, 3, 4, 5]."""
     return list(range(1, months_ended(as_of, year) + 1))
