@@ -192,6 +192,7 @@ def _fake_browser(tmp_path: Path) -> Path:
     return fake
 
 
+@pytest.mark.slow
 def test_a_wedged_browser_is_killed_at_its_time_limit(tmp_path):
     import plotly.graph_objects as go
     fake = _fake_browser(tmp_path)
