@@ -22,14 +22,14 @@ import re
 import pandas as pd
 
 # CommonMark lets any ASCII punctuation be backslash-escaped. Escaped everywhere: the characters that
-# open Markdown, GFM (tables, strikethrough, e-mail autolinks), Streamlit directives and colours,
-# KaTeX, HTML and entities. "." "-" "(" ")" and the rest stay as they are (file names, amounts and
-# "有限公司(自然人投资)" read as typed) except where they start a construct: a list or heading at the
-# start ("1. ", "- ", "+ "), and the "www." of an autolink.
-_SPECIAL = set("\\`*_{}[]#+!|<>~:$&@^")
+# open Markdown emphasis, code, links and images, headings, HTML and entities, strikethrough,
+# Streamlit directives and colours (":"), KaTeX ("$"). Left as typed, since on one line they start
+# nothing: "." "-" "+" "!" "|" "(" ")" "%" "@" "=" (so "23.5亿元", "-3.0%", "+5户", "有限公司(自然人投资)"
+# read as typed) - except a list marker at the start ("1. ", "- ", "+ ").
+_SPECIAL = set("\\`*_{}[]#<>~:$&")
 _SHORTCODE_RE = re.compile(r":(?=[A-Za-z0-9_+\-]+:)")
 _LINE_BREAK_RE = re.compile(r"[\r\n\u2028\u2029]+")
-_START_RE = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-=])")
+_START_RE = re.compile(r"^(\s*)(\d{1,9})([.)])(?=\s|$)|^(\s*)([-+])(?=\s|$)")
 _AUTOLINK_RE = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.I)
 WORD_JOINER = "\u2060"
 

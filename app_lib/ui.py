@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from analytics import charts, shared, store
+from analytics import charts, literal, shared, store
 from app_lib.export import to_xlsx_bytes
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -235,7 +235,7 @@ def chart(fig, frame: pd.DataFrame, *, key: str, filename: str, labels: dict[str
     Returns the selection state when `selectable` (st.plotly_chart on_select='rerun'), else None.
     """
     if is_empty(frame):
-        st.info(f"{_title_of(fig)}：{empty_message}")
+        st.info(f"{literal.text(_title_of(fig))}：{empty_message}")
         return None
     kwargs = dict(key=key, config=charts.chart_config(filename), theme=None)
     if selectable:
@@ -264,7 +264,7 @@ def show(item, *, key: str, selectable: bool = False, download: bool = True, hei
     message = empty_message or item.empty_message
     if item.is_chart:
         if item.empty:
-            st.info(f"{item.title}：{message}")
+            st.info(f"{literal.text(item.title)}：{message}")  # titles may hold workbook names
             return None
         kwargs = dict(key=key, config=charts.chart_config(item.filename), theme=None)
         if selectable:
@@ -330,7 +330,7 @@ def table(frame: pd.DataFrame, labels: dict[str, str], *, key: str, filename: st
     the same way. (`widths` and `wrap` are kept for the catalogue's entries; every column wraps.)
     """
     if title:
-        st.markdown(f"**{title}**")
+        st.markdown(f"**{literal.text(title)}**")
     if is_empty(frame):
         st.info(empty_message)
         return

@@ -25,12 +25,13 @@ pytestmark = pytest.mark.usefixtures("navigation_mode")
 
 def test_escaping_leaves_no_markdown_construct():
     assert literal.text(HOSTILE["name"]) == "\\[点我\\](javascript\\:alert(1))项目"
-    assert literal.text(HOSTILE["investor"]) == "\\!\\[追踪\\](http\\:\u2060//198.51.100.7/t.png)投资方"
-    assert literal.text(":red[已停工] $x^2$") == "\\:red\\[已停工\\] \\$x\\^2\\$"
-    assert literal.text("www.example.com <b> a@b.cn") == "www\u2060.example.com \\<b\\> a\\@\u2060b.cn"
+    assert literal.text(HOSTILE["investor"]) == "!\\[追踪\\](http\\:\u2060//198.51.100.7/t.png)投资方"
+    assert literal.text(":red[已停工] $x^2$") == "\\:red\\[已停工\\] \\$x^2\\$"
+    assert literal.text("www.example.com <b> a@b.cn") == "www\u2060.example.com \\<b\\> a@\u2060b.cn"
     assert literal.text("1. 列表 :smile:") == "1\\. 列表 \\:\u2060smile\\:"
     assert literal.text("第一行\n# 第二行") == "第一行 \\# 第二行"
-    assert literal.text("有限责任公司(自然人投资或控股) 25.5") == "有限责任公司(自然人投资或控股) 25.5"
+    for typed in ("有限责任公司(自然人投资或控股) 25.5", "23.5亿元", "-3.0%", "+5户", "1-5月", "9.9%"):
+        assert literal.text(typed) == typed  # figures and ordinary names read as typed
     for v in HOSTILE.values():
         assert literal.strip_markup(literal.text(v)) == v
 
