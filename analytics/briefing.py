@@ -39,6 +39,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import charts, docx_gov, fmt, literal, summary, text
+from analytics.catalogue import entities as cat_entities
+from analytics.catalogue import industry as cat_industry
+from analytics.catalogue import projects as cat_projects
+from analytics.catalogue import sales as cat_sales
+from analytics.catalogue import service as cat_service
 from analytics.metrics import entities, growth, projects, sales, service, targets
 from analytics.metrics._common import as_date, is_empty, month_end, one_year_before
 from analytics.schema import ENTITIES, INDICATORS, INDUSTRIAL, PROJECTS, SALES, SERVICE_VISITS
@@ -187,27 +192,10 @@ def _industry(con, h: dict, as_of: date) -> tuple[str | None, list[tuple[str, st
     period_text = fmt.period_label(period, with_year=True)
     data_date = fmt.month_label(period)
     out = []
-    rec = growth.reconciliation(con, month_end(period))
-    cols = [c for c in ("official_pct", "enterprise_pct", "comparable_pct") if rec[c].notna().any()]
-    if cols:
-        names = {"official_pct": "统计部门公布（可比价）", "enterprise_pct": "企业汇总（现价）",
-                 "comparable_pct": "企业汇总（可比价）"}
-        sources = ([INDICATORS.source] if "official_pct" in cols else []) + \
-                  ([INDUSTRIAL.source] if set(cols) - {"official_pct"} else [])
-        notes = (["公布数为可比价"] if "official_pct" in cols else []) + \
-            ([f"企业汇总为{_join([b for c, b in (('enterprise_pct', '现价'), ('comparable_pct', '可比价')) if c in cols])}"]
-             if set(cols) - {"official_pct"} else [])
-        title = f"园区规上工业增加值累计增速（{period_text}）"
-        fig = charts.line(rec, "label", cols, title=title,
-                          foot=charts.footnote("、".join(sources), data_date, note="；".join(notes)),
-                          names=names, y_title="增速（%）", text=True, zero_line=True, x_is_month=False)
-        out.append(("industry", title, fig, rec[["label"] + cols]))
-    if len(contrib):
-        title = f"各产业拉动规上工业增加值增长（{period_text}）"
-        fig = charts.diverging_bar(contrib, "sector", "contribution_pp", title=title,
-                                   foot=charts.footnote(INDUSTRIAL.source, data_date, "current"),
-                                   x_title="拉动（个百分点）")
-        out.append(("industry", title, fig, contrib))
+    # the figures are the dashboard's own (analytics.catalogue): one definition for page, Word and PNG
+    for e in (cat_industry.reconciliation(con, as_of), cat_industry.sector_contribution(con, as_of)):
+        if not e.empty:
+            out.append(("industry", e.title, e.figure, e.frame))
     return "；".join(sentences) + "。", out
 
 
@@ -229,14 +217,8 @@ def _entities(con, h: dict, as_of: date):
         n = int(named["count"].sum())
         who = f"{_join(list(named['sector']))}等主导产业" if len(named) > 1 else f"{named['sector'].iloc[0]}产业"
         sentences.append(text.share_sentence(who, n, total))
-    date_text = fmt.date_cn(as_of)
-    series = entities.stock_series(con, one_year_before(as_of), as_of, "month")
-    title = f"园区市场主体总数与每月新设（截至{date_text}）"
-    fig = charts.bar_line(series, "period_end", "new", "stock", title=title,
-                          foot=charts.footnote(ENTITIES.source, date_text, note="最后一个月为截至数据日期"),
-                          bar_name="当月新设", line_name="市场主体总数", y_title="当月新设（户）",
-                          y2_title="市场主体总数（户）")
-    return "；".join(sentences) + "。", [("entities", title, fig, series)]
+    e = cat_entities.stock_series(con, as_of, None, 1)
+    return "；".join(sentences) + "。", [("entities", e.title, e.figure, e.frame)]
 
 
 def _projects(con, h: dict, as_of: date, lights: pd.DataFrame):
@@ -261,14 +243,9 @@ def _projects(con, h: dict, as_of: date, lights: pd.DataFrame):
         sentences.append("按项目推进节点研判，暂无红灯、黄灯项目")
 
     out = []
-    sec = projects.by_sector(con, as_of)
-    sec = sec[sec["count"] > 0]
-    if len(sec):
-        date_text = fmt.date_cn(as_of)
-        title = f"{year}年签约项目产业分布（截至{date_text}）"
-        fig = charts.bar(sec, "sector", "count", title=title, foot=charts.footnote(PROJECTS.source, date_text),
-                         y_title="项目数（个）", category_order=list(sec["sector"]))
-        out.append(("projects", title, fig, sec))
+    e = cat_projects.signed_by_sector(con, as_of)
+    if not e.empty:
+        out.append(("projects", e.title, e.figure, e.frame))
     return "；".join(sentences) + "。", out
 
 
@@ -298,16 +275,8 @@ def _sales(con, h: dict, as_of: date):
     note = text.month_only_note(sales.month_only_rows(con, as_of))
     if note:
         sentences.append(note)
-    date_text = fmt.date_cn(as_of)
-    monthly = sales.monthly(con, as_of)
-    shown = monthly.assign(month=monthly["month"].astype(str))
-    title = f"助企帮销逐月与累计（截至{date_text}）"
-    fig = charts.bar_line(shown, "month", "amount_wan", "cumulative_wan", title=title,
-                          foot=charts.footnote(SALES.source, date_text, note=text.partial_month_note(as_of)),
-                          bar_name="当月帮销额",
-                          line_name="累计帮销额", y_title="当月帮销额（万元）", y2_title="累计帮销额（万元）",
-                          markers=[(d.isoformat(), n) for n, d in sales.MILESTONES if d <= as_of])
-    return "；".join(sentences) + "。", [("sales", title, fig, monthly)]
+    e = cat_sales.monthly(con, as_of)
+    return "；".join(sentences) + "。", [("sales", e.title, e.figure, e.frame)]
 
 
 def _service(con, h: dict, as_of: date, open_df: pd.DataFrame):
@@ -335,16 +304,8 @@ def _service(con, h: dict, as_of: date, open_df: pd.DataFrame):
             sentences.append(t + "，详见附件2")
         else:
             sentences.append(f"截至{_md(as_of, as_of)}，收集的诉求均已办结")
-        date_text = fmt.date_cn(as_of)
-        long = dem.melt(id_vars=["category"], value_vars=["已办结", "办理中", "未办理"], var_name="status",
-                        value_name="count")
-        keep = dem.loc[dem["total"] > 0, "category"]
-        long = long[long["category"].isin(keep)]
-        title = f"企业诉求分类及办理情况（截至{date_text}）"
-        fig = charts.bar(long, "category", "count", color="status", barmode="stack", title=title,
-                         foot=charts.footnote(SERVICE_VISITS.source, date_text), y_title="诉求（件）",
-                         category_order=list(keep))
-        out.append(("service", title, fig, dem[dem["total"] > 0]))
+        e = cat_service.demands(con, as_of)
+        out.append(("service", e.title, e.figure, e.frame))
     if not sentences:
         return None, []
     return "；".join(sentences) + "。", out

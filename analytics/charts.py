@@ -129,8 +129,8 @@ SUBTITLE_LINE_CHARS = 24       # 12 px
 FOOT_LINE_CHARS = 22           # 11 px
 LEGEND_SLOT_PX = 280           # the legend's width budget, for its row count
 MARKER_NUMBERS = "①②③④⑤⑥⑦⑧⑨"
-MIN_PLOT_PX = 190              # the plot keeps at least this height: a taller legend band grows the figure
-BOTTOM_BAND_PX = 120           # tick labels, axis title and footnote, for the growth rule above
+MIN_PLOT_PX = 160              # the plot keeps at least this height: a taller legend band grows the figure
+BOTTOM_BAND_PX = 110           # tick labels, axis title and footnote, for the growth rule above
 TITLE_PAD_PX = 10
 TITLE_LINE_PX = 22
 SUBTITLE_LINE_PX = 17
@@ -208,6 +208,18 @@ def title_lines(title: str, scale: float = 1.0) -> tuple[str, list[str]]:
     lines = wrap_text(subject, int(TITLE_LINE_CHARS * scale))
     rest = [t for t in ("".join(lines[1:]), period) if t]
     return lines[0] if lines else "", wrap_parts(rest, int(SUBTITLE_LINE_CHARS * scale)) if rest else []
+
+
+def footnote_text(fig: go.Figure) -> str | None:
+    """The figure's source footnote as one plain line (it is drawn as the x axis title, or as an annotation
+    in a chart without axes), None when it has none."""
+    import re
+    texts = [a.text or "" for a in fig.layout.annotations] + [fig.layout.xaxis.title.text or ""]
+    for t in texts:
+        plain = re.sub(r"<[^>]+>", "", t.replace("<br>", "")).strip()
+        if "数据来源" in plain:
+            return plain[plain.index("数据来源"):]
+    return None
 
 
 def _legend_rows(fig: go.Figure) -> int:

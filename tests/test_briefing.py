@@ -448,7 +448,7 @@ def test_briefing_page_shows_the_briefing(tmp_path, monkeypatch, navigation_mode
     for paragraph in (INDUSTRY, ENTITIES, PROJECTS, SALES, SERVICE):
         assert paragraph in shown
     assert len(at.get("plotly_chart")) == 6
-    assert [len(df.value) for df in at.dataframe] == [2, 2]   # red/yellow projects, open demands
+    assert [len(df.value) for df in at.table] == [2, 2]   # red/yellow projects, open demands (static tables)
 
 
 def test_briefing_page_on_an_empty_store(tmp_path, monkeypatch, navigation_mode):

@@ -230,10 +230,10 @@ def test_economy_chart_draws_no_empty_series(store_copy, monkeypatch):
     # legend entry with nothing drawn; at 2025-06-15 all three series have values
     db, _ = store_copy
     at = _open(db, monkeypatch, "pages/economy.py", as_of=dt.date(2025, 2, 10))
-    spec = next(s for s in _chart_specs(at) if "公布数与企业汇总" in s["layout"]["title"]["text"])
+    spec = next(s for s in _chart_specs(at) if s["layout"]["title"]["text"].startswith("园区规上工业增加值累计增速"))
     assert [t["name"] for t in spec["data"]] == ["统计部门公布（可比价）", "企业汇总（现价）"]
     at = _open(db, monkeypatch, "pages/economy.py", as_of=PUBLISHED_AS_OF)
-    spec = next(s for s in _chart_specs(at) if "公布数与企业汇总" in s["layout"]["title"]["text"])
+    spec = next(s for s in _chart_specs(at) if s["layout"]["title"]["text"].startswith("园区规上工业增加值累计增速"))
     assert [t["name"] for t in spec["data"]] == ["统计部门公布（可比价）", "企业汇总（现价）", "企业汇总（可比价）"]
 
 

@@ -41,14 +41,17 @@ def new_by_month(con, as_of: date, sector: str | None = None) -> Entry:
 
 
 @entry("entities.stock_series")
-def stock_series(con, as_of: date, sector: str | None = None) -> Entry:
-    """Entities alive at each month end over the two years to as_of (the last point at as_of) with the
+def stock_series(con, as_of: date, sector: str | None = None, years: int = 2) -> Entry:
+    """Entities alive at each month end over the `years` years to as_of (the last point at as_of) with the
     new registrations of each month: one row per month, 户."""
     date_text = fmt.date_cn(as_of)
-    frame = entities.stock_series(con, one_year_before(one_year_before(as_of)), as_of, "month", sector)
+    start = as_of
+    for _ in range(years):
+        start = one_year_before(start)
+    frame = entities.stock_series(con, start, as_of, "month", sector)
     if int(frame["stock"].max() if len(frame) else 0) == 0:
         frame = frame.iloc[0:0]
-    title = f"{sector or '全园区'}市场主体总数与每月新设（截至{date_text}）"
+    title = f"{sector or '园区'}市场主体总数与每月新设（截至{date_text}）"
     foot = charts.footnote(ENTITIES.source, date_text, note=partial_note(as_of))
     fig = charts.bar_line(frame, "period_end", "new", "stock", title=title, foot=foot, bar_name="当月新设",
                           line_name="市场主体总数", y_title="当月新设（户）", y2_title="市场主体总数（户）",

@@ -78,7 +78,7 @@ def reconciliation(con, as_of: date, sector: str | None = None) -> Entry:
         ([INDUSTRIAL.source] if set(drawn) - {"official_pct"} else [])
     bases = [b for c, b in (("enterprise_pct", "现价"), ("comparable_pct", "可比价")) if c in drawn]
     notes = (["公布数为可比价"] if "official_pct" in drawn else []) + ([f"企业汇总为{'、'.join(bases)}"] if bases else [])
-    title = f"规上工业增加值累计增速：公布数与企业汇总（{period.year}年）"
+    title = f"园区规上工业增加值累计增速（{period_text}）"
     foot = charts.footnote("、".join(sources) or INDUSTRIAL.source, data_date, note="；".join(notes) or None)
     fig = charts.line(rec, "label", drawn or ["enterprise_pct"], x_is_month=False, title=title, foot=foot,
                       names=SERIES_NAMES, y_title="增速（%）", text=True, zero_line=True)

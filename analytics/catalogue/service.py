@@ -49,7 +49,7 @@ def demands(con, as_of: date, clickable: bool = False) -> Entry:
     dem = service.demands(con, as_of)
     frame = dem[dem["total"] > 0].reset_index(drop=True)
     long = frame.melt(id_vars=["category"], value_vars=list(DEMAND_STATUSES), var_name="status", value_name="n")
-    title = f"企业诉求类别与办理状态（截至{date_text}）"
+    title = f"企业诉求分类及办理情况（截至{date_text}）"
     foot = charts.footnote(SERVICE_VISITS.source, date_text, note="点击条形筛选下方未办结诉求" if clickable else None)
     fig = charts.bar(long, "category", "n", color="status", barmode="stack", title=title, foot=foot,
                      y_title="诉求（件）", text=False, category_order=list(frame["category"]))
