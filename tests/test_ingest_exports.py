@@ -359,3 +359,12 @@ def test_fuzzy_date_forms(tmp_path, text, day):
     s = _one(write_book(tmp_path / "w.xlsx", {"展厅": rows}), today=dt.date(2026, 1, 1))
     assert _days(s.frame["sold_on"]) == [day]
     assert [p.level for p in s.problems] == [WARNING]
+
+
+def test_counts_of_a_sheet_without_a_required_column(tmp_path):
+    s = _one(write_book(tmp_path / "w.xlsx", {"台账": [["项目名称", "项目状态", "备注"], ["甲", "已签约", "x"]]}))
+    assert s.dataset == "projects" and s.counts_text() == "读取 1 行：1 行可导入，0 行有错误（0 个单元格）"
+    s = _one(write_book(tmp_path / "v.xlsx", {"走访": [["走访日期", "包保对象", "走访形式"], [None, "甲", "政策走访"]]}))
+    assert s.counts_text() == "读取 1 行：0 行可导入，1 行有错误（1 个单元格）"
+    s = _one(write_book(tmp_path / "i.xlsx", {"指标": [["指标名称", "增速"], ["规上工业增加值", 9.9]]}))
+    assert s.counts_text() == "读取 1 行：表格缺少必需的列（见问题清单），整张表不能导入"
