@@ -3,6 +3,7 @@ contribution, and the enterprises pulling the rate up and down."""
 import streamlit as st
 
 from analytics import fmt, text
+from analytics.catalogue import indicators as cat_indicators
 from analytics.catalogue import industry as cat
 from analytics.metrics import growth
 from analytics.metrics import targets
@@ -80,3 +81,11 @@ with c1:
 with c2:
     ui.show(ui.run(cat.movers, as_of, scope, "up"), key="eco_up")
     ui.show(ui.run(cat.movers, as_of, scope, "down"), key="eco_down")
+
+# ---- the rest of the indicator table: 固定资产投资, 社会消费品零售总额, 规上工业总产值, 营业收入 ---------------
+st.subheader("其他主要经济指标")
+c1, c2 = st.columns([3, 2])
+with c1:
+    ui.show(ui.run(cat_indicators.indicator_growth, as_of), key="eco_ind_growth")
+with c2:
+    ui.show(ui.run(cat_indicators.indicator_table, as_of), key="eco_ind_table")

@@ -1,0 +1,59 @@
+"""analytics.metrics.indicators: the rest of the official indicator table on 经济运行, by hand."""
+from datetime import date
+
+import pytest
+
+from analytics import store
+from analytics.catalogue import indicators as cat
+from analytics.metrics import indicators
+from store_rows import insert
+
+
+@pytest.fixture()
+def con():
+    c = store.connect(":memory:")
+    insert(c, "indicators", [
+        {"indicator": "规上工业增加值", "unit": "万元", "period": date(2025, 5, 1), "growth_pct": 9.9},
+        {"indicator": "一、固定资产投资（万元）", "unit": "万元", "period": date(2025, 4, 1), "value_ytd": 112480.0,
+         "growth_pct": 9.1},
+        {"indicator": "一、固定资产投资（万元）", "unit": "万元", "period": date(2025, 5, 1), "value_ytd": 151930.0,
+         "growth_pct": 8.65},
+        {"indicator": "社会消费品零售总额", "unit": "亿元", "period": date(2025, 5, 1), "value_ytd": 7.844,
+         "growth_pct": 4.9},
+        {"indicator": "社会消费品零售总额", "unit": "亿元", "period": date(2025, 6, 1), "value_ytd": 9.5,
+         "growth_pct": 5.0},                                     # 1-6月 has not ended on 15 June
+        {"indicator": "规上工业总产值", "unit": "万元", "period": date(2024, 12, 1), "value_ytd": 1164686.0,
+         "growth_pct": 2.7},                                     # last year
+    ])
+    return c
+
+
+def test_indicator_table_at_the_latest_period_ended(con):
+    t = indicators.indicator_table(con, date(2025, 6, 15)).set_index("indicator")
+    # value added has its own section; 总产值 has no 2025 row yet
+    assert list(t.index) == ["固定资产投资", "社会消费品零售总额"]
+    fai = t.loc["固定资产投资"]
+    assert (fai["label"], fai["value_ytd"], fai["growth_pct"]) == ("1-5月", 151930.0, 8.65)
+    assert fai["prev_label"] == "1-4月" and fai["change_pp"] == pytest.approx(-0.45)
+    assert t.loc["社会消费品零售总额", "label"] == "1-5月"
+    # on 30 June, 1-6月 counts
+    assert indicators.indicator_table(con, date(2025, 6, 30)).set_index("indicator").loc["社会消费品零售总额",
+                                                                                      "growth_pct"] == 5.0
+
+
+def test_the_catalogue_table_writes_values_in_their_unit_and_the_change_in_words(con):
+    e = cat.indicator_table(con, date(2025, 6, 15))
+    rows = e.frame.set_index("indicator")
+    assert rows.loc["固定资产投资", "value_text"] == "15.2亿元"
+    assert rows.loc["固定资产投资", "change_text"] == "比1-4月回落0.5个百分点"     # -0.45 rounds half up to 0.5
+    assert rows.loc["社会消费品零售总额", "value_text"] == "7.84亿元"
+    assert "region_growth_pct" not in e.labels                   # no 全市/全区 column in this table
+    assert e.title == "园区其他主要经济指标（2025年1-5月）"
+    s = indicators.indicator_series(con, date(2025, 6, 15))
+    assert list(zip(s["indicator"], s["label"])) == [("固定资产投资", "1-4月"), ("固定资产投资", "1-5月"),
+                                                     ("社会消费品零售总额", "1-5月")]
+
+
+def test_an_empty_table_gives_the_empty_message():
+    e = cat.indicator_table(store.connect(":memory:"), date(2025, 6, 15))
+    assert e.empty and e.empty_message == cat.NO_ROWS
