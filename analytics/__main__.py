@@ -224,7 +224,11 @@ def cmd_sample(args) -> int:
 
 
 def cmd_briefing(args) -> int:
-    from analytics import briefing, images, screenshots, summary
+    from analytics import images, office
+    images.prestart()              # the chart browser and LibreOffice boot while the rest is imported and built
+    if not args.no_pdf:
+        office.prestart()
+    from analytics import briefing, screenshots, summary
     con = _open(args.db, read_only=True)
     if args.as_of is not None:
         lag = summary.publication_lag(con, args.as_of)

@@ -38,10 +38,12 @@ import threading
 import time
 import warnings
 
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING
 
-from analytics.charts import FONT_FAMILY, HEIGHT_PX
 from analytics.procs import kill_tree
+
+if TYPE_CHECKING:   # plotly and analytics.charts (pandas) load only when an image is drawn: the worker
+    import plotly.graph_objects as go   # can be started first thing, and starts faster itself
 
 WIDTH_PX = 960             # layout width of a briefing chart, CSS px
 SCALE = 2                  # PNG pixels per CSS px
@@ -94,6 +96,7 @@ def missing_reason() -> str | None:
 
 def figure_size(fig: go.Figure, width: int = WIDTH_PX) -> tuple[int, int]:
     """(width, height) in CSS px at which the figure is laid out for its image."""
+    from analytics.charts import HEIGHT_PX
     height = fig.layout.height or HEIGHT_PX
     return int(width), int(height)
 
@@ -191,6 +194,9 @@ class ImageWorker:
             self.start()
         self._ensure_ready()
         wait_s = time.perf_counter() - t0
+        import plotly.graph_objects as go
+
+        from analytics.charts import FONT_FAMILY
         out, per = [], []
         for fig in figs:
             f = go.Figure(fig)  # a copy: the caller's figure stays as it was
@@ -329,7 +335,8 @@ def _serve() -> int:
         kaleido.start_sync_server(silence_warnings=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            pio.to_image(go.Figure(layout={"font_family": FONT_FAMILY}), format="png", width=50, height=50)
+            pio.to_image({"data": [], "layout": {"font": {"family": "Noto Sans CJK SC"}}}, format="png", width=50,
+                         height=50)
     except Exception as exc:  # noqa: BLE001  (kaleido raises several unrelated types)
         _send(out, "ERR", 0, str(exc).encode("utf-8", errors="replace"))
         os._exit(1)
