@@ -57,7 +57,7 @@ with st.sidebar:
     st.date_input("数据日期", key=ui.AS_OF_KEY, min_value=dt.date(2000, 1, 1),
                   max_value=max(default_as_of, dt.date.today()), format="YYYY-MM-DD",
                   help=f"默认为数据支持的最新日期（{fmt.date_cn(default_as_of)}）")
-    st.selectbox("产业", (ui.ALL_SECTORS,) + tuple(SECTORS), key=ui.SECTOR_KEY)
+    st.selectbox("产业", (ui.ALL_SECTORS,) + tuple(SECTORS), placeholder="请选择", key=ui.SECTOR_KEY)
     st.caption(f"当前身份：{auth.ROLE_LABELS[auth.role()]}")
 
 errors.run_page(page)  # a fault is one Chinese line for the viewer, never a traceback

@@ -63,7 +63,7 @@ f1, f2, f3 = st.columns([3, 1, 1])
 text = f1.text_input("名称或统一社会信用代码", key="ent_query", placeholder="输入名称或代码的一部分")
 type_options = ("全部类型",) + tuple(ENTITY_TYPES)
 ui.sync_selection(st_type, "y", "ent_type", type_options)
-chosen_type = f2.selectbox("主体类型", type_options, key="ent_type")
+chosen_type = f2.selectbox("主体类型", type_options, placeholder="请选择", key="ent_type")
 alive_only = f3.toggle("仅在册", value=True, key="ent_alive")
 table_sector = clicked_sector[0] if clicked_sector else sector
 found = ui.run(cat.registry, as_of, text, table_sector, None if chosen_type == "全部类型" else chosen_type,

@@ -63,9 +63,9 @@ stage_options = ("全部阶段",) + tuple(STAGES)
 light_options = ("全部灯色",) + tuple(projects.LIGHTS)
 ui.sync_selection(st_stage, "x", "prj_stage", stage_options)
 f1, f2, f3 = st.columns(3)
-leader = f1.selectbox("包保领导", leaders, key="prj_leader")
-stage = f2.selectbox("项目阶段", stage_options, key="prj_stage")
-light = f3.selectbox("灯色", light_options, key="prj_light")
+leader = f1.selectbox("包保领导", leaders, placeholder="请选择", key="prj_leader")
+stage = f2.selectbox("项目阶段", stage_options, placeholder="请选择", key="prj_stage")
+light = f3.selectbox("灯色", light_options, placeholder="请选择", key="prj_light")
 lights_entry = ui.run(cat.lights, as_of, sector, None if leader == leaders[0] else leader,
                       None if stage == stage_options[0] else stage, None if light == light_options[0] else light)
 lights = lights_entry.frame
@@ -79,7 +79,8 @@ with c2:
     if len(lights):
         keys = list(lights["project_key"])
         names = dict(zip(lights["project_key"], lights["name"]))
-        chosen = st.selectbox("选择项目", keys, format_func=lambda k: names.get(k, k), key="prj_detail")
+        chosen = st.selectbox("选择项目", keys, format_func=lambda k: names.get(k, k), placeholder="请选择",
+                              key="prj_detail")
         detail = ui.run(projects.project_detail, chosen, as_of)
         with st.container(border=True):
             light_color = charts.LIGHT_COLORS.get(detail.get("light"), charts.MUTED)

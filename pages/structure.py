@@ -6,7 +6,7 @@ from analytics.catalogue import structure as cat
 from analytics.metrics import structure
 from app_lib import ui
 
-ui.header("产业结构", "产业按国民经济行业代码映射（data/sector_mapping.csv）；所选产业在图中突出显示")
+ui.header("产业结构", "产业按国民经济行业代码映射（产业映射表）；所选产业在图中突出显示")
 as_of = ui.as_of()
 shares = ui.run(structure.sector_shares, as_of)
 ui.require(bool(shares[["entities", "capital_wan", "value_added_wan", "investment_wan"]].to_numpy().sum() > 0),

@@ -49,7 +49,7 @@ if len(posts):
         st.markdown("**进度滞后的岗位**：" + "；".join(
             f"{r.owner}（{r.indicator}尚差{targets.amount_text(r.shortfall, r.unit)}）" for r in behind.itertuples()))
     choices = [f"{o}｜{i}" for o, i in zip(posts["owner"], posts["indicator"])]
-    chosen = st.selectbox("选择岗位与任务", choices, key="tgt_post")
+    chosen = st.selectbox("选择岗位与任务", choices, placeholder="请选择", key="tgt_post")
     owner, indicator = chosen.split("｜", 1)
     c1, c2 = st.columns(2)
     with c1:

@@ -136,7 +136,7 @@ def _sheet_panel(con, wb: WorkbookResult, idx: int) -> None:
                 options = [""] + [f.name for f in ds.fields if f.name not in s.columns.values()]
                 choice = {}
                 for h in s.unused_columns:
-                    choice[h] = st.selectbox(literal.text(h), options, key=f"manual_{idx}_{s.sheet}_{h}",
+                    choice[h] = st.selectbox(literal.text(h), options, placeholder="请选择", key=f"manual_{idx}_{s.sheet}_{h}",
                                              format_func=lambda f: "（不使用）" if not f else ds.field(f).label)
                 if st.button("应用并记住这些对应关系", key=f"apply_map_{idx}_{s.sheet}"):
                     picked = {h: f for h, f in choice.items() if f}
@@ -271,7 +271,7 @@ with tab_history:
         undoable = sorted(log.loc[(log["kind"] == "import") & log["rolled_back_by"].isna(), "batch_id"].unique(),
                           reverse=True)
         if undoable:
-            batch = st.selectbox("要撤销的批次", undoable, key="rollback_batch")
+            batch = st.selectbox("要撤销的批次", undoable, placeholder="请选择", key="rollback_batch")
             confirm = st.checkbox(f"我确认撤销批次 {batch}：其新增的行删除，被其更新或删除的行恢复", key="rollback_confirm")
             if st.button("撤销", disabled=not confirm, key="rollback_button"):
                 try:

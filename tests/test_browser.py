@@ -224,8 +224,8 @@ def test_month_bars_label_every_month_including_the_last(server):
 # ---------------------------------------------------------------------------
 SCREEN_SIZES = {"1366x768": {"width": 1366, "height": 768}, "1920x1080": {"width": 1920, "height": 1080}}
 # Latin words a user may see: file types, units, and the product names they refer to
-LATIN_ALLOWED = {"PNG", "Excel", "Word", "Markdown", "XLSX", "XLSM", "XLS", "CSV", "MB", "KB", "GB", "ETDZ",
-                 "YYYY", "MM", "DD", "PPI", "GDP"}
+LATIN_ALLOWED = {"PNG", "Excel", "Word", "WPS", "PDF", "Markdown", "XLSX", "XLSM", "XLS", "CSV", "MB", "KB", "GB",
+                 "ETDZ", "YYYY", "MM", "DD", "PPI", "GDP", "xlsx", "xlsm", "xls", "csv", "docx", "pdf", "png", "md"}
 # run in the page: what a user cannot read in full
 _SCREEN_PROBLEMS_JS = r"""(allowed) => {
     const out = [];
@@ -295,7 +295,9 @@ _SCREEN_PROBLEMS_JS = r"""(allowed) => {
     });
     // 3. English a user sees: visible text and the tooltips of visible elements
     const words = new Set();
-    const add = (t) => (t.match(/[A-Za-z]{2,}/g) || []).forEach(w => { if (!allowed.includes(w)) words.add(w); });
+    // a word of two or more Latin letters standing alone: codes such as 91630100MA6X2K9L1B are data, not English
+    const add = (t) => (t.match(/(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])/g) || [])
+        .forEach(w => { if (!allowed.includes(w)) words.add(w); });
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         const p = n.parentElement;
