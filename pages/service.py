@@ -32,6 +32,10 @@ with c[4]:
               f"其中90天以上{int((open_items['age_bucket'] == '90天以上').sum()) if len(open_items) else 0}件",
               delta_color="off", delta_arrow="off")
 
+accounts_note = ui.run(service.accounts_note, as_of)   # the 包保 list has no dates: say it is today's list
+if accounts_note:
+    st.caption(accounts_note + "。")
+
 left, right = st.columns(2)
 with left:
     ui.show(ui.run(cat.leaders, as_of), key="svc_leaders", slot=1 / 2)
@@ -47,6 +51,6 @@ with right:
 
 categories = ("全部类别",) + tuple(dem.frame["category"])
 ui.sync_selection(st_dem, "x", "svc_category", categories)
-category = st.selectbox("诉求类别", categories, key="svc_category")
+category = st.selectbox("诉求类别", categories, placeholder="请选择", key="svc_category")
 ui.show(ui.run(cat.open_demands, as_of, None if category == categories[0] else category), key="svc_open",
         height=360)

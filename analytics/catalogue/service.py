@@ -63,11 +63,13 @@ def leaders_without_visit(con, as_of: date) -> Entry:
     """包保 leaders with no visit in as_of's quarter so far: one row per leader."""
     date_text = fmt.date_cn(as_of)
     frame = service.leaders_without_visit(con, as_of)
+    # before the visit ledger starts nobody is "not visited"; inside its first quarter it counts from its start
+    note = service.visit_coverage_note(con, as_of)
     return Entry(name="service.leaders_without_visit", title="本季度尚未走访的包保领导", frame=frame,
                  labels={"leader": "包保领导", "accounts": "包保对象（个）", "last_visit": "最近走访日期",
                          "quarter": "季度"},
-                 dates=("last_visit",), filename=f"本季度未走访的包保领导_{date_text}",
-                 empty_message="本季度每位包保领导均已走访。")
+                 dates=("last_visit",), filename=f"本季度未走访的包保领导_{date_text}", footnote=note or "",
+                 empty_message=note if note and frame.empty else "本季度每位包保领导均已走访。")
 
 
 @entry("service.open_demands")

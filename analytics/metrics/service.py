@@ -147,17 +147,20 @@ ACCOUNTS_STATE_NOTE = "包保对象为包保名单的当前状态（名单不带
 
 
 def accounts_note(con: duckdb.DuckDBPyConnection, as_of: date) -> str | None:
-    """ACCOUNTS_STATE_NOTE when as_of is before the data date of the latest import of the 包保 list
-    (the list has no dates of its own: the count shown is today's list, not that day's); else None."""
+    """ACCOUNTS_STATE_NOTE when as_of is before the data date of the latest import of the 包保 list, capped at
+    the latest date the store's data records (summary.default_as_of): the list has no dates of its own, so
+    the count shown is today's list, not that day's; else None."""
     try:
         v = scalar(con, """SELECT max(b.version_on) FROM batch_datasets b WHERE b.dataset = 'service_accounts'
                            AND b.batch_id IN (SELECT batch_id FROM import_log WHERE kind = 'import'
                                               AND rolled_back_by IS NULL)""")
     except duckdb.Error:
         v = None
-    if v is None:
-        v = scalar(con, "SELECT max(visited_on) FROM service_visits")
-    return ACCOUNTS_STATE_NOTE if v is not None and as_date(as_of) < as_date(v) else None
+    from analytics import summary
+    latest = summary.default_as_of(con, today=as_date(v)) if v is not None else \
+        scalar(con, "SELECT max(visited_on) FROM service_visits")
+    # a list imported later than the data it goes with (import date as its date) is dated by the data
+    return ACCOUNTS_STATE_NOTE if latest is not None and as_date(as_of) < as_date(latest) else None
 
 
 def leaders_without_visit(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
