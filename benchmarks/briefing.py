@@ -33,6 +33,10 @@ _ONE = """
 import json, os, sys
 from datetime import date
 from pathlib import Path
+from analytics import images, office
+images.prestart()   # as the command line does: the browser and LibreOffice boot during the imports
+if sys.argv[5] == '1':
+    office.prestart()
 from analytics import briefing, store
 con = store.connect(sys.argv[1])
 paths = briefing.write_briefing(con, date.fromisoformat(sys.argv[2]), Path(sys.argv[3]), screenshots=sys.argv[4] == '1',
