@@ -259,3 +259,25 @@ def test_each_subject_page_gets_its_targets(con):
     assert targets.sentences_for(con, D, "sales") == []
     with pytest.raises(ValueError, match="未知专题"):
         targets.sentences_for(con, D, "nope")
+
+
+def test_the_targets_template_reads_back(tmp_path):
+    from openpyxl import load_workbook
+    from analytics.templates import write_template
+    path = write_template("targets", tmp_path / "目标任务模板.xlsx")
+    wb = load_workbook(path)
+    ws = wb["目标任务"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:7] == ["年度", "指标名称", "年度目标", "计量单位", "月份", "季度", "责任单位"]
+    assert headers[7:] == [f"{m}月" for m in range(1, 13)]
+    ws.append([2025, "签约项目数", 12, "个", None, None, "招商合作部"] + [1] * 12)
+    ws.append([2025, "开工项目数", 3, "个", None, "二季度", "规划建设部"])
+    wb.save(path)
+    sheet = next(s for s in read_workbook(path).sheets if s.dataset)
+    assert sheet.dataset == "targets" and not [p for p in sheet.problems if p.level == "error"]
+    c = store.connect(":memory:")
+    outcome = store.import_workbooks(c, [read_workbook(path)])[0]
+    assert outcome.committed
+    t = targets.target_table(c, 2025).set_index("indicator")
+    assert t.loc["签约项目数", "annual"] == 12 and t.loc["签约项目数", "monthly"] == {m: 1.0 for m in range(1, 13)}
+    assert t.loc["开工项目数", "quarterly"] == {2: 3.0}
