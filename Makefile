@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast lint install sample browser-deps clean-db
+.PHONY: run run-multi test test-fast lint install sample browser-deps clean-db
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ browser-deps:
 run: $(STAMP)
 	$(BIN)/python -m analytics init
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+# Several server processes behind nginx over one store (deploy/run_multi.sh; N defaults to the CPU cores).
+run-multi: $(STAMP)
+	deploy/run_multi.sh $(N)
 
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest tests
