@@ -120,7 +120,8 @@ class Field:
     # future_ok    a date after today is expected (deadlines): no "in the future" warning
     future_ok: bool = False
     # default_from when the sheet has no column for the field: "period" (sheet name, title or a period
-    #              header), "sheet" (the sheet name, or the title of the sub-table a row sits in)
+    #              header), "year" (the year of the sheet name or title), "sheet" (the sheet name, or the
+    #              title of the sub-table a row sits in)
     default_from: str | None = None
     # strip_numbering  list numbering and indentation go from the text ("1.规模以上工业增加值",
     #              "　　其中：医疗器械" -> "规模以上工业增加值", "医疗器械")
@@ -389,7 +390,7 @@ TARGETS = Dataset(
         "month columns are in the row's own unit (计量单位), a growth target in percent",
     fields=(
         Field("year", "number", "年度", ("年度", "年份", "目标年度", "年度(年)"), required=True,
-              doc="or from the sheet name / title (2025年目标任务)", plausible=(2000, 2100)),
+              doc="or from the sheet name / title (2025年目标任务)", plausible=(2000, 2100), default_from="year"),
         Field("indicator", "str", "指标名称", ("指标名称", "指标", "任务名称", "目标指标", "任务指标", "考核指标", "主要指标"),
               required=True),
         Field("target", "number", "年度目标", ("年度目标", "目标任务", "全年任务", "目标值", "全年目标", "年度任务",

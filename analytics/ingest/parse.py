@@ -576,11 +576,11 @@ def _default_sql(sql: "_Sql", mapping: Mapping, ctx: SheetContext, out: dict[str
         if f.default_from == "period" and ctx.default_period:
             y, m = ctx.default_period
             out[f.name] = sql.param(f"default_{f.name}", dt.date(y, m, 1))
+        elif f.default_from == "year" and ctx.default_year:  # 目标任务: the year of the title
+            out[f.name] = sql.param(f"default_{f.name}", ctx.default_year)
         elif f.default_from == "sheet":
             sheet = sql.param(f"default_{f.name}", ctx.sheet)
             out[f.name] = f"COALESCE(_title, {sheet})" if "_title" in source_cols else sheet
-    if "year" in ds.field_names and "year" not in present and ctx.default_year:
-        out["year"] = sql.param("default_year_field", ctx.default_year)  # 目标任务: the year of the title
     if ds.key_from and any(k in present for k in ds.key_from):
         parts = ", ".join(f"f_{k}" if k in present else "NULL" for k in ds.key_from)
         out[ds.key[0]] = f"COALESCE({parts})"
