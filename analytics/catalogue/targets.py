@@ -29,7 +29,9 @@ def _table_frame(df: pd.DataFrame) -> pd.DataFrame:
     target_text = [fmt.pct(a) if r else targets.amount_text(a, u) for a, u, r in zip(df["annual"], df["unit"], rate)]
     actual_text = [fmt.MISSING if pd.isna(a) else (fmt.pct(a) if r else targets.amount_text(a, u))
                    for a, u, r in zip(df["actual"], df["unit"], rate)]
-    short = [fmt.MISSING if pd.isna(s) else (fmt.pp(s) if r else targets.amount_text(s, u))
+    # 尚差: what is missing to 时序进度 (a rate: to the target rate); "—" when ahead or without data
+    short = [fmt.MISSING if pd.isna(s) or float(fmt.round_half_up(s, 2)) <= 0 else
+             (fmt.pp(s) if r else targets.amount_text(s, u))
              for s, u, r in zip(df["shortfall"].where(~rate, -df["gap_pp"].clip(upper=0)), df["unit"], rate)]
     return df.assign(target_text=target_text, actual_text=actual_text, shortfall_text=short,
                      light_text=df["light"].map(LIGHT_TEXT).fillna(LIGHT_TEXT["—"]),
@@ -38,8 +40,7 @@ def _table_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 COMPLETION_LABELS = {"light_text": "进度", "indicator": "指标", "owner": "责任单位", "target_text": "全年目标",
                      "period_text": "完成期", "actual_text": "完成值", "completion_pct": "完成率（%）",
-                     "time_progress_pct": "时序进度（%）", "gap_pp": "快慢（个百分点）", "shortfall_text": "尚差",
-                     "sentence": "说明"}
+                     "time_progress_pct": "时序进度（%）", "gap_pp": "快慢（个百分点）", "shortfall_text": "尚差"}
 
 
 @entry("targets.completion")
@@ -53,8 +54,7 @@ def completion(con, as_of: date) -> Entry:
     return Entry(name="targets.completion", title=title, frame=frame, footnote=foot, labels=COMPLETION_LABELS,
                  digits={"completion_pct": 1, "time_progress_pct": 1, "gap_pp": 1},
                  filename=f"目标任务完成情况_{as_of}", empty_message=NO_TARGETS,
-                 colors={"light_text": LIGHT_TEXT_COLORS}, widths={"sentence": "large", "indicator": "medium"},
-                 wrap=("sentence",))
+                 colors={"light_text": LIGHT_TEXT_COLORS}, widths={"indicator": "medium"})
 
 
 @entry("targets.progress_chart")
