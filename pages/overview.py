@@ -6,7 +6,7 @@ from analytics.catalogue import entities as cat_entities
 from analytics.catalogue import industry as cat_industry
 from analytics.catalogue import projects as cat_projects
 from analytics.catalogue import sales as cat_sales
-from analytics.metrics import entities, one_year_before, projects, sales
+from analytics.metrics import entities, one_year_before, projects, sales, service
 from analytics.metrics import targets
 from app_lib import ui
 
@@ -64,7 +64,8 @@ with cards[4]:
               help=None if h["sales_assistance_total_wan"] is None else
               f"{h['sales_assistance_since']}以来累计{fmt.number(h['sales_assistance_total_wan'], 2, thousands=True)}万元")
 with cards[5]:
-    ui.metric("包保重点企业和项目", fmt.count(h["key_accounts"], "个"))
+    ui.metric("包保重点企业和项目", fmt.count(h["key_accounts"], "个"),
+              help=ui.run(service.accounts_note, as_of))   # a past date: the 包保 list is today's list
 
 with st.container(border=True):
     st.markdown(f"##### 运行概况\n{text.overview_paragraph(h)}")
