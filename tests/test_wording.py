@@ -300,3 +300,17 @@ def test_briefing_page_after_the_data_warns(tmp_path, monkeypatch, navigation_mo
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == ["生物科技产业园区经济运行月度简报（2025年6月，数据截至6月15日）"]
     assert f"提示：{LAG_MESSAGE}" in [w.value for w in at.warning]
+
+
+def test_gap_sentence_names_five_then_counts():
+    c = store.connect(":memory:")
+    rows = [ind(date(2025, 5, 1), "A", "甲", 110.0, 100.0)]
+    rows += [ind(date(2025, 5, 1), f"N{i}", f"新{i}", 10.0 - i, None) for i in range(7)]
+    rows += [ind(date(2024, 5, 1), "A", "甲", 100.0, 90.0)]
+    rows += [ind(date(2024, 5, 1), f"L{i}", f"老{i}", 3000.0 + i, 1.0) for i in range(2)]
+    insert(c, "industrial", rows)
+    insert(c, "indicators", [{"indicator": "规上工业增加值", "period": date(2025, 5, 1), "growth_pct": 9.9}])
+    s = text.gap_sentence(growth.gap_decomposition(c, date(2025, 5, 1)), 8)
+    # largest first; 7 entrants: 新0 … 新4 named, then 等; no price index: 现价 effects
+    assert "新纳入规上统计企业7家（新0、新1、新2、新3、新4等），上年同期无数据、按零计入，拉高现价增速49.0个百分点" in s
+    assert "退出规上统计企业2家（老1、老0，上年1-5月增加值合计6000余万元）" in s
