@@ -69,7 +69,7 @@ from analytics.schema import dataset as _dataset
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "park.duckdb"
 DB_ENV_VAR = "PARK_DB"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CRASH_ENV_VAR = "PARK_STORE_CRASH_AT"  # test hook: SIGKILL this process at the named point
 RULE_UPSERT, RULE_PERIOD, RULE_REPLACE, RULE_APPEND, RULE_BASELINE = "upsert", "period", "replace", "append", "baseline"
 LEDGER_RULES = (RULE_REPLACE, RULE_APPEND)
@@ -170,13 +170,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _migrate_v1(con) -> None:
-    """Version 1 -> 2: current rows become the contributions of the batches that wrote them (rule baseline)."""
-    for ds in DATASETS.values():
-        if con.execute(f"SELECT count(*) FROM {_log_table(ds)}").fetchall()[0][0]:
-            continue
-        cols = ", ".join(_q(n) for n, _ in table_columns(ds))
-        con.execute(f"INSERT INTO {_log_table(ds)} ({cols}, _batch_id, _skip) "
-                    f"SELECT {cols}, _batch_id, false FROM {_q(ds.table)}")
+    """Version 1 -> 3: the current rows are the contributions of the batches that wrote them (rule baseline)."""
     con.execute("""
         INSERT INTO batch_datasets
         SELECT DISTINCT batch_id, dataset, 'baseline', NULL, NULL, CAST(min(imported_at) AS DATE), false
@@ -202,6 +196,9 @@ def _ensure_schema(con, path: str) -> None:
         create_schema(con)
         if version == 1:
             _migrate_v1(con)
+        elif version == 2:  # version 2 kept a copy of every current row in the log as well
+            for ds in DATASETS.values():
+                _dedupe_log(con, ds)
         _set_version(con)
         _crash_point("migrate:commit")
         con.execute("COMMIT")
@@ -506,49 +503,86 @@ def _db_name(con) -> str:
 
 
 # --- the fold step --------------------------------------------------------------------------
-def _removal_condition(ds, rule: str, batch_id: int, span) -> str | None:
-    """SQL condition on the current table `t`: the stored rows this batch's rule makes leave."""
-    log = _log_table(ds)
+# Invariant: the whole contribution of batch b = its rows in the dataset's table (_batch_id = b) plus
+# its rows in <table>__log (_batch_id = b), no (batch, key) in both. The first import of a dataset
+# therefore writes its rows once; a row re-sent unchanged stays in the table under the batch that
+# first wrote it and is copied to the log under the new batch.
+def _removal_condition(ds, rule: str, valid: str, skipped: str, span) -> str | None:
+    """SQL condition on the current table `t`: the stored rows this batch's rule makes leave.
+
+    `valid` / `skipped` are SQL relations holding the batch's valid and skipped rows."""
     keys = _key_columns(ds)
-    protected = (f"NOT EXISTS (SELECT 1 FROM {log} s WHERE s._batch_id = {int(batch_id)} AND s._skip "
-                 f"AND {_match('s', 't', keys)})")
+    protected = f"NOT EXISTS (SELECT 1 FROM {skipped} s WHERE {_match('s', 't', keys)})"
     if rule == RULE_PERIOD:
         pf = _q(_period_field(ds))
         null_key = " OR ".join(f"s.{_q(k)} IS NULL" for k in ds.key)
-        return (f"t.{pf} IN (SELECT DISTINCT {pf} FROM {log} WHERE _batch_id = {int(batch_id)} AND NOT _skip) "
-                f"AND NOT EXISTS (SELECT 1 FROM {log} s WHERE s._batch_id = {int(batch_id)} AND s._skip "
-                f"AND ({null_key}) AND (s.{pf} IS NULL OR s.{pf} = t.{pf})) AND {protected}")
+        return (f"t.{pf} IN (SELECT DISTINCT {pf} FROM {valid} v) "
+                f"AND NOT EXISTS (SELECT 1 FROM {skipped} s WHERE ({null_key}) AND (s.{pf} IS NULL OR s.{pf} = t.{pf})) "
+                f"AND {protected}")
     if rule == RULE_REPLACE and span[0] is not None:
         sf = _q(ds.span_field)
         return f"t.{sf} BETWEEN DATE '{span[0]}' AND DATE '{span[1]}' AND {protected}"
     return None
 
 
-def _apply(con, ds, batch_id: int, rule: str, span) -> None:
-    """One fold step: apply batch `batch_id`'s logged rows to the dataset's table under `rule`."""
+def _log_rows(ds, batch_id: int, skip: bool) -> str:
+    return f"(SELECT * FROM {_log_table(ds)} WHERE _batch_id = {int(batch_id)} AND {'' if skip else 'NOT '}_skip)"
+
+
+def _move_to_log(con, ds, cond: str) -> None:
+    """Rows of the current table `t` matching `cond` leave it for the log (they stay their batch's rows)."""
+    cols = ", ".join(_q(n) for n, _ in table_columns(ds))
+    con.execute(f"INSERT INTO {_log_table(ds)} SELECT {cols}, _batch_id, false, NULL, NULL FROM {_q(ds.table)} t "
+                f"WHERE {cond}")
+    con.execute(f"DELETE FROM {_q(ds.table)} t WHERE {cond}")
+
+
+def _apply_upload(con, ds, batch_id: int, rule: str, span) -> None:
+    """The fold step of an import: temp tables `stg` (the upload) and `stg_class` (new/updated/unchanged)
+    merged into the dataset's table under `rule`; replaced and leaving rows and skipped rows to the log."""
     table, log = _q(ds.table), _log_table(ds)
     cols = ", ".join(_q(n) for n, _ in table_columns(ds))
     keys = _key_columns(ds)
-    removal = _removal_condition(ds, rule, batch_id, span)
+    valid, skipped = "(SELECT * FROM stg WHERE NOT _skip)", "(SELECT * FROM stg WHERE _skip)"
+    con.execute(f"INSERT INTO {log} SELECT {cols}, {int(batch_id)}, true, _sheet, _row FROM stg WHERE _skip")
+    removal = _removal_condition(ds, rule, valid, skipped, span)
     if removal:
-        con.execute(f"DELETE FROM {table} t WHERE {removal}")
-    on = _match("v", table, keys)
-    con.execute(f"DELETE FROM {table} USING (SELECT {', '.join(_q(k) for k in keys)} FROM {log} "
-                f"WHERE _batch_id = {int(batch_id)} AND NOT _skip) v WHERE {on}")
-    con.execute(f"INSERT INTO {table} SELECT {cols}, _batch_id FROM {log} "
-                f"WHERE _batch_id = {int(batch_id)} AND NOT _skip ORDER BY _sheet, _row")
+        _move_to_log(con, ds, f"{removal} AND NOT EXISTS (SELECT 1 FROM {valid} v WHERE {_match('v', 't', keys)})")
+    changed = "(SELECT s.* FROM stg s JOIN stg_class c USING (_sheet, _row) WHERE c.change = '{}')"
+    if con.execute("SELECT count(*) FROM stg_class WHERE change = 'updated'").fetchall()[0][0]:
+        _move_to_log(con, ds, f"EXISTS (SELECT 1 FROM {changed.format('updated')} v WHERE {_match('v', 't', keys)})")
+    con.execute(f"INSERT INTO {table} SELECT {cols}, {int(batch_id)} FROM stg s JOIN stg_class c USING (_sheet, _row) "
+                f"WHERE c.change <> 'unchanged'")
+    con.execute(f"INSERT INTO {log} SELECT {cols}, {int(batch_id)}, false, _sheet, _row "
+                f"FROM {changed.format('unchanged')}")
 
 
 def _rebuild(con, ds) -> None:
-    """The dataset's current table from its live batches, folded in batch order."""
-    con.execute(f"DELETE FROM {_q(ds.table)}")
+    """The dataset's current table from its live batches, folded in batch order (rollback)."""
+    table, log = _q(ds.table), _log_table(ds)
+    cols = ", ".join(_q(n) for n, _ in table_columns(ds))
+    keys = _key_columns(ds)
+    _move_to_log(con, ds, "TRUE")  # now the log holds every batch's whole contribution
     batches = con.execute("""
         SELECT b.batch_id, b.rule, b.span_from, b.span_to FROM batch_datasets b
         WHERE b.dataset = ? AND b.batch_id NOT IN
               (SELECT batch_id FROM import_log WHERE rolled_back_by IS NOT NULL)
         ORDER BY b.batch_id""", [ds.name]).fetchall()
     for batch_id, rule, lo, hi in batches:
-        _apply(con, ds, batch_id, rule, (lo, hi))
+        valid, skipped = _log_rows(ds, batch_id, False), _log_rows(ds, batch_id, True)
+        removal = _removal_condition(ds, rule, valid, skipped, (lo, hi))
+        if removal:
+            con.execute(f"DELETE FROM {table} t WHERE {removal}")
+        con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {valid} v WHERE {_match('v', 't', keys)})")
+        con.execute(f"INSERT INTO {table} SELECT {cols}, _batch_id FROM {valid}")
+    _dedupe_log(con, ds)
+
+
+def _dedupe_log(con, ds) -> None:
+    """Drop from the log the rows the current table holds (same batch and key): the invariant above."""
+    keys = _key_columns(ds)
+    con.execute(f"DELETE FROM {_log_table(ds)} x WHERE NOT x._skip AND EXISTS (SELECT 1 FROM {_q(ds.table)} t "
+                f"WHERE t._batch_id = x._batch_id AND {_match('t', 'x', keys)})")
 
 
 # --- the import ---------------------------------------------------------------------------
@@ -795,18 +829,16 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
                 if dup:
                     raise StoreError(dup)
                 rule, span, note = _resolve_rule(con, ds, ledger_rule, version_on)
-                removal = _removal_condition(ds, rule, batch_id, span)
+                removal = _removal_condition(ds, rule, "(SELECT * FROM stg WHERE NOT _skip)",
+                                             "(SELECT * FROM stg WHERE _skip)", span)
                 rows_before, total_before = _totals(con, ds)
                 in_span = 0
                 if rule == RULE_REPLACE and span[0] is not None:
                     in_span = int(con.execute(f"SELECT count(*) FROM {_q(ds.table)} WHERE {_q(ds.span_field)} "
                                               f"BETWEEN ? AND ?", [span[0], span[1]]).fetchall()[0][0])
-                # the removal condition reads the log: log first, then classify against the table as it is
-                cols = ", ".join(_q(n) for n, _ in table_columns(ds))
-                con.execute(f"INSERT INTO {_log_table(ds)} SELECT {cols}, {batch_id}, _skip, _sheet, _row FROM stg")
                 arriving, leaving, changed, unchanged = _classify(con, ds, infos, removal)
                 _crash_point("import:staged")
-                _apply(con, ds, batch_id, rule, span)
+                _apply_upload(con, ds, batch_id, rule, span)
                 con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true)",
                             [batch_id, name, rule, span[0], span[1], version_on])
                 touched_registry = touched_registry or name == "entities"
@@ -931,7 +963,7 @@ def ledger_versions(con: duckdb.DuckDBPyConnection, dataset: str = "projects") -
     For the projects ledger: one row per project per upload. Columns: batch_id (int), version_on
     (datetime.date), imported_at (timestamp), file_name, then the dataset's fields and extra columns
     (project_key …). Rows skipped for an error and rolled-back batches are left out; ordered by
-    batch_id, then the row's place in the file.
+    batch_id, then the dataset's key.
 
     version_on, the data date of the upload: a date in the file name (yyyymmdd, yyyy-mm-dd,
     yyyy.mm.dd, yyyy_mm_dd or yyyy年m月d日), else a 截至… date the reader found in the sheet's title
@@ -940,17 +972,21 @@ def ledger_versions(con: duckdb.DuckDBPyConnection, dataset: str = "projects") -
     by their import date.
     """
     ds = _dataset(dataset)
-    cols = ", ".join("x." + _q(n) for n, _ in table_columns(ds))
+    cols = ", ".join(_q(n) for n, _ in table_columns(ds))
+    order = ", ".join(f"x.{_q(n)}" for n in ds.key if n in ds.field_names or n in dict(table_columns(ds)))
     frame = con.execute(f"""
         WITH live AS (
             SELECT batch_id, min(imported_at) AS imported_at, any_value(file_name) AS file_name
-            FROM import_log WHERE kind = 'import' AND rolled_back_by IS NULL GROUP BY batch_id)
-        SELECT b.batch_id, b.version_on, l.imported_at, l.file_name, {cols}
-        FROM {_log_table(ds)} x
+            FROM import_log WHERE kind = 'import' AND rolled_back_by IS NULL GROUP BY batch_id),
+        rows AS (
+            SELECT {cols}, _batch_id, NULL AS _sheet, NULL AS _row FROM {_q(ds.table)}
+            UNION ALL BY NAME
+            SELECT {cols}, _batch_id, _sheet, _row FROM {_log_table(ds)} WHERE NOT _skip)
+        SELECT b.batch_id, b.version_on, l.imported_at, l.file_name, {", ".join("x." + _q(n) for n, _ in table_columns(ds))}
+        FROM rows x
         JOIN batch_datasets b ON b.batch_id = x._batch_id AND b.dataset = ?
         JOIN live l ON l.batch_id = x._batch_id
-        WHERE NOT x._skip
-        ORDER BY b.batch_id, x._sheet, x._row""", [dataset]).df()
+        ORDER BY b.batch_id, {order or "ALL"}""", [dataset]).df()
     frame["batch_id"] = frame["batch_id"].astype("int64")
     frame["version_on"] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in frame["version_on"]],
                                     index=frame.index, dtype=object)

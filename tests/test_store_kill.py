@@ -202,7 +202,7 @@ def test_a_version_1_store_migrates_and_later_batches_roll_back_exactly(tmp_path
     db = tmp_path / "v1.duckdb"
     make_v1_store(db)
     con = store.connect(db)
-    assert store.schema_version(con) == 2
+    assert store.schema_version(con) == store.SCHEMA_VERSION
     assert con.execute("SELECT sum(amount), count(*) FROM sales").fetchall() == [(7.0, 3)]
     with pytest.raises(store.StoreError, match="批次 1（v1.xlsx）导入于数据库结构升级之前"):
         store.rollback(con, 1)

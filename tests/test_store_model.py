@@ -231,9 +231,9 @@ def run_steps(data, max_steps):
     con = store.connect(":memory:")
     model = Model()
     try:
-        for _ in range(data.draw(st.integers(1, max_steps), label="steps")):
+        for _ in range(data.draw(st.integers(min(3, max_steps), max_steps), label="steps")):
             op = data.draw(st.sampled_from(["sales", "sales", "sales", "industrial", "industrial", "entities",
-                                            "rollback", "rollback"]), label="op")
+                                            "rollback", "rollback", "rollback"]), label="op")
             if op == "rollback":
                 if not model.live():
                     continue
@@ -252,6 +252,10 @@ def run_steps(data, max_steps):
                 model.add(o.batch_id, op, rows, mask, rule)
             for ds in ("sales", "industrial", "entities"):
                 assert store_state(con, ds) == model.state(ds), (ds, op)
+                # every live batch keeps its whole contribution (the dated versions), once
+                kept = store.ledger_versions(con, ds).groupby("batch_id").size().to_dict()
+                assert kept == {b["id"]: len(b["skip"]) - sum(b["skip"]) for b in model.batches
+                                if b["live"] and b["dataset"] == ds and len(b["skip"]) > sum(b["skip"])}, (ds, op)
     finally:
         con.close()
 
