@@ -59,5 +59,6 @@ with st.sidebar:
                   help=f"默认为数据支持的最新日期（{fmt.date_cn(default_as_of)}）")
     st.selectbox("产业", (ui.ALL_SECTORS,) + tuple(SECTORS), placeholder="请选择", key=ui.SECTOR_KEY)
     st.caption(f"当前身份：{auth.ROLE_LABELS[auth.role()]}")
+    ui.date_keys()
 
 errors.run_page(page)  # a fault is one Chinese line for the viewer, never a traceback

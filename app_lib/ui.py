@@ -151,9 +151,39 @@ a[href="#main-content"]::after, [data-testid="stSkipLink"]::after { content: "è·
 """
 
 
+# Streamlit's date input (react-aria segments) applies a typed date only when the focus leaves the whole
+# field: Enter did nothing and Tab from the day went to the field's own calendar button. This makes Enter,
+# and Tab from the last segment, move the focus to the next control after the field, which applies it.
+DATE_KEYS_JS = """<script>
+(() => {
+  if (window.__parkDateKeys) return;
+  window.__parkDateKeys = true;
+  const focusable = 'input, button, select, textarea, a[href], [tabindex="0"]';
+  document.addEventListener('keydown', (ev) => {
+    const seg = ev.target && ev.target.closest && ev.target.closest('[data-testid="stDateInput"] [role="spinbutton"]');
+    if (!seg) return;
+    const field = seg.closest('[data-testid="stDateInput"]');
+    const segs = [...field.querySelectorAll('[role="spinbutton"]')];
+    const last = seg === segs[segs.length - 1];
+    if (!(ev.key === 'Enter' || (ev.key === 'Tab' && !ev.shiftKey && last))) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    const next = [...document.querySelectorAll(focusable)].find(e => !field.contains(e) && e.offsetParent !== null
+        && (field.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING));
+    if (next) next.focus(); else seg.blur();
+  }, true);
+})();
+</script>"""
+
+
 def style() -> None:
     """Inject APP_CSS (call once per run, from app.py)."""
     st.html(APP_CSS)
+
+
+def date_keys() -> None:
+    """Install DATE_KEYS_JS (call inside the sidebar, after the date input: it takes no visible room)."""
+    st.html(DATE_KEYS_JS, unsafe_allow_javascript=True)
 
 
 def shell_guard() -> None:

@@ -360,3 +360,27 @@ def test_every_page_is_screenshot_ready(server, size):
             page.set_viewport_size(viewport)
         browser.close()
     assert not problems, "\n".join(f"{k}：{v}" for k, v in problems.items())
+
+
+def test_a_typed_date_applies_on_enter_and_on_tab(server):
+    """数据日期 typed digit by digit applied only when the focus left the whole field: Enter did nothing and
+    Tab from the day went to the field's own calendar button (app_lib.ui.DATE_KEYS_JS)."""
+    from playwright.sync_api import sync_playwright
+    url, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        page = browser.new_page(viewport=SCREEN_SIZES["1366x768"], locale="zh-CN")
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
+        _wait_idle(page)
+        shown = []
+        for key, typed in (("Enter", "20250531"), ("Tab", "20250430")):
+            page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] [data-type="year"]').first.click()
+            page.keyboard.type(typed, delay=40)
+            page.keyboard.press(key)
+            page.wait_for_timeout(1500)
+            _wait_idle(page)
+            shown.append(page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text())
+        browser.close()
+    assert shown[0].startswith("数据日期：2025年5月31日")
+    assert shown[1].startswith("数据日期：2025年4月30日")
