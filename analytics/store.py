@@ -1,9 +1,10 @@
 """DuckDB store: one table per dataset, every import batch kept whole, exact rollback, dated versions.
 
 Event-sourced: each import batch's full contribution (every row it carried, the rows skipped for an
-error included, flagged) is kept in `<dataset>__log`; the dataset's table holds the current rows,
-which are always the deterministic fold of the live (not rolled-back) batches in batch order under
-the merge rule each batch recorded in `batch_datasets`. An import applies one more fold step; a
+error included, flagged) is kept: its rows still current in the dataset's table (`_batch_id`), the
+others (replaced, left, re-sent unchanged, skipped) in `<dataset>__log`, never a (batch, key) in both.
+The dataset's table is always the deterministic fold of the live (not rolled-back) batches in batch
+order under the merge rule each batch recorded in `batch_datasets`. An import applies one more fold step; a
 rollback marks the batch and rebuilds the datasets it touched from the live batches, so it restores
 exactly the store without that batch, whatever later batches re-sent. Derived columns (the sector
 from data/sector_mapping.csv) are recomputed after every rebuild.
@@ -30,17 +31,18 @@ batch's rule into append (nothing leaves).
 
 Tables (DDL derived from analytics.schema, never written by hand):
   <dataset table>         current rows: the dataset's fields + extra columns + _batch_id
-  <dataset table>__log    every batch's rows: the same columns + _batch_id, _skip, _sheet, _row
+  <dataset table>__log    every batch's rows not in the table: the same columns + _batch_id, _skip, _sheet, _row
   batch_datasets          one row per (batch, dataset): rule, date span, version_on, exact
   import_log              one row per imported sheet or rollback
   import_problems         the reader's problems of each batch
   meta                    key/value: schema_version, sector mapping fingerprint and path
   column_mappings         hand-made header mappings per sheet layout
 
-Schema version 2 (this module). Version 1 stores (no schema_version, rollback through
+Schema version 3 (this module). Version 1 stores (no schema_version, rollback through
 `<table>__prev`) migrate on open: their current rows become the contributions of the batches that
 wrote them (rule "baseline", upsert), and those batches cannot be rolled back exactly any more
-(refused with a reason); batches imported after the migration roll back exactly.
+(refused with a reason); batches imported after the migration roll back exactly. Version 2 (a log
+holding a copy of the current rows too) drops those copies.
 
 Crash safety: an import, a rollback and the migration are each one DuckDB transaction (the import
 log is written inside it), so a process killed at any moment leaves the store as before or as after.
