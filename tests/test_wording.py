@@ -314,3 +314,14 @@ def test_gap_sentence_names_five_then_counts():
     # largest first; 7 entrants: 新0 … 新4 named, then 等; no price index: 现价 effects
     assert "新纳入规上统计企业7家（新0、新1、新2、新3、新4等），上年同期无数据、按零计入，拉高现价增速49.0个百分点" in s
     assert "退出规上统计企业2家（老1、老0，上年1-5月增加值合计6000余万元）" in s
+
+
+def test_month_growth_of_an_official_headline_is_comparable_when_indexed(periods_store):
+    # indices 1-4月 105, 1-5月 104: (110/1.04 - 84/1.05) / (100 - 76) - 1 = (105.769 - 80) / 24 - 1 = 7.37 %
+    insert(periods_store, "price_index", [{"period": date(2025, 4, 1), "price_index": 105.0},
+                                          {"period": date(2025, 5, 1), "price_index": 104.0}])
+    g = growth.headline_growth(periods_store, D)
+    assert (g.month_pct, g.month_basis) == (7.4, "comparable")
+    mg = growth.monthly_growth(periods_store, 2025, "comparable")
+    assert fmt.pct(mg["growth_pct"].iloc[-1]) == "7.4%"
+    assert text.month_growth_sentence(summary.headline(periods_store, D)) == "5月当月增长7.4%（企业数据测算，可比价）"

@@ -226,8 +226,8 @@ def _diff1(a, b):
 def _combined(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     """Periods whose month has ended by as_of: enterprise (current, comparable) and official rates."""
     cur = growth_series(con)
-    comp = growth_series(con, basis="comparable")[["period", "growth_pct"]].rename(
-        columns={"growth_pct": "comparable_pct"})
+    comp = growth_series(con, basis="comparable")[["period", "growth_pct", "ytd"]].rename(
+        columns={"growth_pct": "comparable_pct", "ytd": "comparable_ytd"})
     off = official_growth(con)[["period", "growth_pct"]].rename(columns={"growth_pct": "official_pct"})
     cur = cur.rename(columns={"growth_pct": "enterprise_pct"})
     df = cur.merge(comp, on="period", how="outer").merge(off, on="period", how="outer")
@@ -266,11 +266,32 @@ def monthly_growth(con: duckdb.DuckDBPyConnection, year: int, basis: str = "curr
     return out[cols]
 
 
+def _month_growth(full: pd.DataFrame, period: date, basis: str) -> tuple[float | None, str | None]:
+    """(当月 growth of period's month, its basis) from the cumulative rows of _combined, as
+    monthly_growth computes it: 可比价 for an official headline when both periods have an index,
+    else 现价; (None, None) for 1-2月 or when the month before is not reported."""
+    if period.month <= 2:
+        return None, None
+    before = date(period.year, period.month - 1, 1)
+    rows = full.set_index("period")
+    if period not in rows.index or before not in rows.index:
+        return None, None
+    t, b = rows.loc[period], rows.loc[before]
+    base = t["prev_ytd"] - b["prev_ytd"]
+    if pd.isna(base) or base == 0:
+        return None, None
+    if basis == "official" and pd.notna(t.get("comparable_ytd")) and pd.notna(b.get("comparable_ytd")):
+        return _r1(((t["comparable_ytd"] - b["comparable_ytd"]) / base - 1) * 100), "comparable"
+    if pd.isna(t["ytd"]) or pd.isna(b["ytd"]):
+        return None, None
+    return _r1(((t["ytd"] - b["ytd"]) / base - 1) * 100), "current"
+
+
 def headline_growth(con: duckdb.DuckDBPyConnection, as_of: date) -> GrowthHeadline:
     """The growth figure the overview and the briefing lead with (see GrowthHeadline)."""
     as_of = as_date(as_of)
-    df = _combined(con, as_of)
-    df = df[df["pct"].notna()] if len(df) else df
+    full = _combined(con, as_of)
+    df = full[full["pct"].notna()] if len(full) else full
     if df.empty:
         return GrowthHeadline(None, None, None, None)
     years = pd.to_datetime(df["period"]).dt.year
@@ -292,17 +313,7 @@ def headline_growth(con: duckdb.DuckDBPyConnection, as_of: date) -> GrowthHeadli
     prev_pct = at(prev_period) if prev_period is not None else None
     same_last = at(date(period.year - 1, period.month, 1))
     pct = _r1(row["pct"])
-    month_pct, month_basis = None, None
-    if period.month > 2:
-        m_basis = "comparable" if row["basis"] == "official" else "current"
-        mg = monthly_growth(con, period.year, m_basis)
-        hit = mg[mg["period"] == period]
-        if m_basis == "comparable" and (hit.empty or hit["growth_pct"].isna().all()):
-            m_basis = "current"
-            mg = monthly_growth(con, period.year, m_basis)
-            hit = mg[mg["period"] == period]
-        if len(hit) and pd.notna(hit["growth_pct"].iloc[0]):
-            month_pct, month_basis = _r1(hit["growth_pct"].iloc[0]), m_basis
+    month_pct, month_basis = _month_growth(full, period, row["basis"])
     n = none_if_nan(row.get("n_enterprises"))
     return GrowthHeadline(
         period=period, label=row["label"], pct=pct, basis=row["basis"],
