@@ -330,6 +330,9 @@ class DatasetChange:
     """What one import does to one dataset as a whole: the rule applied and the figures before and after.
 
     rows_* are row counts of the dataset's table; total_* the sum of `Dataset.total_field` (万元) or None.
+    arriving: rows of a key the store does not hold; leaving: stored rows the rule removes; changed:
+    rows whose key the store holds with other values (a ledger's key holds its identifying fields, so
+    a corrected supplier name is one row leaving and one arriving; a corrected amount is changed).
     `sentence` says in plain Chinese which rule applied and what it did; `other_rule` is the rule the
     analyst may choose instead (ledgers only), `other_sentence` what choosing it means.
     """

@@ -50,7 +50,10 @@ def test_case1_a_corrected_supplier_name_replaces_its_row(con, tmp_path):
 
 def test_case2_a_renamed_sheet_does_not_double_the_ledger(con, tmp_path):
     load(con, tmp_path, {"特色产品展厅": LEDGER})
-    load(con, tmp_path, {"特色产品展示中心": LEDGER})
+    o = load(con, tmp_path, {"特色产品展示中心": LEDGER})
+    c = o.changes[0]  # the preview's figures: three rows leave under the old channel, three arrive
+    assert (c.rule, c.leaving, c.arriving, c.rows_before, c.rows_after) == ("replace", 3, 3, 3, 3)
+    assert c.sentence.startswith("按“整本台账新版本”处理：库中助企帮销台账在本文件覆盖的时段（2025年5月10日至")
     assert sales_total(con) == (6.0, 3)
     assert con.execute("SELECT DISTINCT channel FROM sales").fetchall() == [("特色产品展示中心",)]
 

@@ -157,7 +157,18 @@ def test_a_full_disk_reports_the_real_cause_and_leaves_the_store_as_before(base,
     out = r.stdout + r.stderr
     assert "磁盘空间已满" in out, out
     assert "no transaction is active" not in out
+    fd = os.open(small_disk / "filler2", os.O_WRONLY | os.O_CREAT)  # now not a byte left
+    try:
+        while os.write(fd, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    os.close(fd)
+    r = cli("rollback", 1, "--db", db)  # a rollback writes the log and the table: the same real cause
+    assert r.returncode != 0 and "磁盘空间已满" in r.stdout + r.stderr, r.stdout + r.stderr
+    assert "no transaction is active" not in r.stdout + r.stderr
     filler.unlink()
+    (small_disk / "filler2").unlink()
     assert state(db) == before
 
 
