@@ -86,12 +86,10 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
         nbm = entities.new_by_month(con, d, 12)
         h["entities_new_by_month"] = {m: int(n) for m, n in zip(nbm["month"], nbm["new"])}
         h["entities_closed_12m"] = counts["closed_12m"]
-        ends = entities.endings_in_window(con, one_year_before(d), d)
-        h["entities_cancelled_12m"] = ends["cancelled"]
-        h["entities_moved_out_12m"] = ends["moved_out"]
-        h["entities_total_year_ago"] = entities.stock_at(con, one_year_before(d))
-        h["entities_new_prev_12m"] = entities.new_in_window(con, one_year_before(one_year_before(d)),
-                                                            one_year_before(d))
+        h["entities_cancelled_12m"] = counts["cancelled_12m"]
+        h["entities_moved_out_12m"] = counts["moved_out_12m"]
+        h["entities_total_year_ago"] = counts["total_year_ago"]
+        h["entities_new_prev_12m"] = counts["new_prev_12m"]
 
     g = growth.headline_growth(con, d)
     h["industrial_growth_ytd"] = g.pct
@@ -154,20 +152,29 @@ def headline(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
 
 
 def _entity_counts(con: duckdb.DuckDBPyConnection, d: date) -> dict:
-    """Stock at d by type, new and closed in (d - 1 year, d], in one scan of the registry."""
+    """Stock at d by type, new and closed in (d - 1 year, d] (closures apart from 迁出), the stock a
+    year before and the new entities of the twelve months before that, in one scan of the registry
+    (the definitions of analytics.metrics.entities)."""
     y = one_year_before(d)
+    y2 = one_year_before(y)
+    moved = entities.MOVED_OUT_STATUS
     row = con.execute(f"""
         SELECT count(*) FILTER (WHERE alive),
                count(*) FILTER (WHERE alive AND t = '企业'),
                count(*) FILTER (WHERE alive AND t = '个体工商户'),
                count(*) FILTER (WHERE alive AND t = '农民专业合作社'),
                count(*) FILTER (WHERE established_on > ? AND established_on <= ?),
-               count(*) FILTER (WHERE closed_on > ? AND closed_on <= ?)
-        FROM (SELECT established_on, {entities.CLOSED_SQL} AS closed_on, {entities.TYPE_SQL} AS t,
+               count(*) FILTER (WHERE closed_on > ? AND closed_on <= ?),
+               count(*) FILTER (WHERE closed_on > ? AND closed_on <= ? AND status IS DISTINCT FROM ?),
+               count(*) FILTER (WHERE closed_on > ? AND closed_on <= ? AND status = ?),
+               count(*) FILTER (WHERE established_on <= ? AND (closed_on IS NULL OR closed_on > ?)),
+               count(*) FILTER (WHERE established_on > ? AND established_on <= ?)
+        FROM (SELECT established_on, status, {entities.CLOSED_SQL} AS closed_on, {entities.TYPE_SQL} AS t,
                      {entities.ALIVE_SQL} AS alive FROM entities)""",
-                      [y, d, y, d, d, d]).fetchone()
+                      [y, d, y, d, y, d, moved, y, d, moved, y, y, y2, y, d, d]).fetchone()
     return {"total": int(row[0]), "企业": int(row[1]), "个体工商户": int(row[2]), "农民专业合作社": int(row[3]),
-            "new_12m": int(row[4]), "closed_12m": int(row[5])}
+            "new_12m": int(row[4]), "closed_12m": int(row[5]), "cancelled_12m": int(row[6]),
+            "moved_out_12m": int(row[7]), "total_year_ago": int(row[8]), "new_prev_12m": int(row[9])}
 
 
 STAGE_KEYS = STAGES  # the order of projects_by_stage

@@ -86,6 +86,11 @@ def test_headline_equals_the_library(con):
     h = summary.headline(con, D)
     assert h["entities_total"] == entities.stock_at(con, D)
     assert h["entities_new_12m"] == entities.new_12m(con, D)
+    y = date(2024, 6, 15)
+    ends = entities.endings_in_window(con, y, D)
+    assert (h["entities_cancelled_12m"], h["entities_moved_out_12m"]) == (ends["cancelled"], ends["moved_out"])
+    assert h["entities_total_year_ago"] == entities.stock_at(con, y)
+    assert h["entities_new_prev_12m"] == entities.new_in_window(con, date(2023, 6, 15), y)
     assert h["industrial_growth_ytd"] == growth.headline_growth(con, D).pct
     n, inv, by_sector = projects.signed_summary(con, D)
     assert (h["projects_signed_ytd"], h["projects_signed_ytd_by_sector"]) == (n, by_sector)
