@@ -281,7 +281,8 @@ def _sales(con, h: dict, as_of: date):
 
 def _service(con, h: dict, as_of: date, open_df: pd.DataFrame):
     lead = text.service_sentence(h)
-    sentences = [lead] if lead else []
+    note = service.accounts_note(con, as_of) if lead else None   # a past date: the 包保 list is today's
+    sentences = [lead + f"（{note}）" if note else lead] if lead else []
     visits = service.visits_by_month(con, as_of)
     n_visits = int(visits["visits"].sum()) if len(visits) else 0
     dem = service.demands(con, as_of)

@@ -98,3 +98,13 @@ def test_the_key_account_list_is_the_current_state_before_its_data_date(con):
     # no import batches here: the list is dated by the latest visit (2025-06-16)
     assert service.accounts_note(con, D) == service.ACCOUNTS_STATE_NOTE
     assert service.accounts_note(con, date(2025, 6, 16)) is None
+
+
+@pytest.mark.slow
+def test_the_briefing_says_the_key_account_list_is_current_at_a_past_date(store_db):
+    from analytics import briefing
+    db, _ = store_db
+    c = store.connect(db, read_only=True)
+    may = briefing.build_briefing(c, date(2025, 5, 1)).section("service").paragraph
+    assert may.startswith(f"园区党委班子成员包保重点企业和项目67个（{service.ACCOUNTS_STATE_NOTE}）；")
+    assert "不随数据日期回溯" not in briefing.build_briefing(c, D).section("service").paragraph

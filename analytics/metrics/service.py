@@ -143,7 +143,7 @@ def visit_coverage_note(con: duckdb.DuckDBPyConnection, as_of: date) -> str | No
     return None
 
 
-ACCOUNTS_STATE_NOTE = "包保对象为包保名单的当前状态（名单不带日期，不随数据日期回溯）"
+ACCOUNTS_STATE_NOTE = "包保对象为包保名单的当前状态：名单不带日期，不随数据日期回溯"
 
 
 def accounts_note(con: duckdb.DuckDBPyConnection, as_of: date) -> str | None:
