@@ -112,8 +112,9 @@ def test_reconciliation(con):
     assert r["label"].tolist() == ["1-2月", "1-5月"]
     may = r.iloc[1]
     assert may["official_pct"] == 9.9 and may["enterprise_pct"] == pytest.approx(5.0)
-    assert may["diff_pp"] == pytest.approx(4.9)             # 9.9 - 5.0
-    assert may["diff_comparable_pp"] == pytest.approx(9.9)  # 9.9 - 0.0
+    # the difference is taken on one basis: official 9.9 (可比价) - enterprise 0.0 (可比价), never 9.9 - 5.0 (现价)
+    assert may["diff_pp"] == pytest.approx(9.9)
+    assert may["diff_comparable_pp"] == pytest.approx(9.9)
     assert math.isnan(r.iloc[0]["official_pct"])
 
 

@@ -10,7 +10,7 @@ LABELS: dict[str, str] = {
     "ytd": "本年累计（万元）", "prev_ytd": "上年同期累计（万元）", "growth_pct": "增速（%）",
     "n_enterprises": "样本企业（家）", "official_pct": "统计部门公布增速（%，可比价）",
     "enterprise_pct": "企业汇总增速（%，现价）", "comparable_pct": "企业汇总增速（%，可比价）",
-    "diff_pp": "差异（个百分点）", "diff_comparable_pp": "差异（可比价，个百分点）",
+    "diff_pp": "公布数减企业汇总可比价（个百分点）", "diff_comparable_pp": "公布数减企业汇总可比价（个百分点）",
     "contribution_pp": "拉动（个百分点）", "change_wan": "增减（万元）", "direction": "方向",
     # entities
     "period_end": "截至日期", "stock": "市场主体总数（户）", "new": "新设（户）", "closed": "注销、吊销、迁出（户）",

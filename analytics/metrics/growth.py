@@ -331,7 +331,9 @@ def reconciliation(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
 
     Columns: period, label, official_pct (可比价, official), enterprise_pct (现价, same sample),
     comparable_pct (enterprise figures deflated by the price index, NaN without one),
-    diff_pp = official_pct - enterprise_pct (个百分点), diff_comparable_pp = official_pct - comparable_pct.
+    diff_pp = official_pct - comparable_pct (个百分点, both 可比价; NaN without a price index: the
+    现价 rate is never subtracted from the official 可比价 one), diff_comparable_pp (the same, kept
+    for older callers).
     """
     as_of = as_date(as_of)
     df = _combined(con, as_of)
@@ -339,8 +341,8 @@ def reconciliation(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=cols)
     df = df[pd.to_datetime(df["period"]).dt.year == as_of.year].copy()
-    df["diff_pp"] = df["official_pct"] - df["enterprise_pct"]
-    df["diff_comparable_pp"] = df["official_pct"] - df["comparable_pct"]
+    df["diff_pp"] = df["official_pct"] - df["comparable_pct"]
+    df["diff_comparable_pp"] = df["diff_pp"]
     return df[cols].reset_index(drop=True)
 
 
