@@ -163,14 +163,22 @@ def test_rendered_pages_are_drawn(rendered):
 @pytest.mark.slow
 def test_cli_without_chromium_writes_the_word_file_and_says_why(store_db, tmp_path):
     db, _ = store_db
+    cmd = [sys.executable, "-m", "analytics", "briefing", "--db", str(db), "--as-of", "2025-06-15"]
+    # the normal briefing time on this machine now (with Chromium when there is one; no PDF either way)
+    t = time.perf_counter()
+    ref = subprocess.run(cmd + ["--out", str(tmp_path / "ref"), "--no-pdf"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    normal_s = time.perf_counter() - t
+    assert ref.returncode == 0, ref.stderr
     env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-chromium"), "SOFFICE": str(tmp_path / "no-soffice")}
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "analytics", "briefing", "--db", str(db), "--as-of", "2025-06-15",
-                           "--out", str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(cmd + ["--out", str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
     seconds = time.perf_counter() - t
     assert proc.returncode == 0, proc.stderr
-    assert seconds < 15, seconds               # the normal briefing time, not a 300 s hang
+    # within the normal briefing time (before: a traceback, then a hang killed at 300 s); 5 s of slack for a
+    # machine whose load changes between the two runs
+    assert seconds < normal_s + 5, (seconds, normal_s)
     assert "Traceback" not in proc.stderr and "ChromeNotFoundError" not in proc.stderr
     assert proc.stderr.splitlines() == [
         f"注意：简报未含图表图片：BROWSER_PATH 指向的 {tmp_path / 'no-chromium'} 不是可执行的浏览器，图表未导出为图片"
