@@ -144,3 +144,67 @@ def test_version_list_and_input_unchanged(versions):
     assert list(vl["version_on"]) == [V1, V2, V3] and list(vl["projects"]) == [4, 5, 5]
     history.transitions(versions, date(2025, 6, 1), V3)
     pd.testing.assert_frame_equal(versions, before)
+
+
+@pytest.mark.slow
+def test_the_store_queries_agree_with_the_pure_functions(store_db):
+    from analytics import store
+    db, _ = store_db
+    con = store.connect(db, read_only=True)
+    v = history.load_versions(con)
+    assert list(history.versions_summary(con)["version_on"]) == [V1, V2, V3]
+    for day in (date(2025, 3, 1), date(2025, 4, 30), date(2025, 5, 20), V3):
+        sql, pure = history.ledger_on(con, day), history.ledger_at(v, day)
+        cols = ["project_key", "stage", "stage_since", "since_basis", "basis", "batch_id", "leader", "due_on"]
+        pd.testing.assert_frame_equal(sql[cols].reset_index(drop=True), pure[cols].reset_index(drop=True),
+                                      check_dtype=False)
+    for day in (date(2025, 4, 30), date(2025, 5, 31), V3):
+        a, b = history.month_transitions_on(con, day), history.month_transitions(v, day)
+        assert a[["event", "project_key", "date", "version_on"]].values.tolist() == \
+            b[["event", "project_key", "date", "version_on"]].values.tolist()
+    key = history.latest_project_key(con)
+    assert history.project_history_on(con, key).values.tolist() == history.project_history(v, key).values.tolist()
+    assert history.cohorts_on(con, V3).values.tolist() == history.cohorts(v, V3).values.tolist()
+
+
+def _ledger_file(path, rows):
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(["项目编号", "项目名称", "项目阶段", "签约时间", "开工时间", "包保领导", "下一节点", "节点时限", "最新进展"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_three_uploads_in_the_store_give_the_same_history(tmp_path):
+    """Real uploads through the reader and the store: a project deleted from the June ledger leaves it."""
+    from analytics import store
+    from analytics.ingest import read_workbook
+    con = store.connect(":memory:")
+    files = [
+        _ledger_file(tmp_path / "招商引资项目台账_20250415.xlsx", [
+            ["A", "甲项目", "已签约", date(2025, 3, 1), None, "王", "办理备案", date(2025, 4, 30), "x"],
+            ["B", "乙项目", "在建", date(2024, 11, 1), date(2025, 1, 10), "李", "主体封顶", date(2025, 8, 1), "y"]]),
+        _ledger_file(tmp_path / "招商引资项目台账_20250515.xlsx", [
+            ["A", "甲项目", "在建", date(2025, 3, 1), date(2025, 5, 2), "王", "设备安装", date(2025, 7, 1), "x"],
+            ["B", "乙项目", "在建", date(2024, 11, 1), date(2025, 1, 10), "李", "主体封顶", date(2025, 8, 1), "y"]]),
+        _ledger_file(tmp_path / "招商引资项目台账_20250615.xlsx", [
+            ["A", "甲项目", "暂停", date(2025, 3, 1), date(2025, 5, 2), "王", "协调资金", date(2025, 7, 1), "x"],
+            ["C", "丙项目", "洽谈中", None, None, "李", None, None, "z"]]),
+    ]
+    for f in files:
+        assert store.import_workbooks(con, [read_workbook(f)])[0].committed
+    assert list(history.versions_summary(con)["version_on"]) == [V1, V2, V3]
+    june = history.month_transitions_on(con, V3)
+    assert [(r.event, r.project_key) for r in june.itertuples()] == [("转停滞", "A"), ("退出台账", "B"), ("新入库", "C")]
+    assert history.month_transitions_on(con, date(2025, 5, 31))[["event", "project_key"]].values.tolist() == \
+        [["新开工", "A"]]
+    assert history.stage_on(history.load_versions(con), date(2025, 5, 20)) == {"A": "开工", "B": "开工"}
+    assert dict(zip(history.ledger_on(con, date(2025, 5, 20))["project_key"],
+                    history.ledger_on(con, date(2025, 5, 20))["stage"])) == {"A": "开工", "B": "开工"}
+    h = history.project_history_on(con, "B")
+    assert h["event"].tolist()[-1] == "退出台账" and h["date"].iloc[-1] == V3
+    assert history.days_in_stage_on(con, V3).set_index("project_key").loc["A", "days_in_stage"] == 0
