@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -124,24 +125,31 @@ def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Ar
     identity on the others, and it is the slowest step here. Likewise the
     space clean-ups run only when a column has such spaces at all.
     """
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    if not pc.all(pc.string_is_ascii(arr)).as_py():
-        mask = pc.fill_null(pc.match_substring_regex(arr, NFKC_NEEDED_RE), False)
-        if pc.any(mask).as_py():
-            normalised = pc.utf8_normalize(arr.filter(mask), "NFKC")
-            # invisible characters pasted from web pages (zero-width space, BOM, soft hyphen) go
-            normalised = pc.replace_substring_regex(normalised, "[\u200b-\u200d\u2060\ufeff\u00ad]", "")
-            arr = pc.replace_with_mask(arr, mask, normalised)
+    arr = _nfkc_where_needed(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
     arr = pc.utf8_trim_whitespace(arr)
     empty = pc.match_substring_regex(arr, EMPTY_CELL_RE)
     arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
     if kind in ("code", "uscc"):
         if pc.any(pc.match_substring_regex(arr, r"\s")).as_py():
             arr = pc.replace_substring_regex(arr, r"\s+", "")
-        arr = pc.utf8_upper(arr)
+        arr = pc.ascii_upper(arr) if pc.all(pc.string_is_ascii(arr)).as_py() else pc.utf8_upper(arr)
     elif kind == "str" and pc.any(pc.match_substring_regex(arr, r"\s\s|[\t\n\r]")).as_py():
         arr = pc.replace_substring_regex(arr, r"\s+", " ")
     return arr
+
+
+def _nfkc_where_needed(arr: pa.Array) -> pa.Array:
+    """NFKC on the cells holding a character outside ASCII and the CJK ideographs (full-width forms,
+    ideographic space…; NFKC is the identity on the others and the slowest step), invisible characters
+    pasted from web pages (zero-width space, BOM, soft hyphen) removed from them."""
+    if pc.all(pc.string_is_ascii(arr)).as_py():
+        return arr
+    mask = pc.fill_null(pc.match_substring_regex(arr, NFKC_NEEDED_RE), False)
+    if not pc.any(mask).as_py():
+        return arr
+    normalised = pc.utf8_normalize(arr.filter(mask), "NFKC")
+    normalised = pc.replace_substring_regex(normalised, "[\u200b-\u200d\u2060\ufeff\u00ad]", "")
+    return pc.replace_with_mask(arr, mask, normalised)
 
 
 def uscc_check_columns(codes: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -251,7 +259,7 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
     headings ("一、工业") removed, `_row` (Excel row) added."""
     data = table.slice(data_start)
     n = data.num_rows
-    rows = pa.array(range(first_row + data_start, first_row + data_start + n), pa.int64())
+    rows = pa.array(np.arange(first_row + data_start, first_row + data_start + n, dtype=np.int64))
     if n == 0:
         return RowSelection(data.append_column("_row", rows))
     nonempty = None
@@ -271,16 +279,17 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
         filled = pc.cast(pc.invert(is_empty), pa.int8())
         count = filled if count is None else pc.add(count, filled)
     if nonempty is None:
-        nonempty = pa.array([False] * n)
-        count = pa.array([0] * n, pa.int8())
-    first_text = pc.utf8_normalize(pc.fill_null(first_text, ""), "NFKC")
+        nonempty = pa.array(np.zeros(n, dtype=bool))
+        count = pa.array(np.zeros(n, dtype=np.int8))
+    first_text = _nfkc_where_needed(pc.fill_null(first_text, "").combine_chunks()
+                                    if isinstance(first_text, pa.ChunkedArray) else pc.fill_null(first_text, ""))
     footer = pc.match_substring_regex(first_text, FOOTER_RE)
     if pc.any(pc.match_substring(first_text, "计")).as_py():  # the regex only where it can match
         footer = pc.or_(footer, pc.match_substring_regex(first_text, SUBTOTAL_RE))
     if subtotal is not None:
         footer = pc.or_(footer, subtotal)
     one_cell = pc.equal(count, 1)
-    section = pa.array([False] * n)
+    section = pa.array(np.zeros(n, dtype=bool))
     if pc.any(one_cell).as_py():
         section = pc.and_(pc.and_(one_cell, pc.match_substring_regex(first_text, SECTION_RE)), pc.invert(footer))
     n_sections = pc.sum(section).as_py() or 0
@@ -292,7 +301,7 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
     idx = pc.index(pc.match_substring_regex(first_text, CLOSING_FOOTER_RE), True).as_py()
     if idx is not None and idx >= 0:
         close_at = first_row + data_start + idx
-        footer = pc.or_(footer, pc.greater_equal(pa.array(range(n), pa.int64()), idx))
+        footer = pc.or_(footer, pa.array(np.arange(n) >= idx))
     keep = pc.and_(nonempty, pc.invert(footer))
     kept = pc.sum(keep).as_py() or 0
     footer_rows = pc.sum(footer).as_py() or 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -71,8 +72,8 @@ def find_sub_tables(table: pa.Table, layout: HeaderLayout, head: list[list]) -> 
             if v not in (None, ""):
                 own.setdefault(c, set()).update((str(v), str(v).strip()))
     known = pa.array(sorted(set(ALL_HEADER_TEXTS) | {t for s in own.values() for t in s}), pa.string())
-    same = pa.array([0] * n, pa.int64())
-    anywhere = pa.array([0] * n, pa.int64())
+    same = pa.array(np.zeros(n, dtype=np.int64))
+    anywhere = pa.array(np.zeros(n, dtype=np.int64))
     for c in range(width):
         col = table.column(c).slice(start).combine_chunks()  # as written: a repeated header is a copy
         hit_any = pc.fill_null(pc.is_in(col, value_set=known), False)
