@@ -130,6 +130,9 @@ FOOT_LINE_CHARS = 22           # 11 px
 LEGEND_SLOT_PX = 280           # the legend's width budget, for its row count
 MARKER_NUMBERS = "①②③④⑤⑥⑦⑧⑨"
 MIN_PLOT_PX = 160              # the plot keeps at least this height: a taller legend band grows the figure
+MARKER_BAND_PX = 30            # room above the plot for ①② (two lines when close)
+TICK_BAND_PX = 56             # month labels turned -30°
+FOOT_LINE_PX = 15
 BOTTOM_BAND_PX = 110           # tick labels, axis title and footnote, for the growth rule above
 TITLE_PAD_PX = 10
 TITLE_LINE_PX = 22
@@ -250,8 +253,13 @@ def fit_bands(fig: go.Figure) -> go.Figure:
     horizontal = fig.layout.legend.orientation != "v"
     rows = _legend_rows(fig) if horizontal else 0
     top = title_px + BAND_GAP_PX + (rows * LEGEND_ROW_PX + BAND_GAP_PX if rows else 0)
-    if height < top + BOTTOM_BAND_PX + MIN_PLOT_PX:
-        height = top + BOTTOM_BAND_PX + MIN_PLOT_PX
+    if any((a.text or "") in MARKER_NUMBERS and a.text for a in fig.layout.annotations):
+        top += MARKER_BAND_PX          # the numbered milestone lines label the plot's top edge
+    # the bottom band: tick labels (turned when crowded) and the x axis title, whose lines carry the footnote
+    x_title = fig.layout.xaxis.title.text or ""
+    bottom = TICK_BAND_PX + (x_title.count("<br>") + 1) * FOOT_LINE_PX if x_title else BOTTOM_BAND_PX
+    if height < top + bottom + MIN_PLOT_PX:
+        height = top + bottom + MIN_PLOT_PX
     fig.update_layout(margin={"t": top}, height=height)
     if horizontal:
         fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 1 - (title_px + BAND_GAP_PX) / height,
@@ -506,8 +514,10 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
         number = MARKER_NUMBERS[i % len(MARKER_NUMBERS)]
         day = pd.Timestamp(when)
         fig.add_vline(x=day.timestamp() * 1000, line={"color": MUTED, "dash": "dot", "width": 1})
+        # a marker within two months of the previous one sits a line higher, so the numbers never touch
+        close = i and (day - pd.Timestamp(markers[i - 1][0])).days < 62
         fig.add_annotation(x=day, y=1, yref="paper", text=number, showarrow=False, yanchor="bottom",
-                           font={"size": 12, "color": "#616e7c"})
+                           yshift=14 if close and i % 2 else 0, font={"size": 12, "color": "#616e7c"})
         legend_notes.append(f"{number}{day.month}月{day.day}日{label}")
     if legend_notes:
         foot = f"{foot} · {'，'.join(legend_notes)}"
@@ -548,9 +558,12 @@ def funnel(frame: pd.DataFrame, stage: str, value: str, *, title: str, foot: str
     fig = go.Figure(go.Funnel(y=data[stage].astype(str), x=data[value], textinfo="value+percent initial",
                               texttemplate="%{value}" + unit + "（%{percentInitial:.0%}）",
                               marker={"color": [STAGE_COLORS.get(str(s), PRIMARY) for s in data[stage]]},
-                              hovertemplate="%{y}：%{x}" + unit + "<extra></extra>"))
+                              hovertemplate="%{y}：%{x}" + unit + "<extra></extra>", cliponaxis=False,
+                              textposition="auto", constraintext="none"))
     fig.update_xaxes(visible=False)
-    return _style(fig, title, foot, height=height, legend=False, foot_on_axis=False)
+    fig = _style(fig, title, foot, height=height, legend=False, foot_on_axis=False)
+    fig.update_layout(margin={"r": 90})     # a label outside the narrowest bar stays inside the figure
+    return fig
 
 
 def sparkline(values: Sequence[float], *, color: str = PRIMARY, height: int = SPARK_HEIGHT_PX) -> go.Figure:

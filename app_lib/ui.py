@@ -6,9 +6,13 @@ write SQL or group frames themselves.
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import importlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import pandas as pd
@@ -47,8 +51,12 @@ def data_version() -> int:
         return store.data_version(cur)
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _cached_call(db: str, module: str, qualname: str, version: int, args: tuple, kwargs: tuple):
+MEMO_ENTRIES = 1024      # results kept per process (all sessions share them)
+_MEMO: "OrderedDict[tuple, object]" = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+
+
+def _call(db: str, module: str, qualname: str, args: tuple, kwargs: tuple):
     func = importlib.import_module(module)
     for part in qualname.split("."):
         func = getattr(func, part)
@@ -56,14 +64,67 @@ def _cached_call(db: str, module: str, qualname: str, version: int, args: tuple,
         return func(cur, *args, **dict(kwargs))
 
 
+def _frozen(value):
+    """What the memo keeps: figures as plain dicts (a plotly Figure costs ~0.1 s to unpickle or validate)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and hasattr(value, "figure") \
+            and value.figure is not None and hasattr(value.figure, "to_plotly_json"):
+        return dataclasses.replace(value, figure=_FigureSpec(value.figure.to_plotly_json()))
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_frozen(v) for v in value) if not hasattr(value, "_fields") else value
+    if hasattr(value, "to_plotly_json"):
+        return _FigureSpec(value.to_plotly_json())
+    return value
+
+
+class _FigureSpec(dict):
+    pass
+
+
+def _thawed(value):
+    """A copy a page may change without changing the memo: frames shallow-copied (pandas copy-on-write),
+    figures rebuilt from their dict without validation (they were valid when made), containers copied."""
+    if isinstance(value, pd.DataFrame) or isinstance(value, pd.Series):
+        return value.copy(deep=False)
+    if isinstance(value, _FigureSpec):
+        import plotly.graph_objects as go
+        return go.Figure(copy.deepcopy(dict(value)), _validate=False)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: _thawed(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    if isinstance(value, dict):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_thawed(v) for v in value]
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(_thawed(v) for v in value)
+    return copy.copy(value)
+
+
 def run(func: Callable, *args, **kwargs):
     """func(cursor, *args, **kwargs), cached by the store's data version and the arguments.
 
     `func` is a library function whose first parameter is a DuckDB connection or cursor.
-    The result is a copy (st.cache_data), so callers may not mutate the cache.
+    One result per key for the whole process (not st.cache_data: no pickling, so no plotly figure is
+    rebuilt and validated on every page view); each caller gets a copy it may change (_thawed).
     """
-    return _cached_call(store.default_db_path(), func.__module__, func.__qualname__, data_version(),
-                        tuple(args), tuple(sorted(kwargs.items())))
+    db = store.default_db_path()
+    key = (db, func.__module__, func.__qualname__, data_version(), tuple(args), tuple(sorted(kwargs.items())))
+    with _MEMO_LOCK:
+        hit = _MEMO.get(key, _MISSING)
+        if hit is not _MISSING:
+            _MEMO.move_to_end(key)
+    if hit is _MISSING:
+        hit = _frozen(_call(db, key[1], key[2], key[4], key[5]))
+        with _MEMO_LOCK:
+            _MEMO[key] = hit
+            while len(_MEMO) > MEMO_ENTRIES:
+                _MEMO.popitem(last=False)
+    return _thawed(hit)
+
+
+_MISSING = object()
 
 
 # ---------------------------------------------------------------------------
@@ -143,8 +204,9 @@ APP_CSS = """
     font-size: 0.875rem; }
 a[href="#main-content"], [data-testid="stSkipLink"] { font-size: 0 !important; }
 a[href="#main-content"]::after, [data-testid="stSkipLink"]::after { content: "跳到主要内容"; font-size: 0.875rem; }
-[data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal !important; overflow-wrap: anywhere;
-    word-break: normal; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal !important; overflow-wrap: break-word;
+    word-break: normal; min-width: 4.6em; font-size: 0.875rem; padding: 0.35rem 0.5rem !important; }
+[data-testid="stTable"] th { word-break: keep-all; }
 [data-testid="stTable"] { overflow-x: auto; }
 [data-testid="stDownloadButton"] button p, [data-testid="stBaseButton-tertiary"] p { white-space: normal !important; }
 </style>

@@ -71,7 +71,7 @@ lights_entry = ui.run(cat.lights, as_of, sector, None if leader == leaders[0] el
 lights = lights_entry.frame
 ui.show(lights_entry, key="prj_lights", height=380)
 
-c1, c2 = st.columns([2, 3])
+c1, c2 = st.columns([1, 1])
 with c1:
     ui.show(ui.run(cat.by_leader, as_of, sector), key="prj_leaders")
 with c2:
