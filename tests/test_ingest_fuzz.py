@@ -113,8 +113,10 @@ FIELD_CODES = ("UNISCID", "ENTNAME", "ESTDATE", "REGCAP", "SALEDATE", "AMOUNT", 
 def _write(tmp_path, seed):
     """Write one random layout; returns (path, dataset, data rows, [(header, written, field, expected)])."""
     rng = random.Random(seed)
-    kind = rng.choice(("entities", "industrial", "sales", "projects"))
+    kind = rng.choice(("entities", "industrial", "sales", "projects", "indicators"))
     n = rng.randint(1, 6)
+    if kind == "indicators":
+        return _indicator_table(tmp_path, rng, n)
     cols = _columns(rng, kind, n, seed)
     grouped = [c for c in cols if len(c[0]) > 1]
     rest = [c for c in cols if len(c[0]) == 1]
@@ -154,6 +156,43 @@ def _write(tmp_path, seed):
         rows.append(["填表人：张三", None, "审核人：李四"])
     path = _save(tmp_path, fmt, title, rows, merges)
     return path, kind, n, [c for c in cols if c[2]]
+
+
+def _indicator_table(tmp_path, rng, n):
+    """The office's indicator table in one of its layouts: 本月 / 1-5月 over 绝对量 / 同比±%; 5月 | 1-5月 |
+    增长%; growth over a row of periods (5月 | 1-5月); names numbered or indented under 其中：."""
+    names = [f"指标{i}" for i in range(n)]
+    shown = [rng.choice((f"{i + 1}.{x}", f"（{'一二三四五六'[i]}）{x}", f"\u3000\u3000其中：{x}", x))
+             for i, x in enumerate(names)]
+    values = [round(rng.uniform(1, 900), 1) for _ in range(n)]
+    growth = [round(rng.uniform(-20, 30), 1) for _ in range(n)]
+    month = [round(v / 5, 1) for v in values]
+    layout = rng.choice(("groups", "one_row", "period_row"))
+    merges = []
+    if layout == "groups":
+        head = [[rng.choice(("指标名称", "指标")), "计量单位", "本月", None, "1-5月", None],
+                [None, None, "绝对量", rng.choice(("同比±%", "增长%", "增速（%）")), rng.choice(("绝对量", "绝对值")),
+                 rng.choice(("同比±%", "比上年同期增长（%）", "增速（%）"))]]
+        body = [[x, "亿元", m, g - 1, v, g] for x, m, v, g in zip(shown, month, values, growth)]
+        merges = [(0, 2, 0, 3), (0, 4, 0, 5)]
+        want = {"value_ytd": values, "growth_pct": growth}
+    elif layout == "one_row":
+        head = [["指标", "单位", "5月", "1-5月", rng.choice(("增长%", "同比±%", "增速（%）", "比上年同期增长（%）"))]]
+        body = [[x, "亿元", m, v, g] for x, m, v, g in zip(shown, month, values, growth)]
+        want = {"value_ytd": values, "growth_pct": growth}
+    else:
+        head = [["指标", "单位", rng.choice(("增速（%）", "增长%", "同比±%")), None], [None, None, "5月", "1-5月"]]
+        body = [[x, "%", g - 1, g] for x, g in zip(shown, growth)]
+        merges = [(0, 2, 0, 3)]
+        want = {"growth_pct": growth}
+    rows = [["2025年1-5月园区主要经济指标"]] + head + body
+    if rng.random() < .5:
+        rows.append(["填表人：张三"])
+    fmt = rng.choice(("xlsx", "xls", "html"))
+    path = _save(tmp_path, fmt, rng.choice(("Sheet1", "指标")), rows,
+                 [(r1 + 1, c1, r2 + 1, c2) for r1, c1, r2, c2 in merges])
+    cols = [(["指标"], shown, "indicator", names)] + [([f], None, f, w) for f, w in want.items()]
+    return path, "indicators", n, cols
 
 
 def _save(tmp_path, fmt: str, sheet: str, rows: list[list], merges) -> object:
@@ -204,7 +243,7 @@ def test_random_layouts_read_back_the_figures_written(tmp_path, seed):
     unit_in_cells = [c for c in cols if c[2] == "registered_capital" and c[0] == ["注册资本"]]
     if unit_in_cells:
         assert not any(p.message == msg.MONEY_NO_UNIT.format(label="注册资本") for p in s.problems)
-    if kind == "industrial":  # the period from the sheet name or the title, never from the 2026 stamp
+    if kind in ("industrial", "indicators"):  # the period from the sheet name, title or header, never the 2026 stamp
         assert {str(v)[:10] for v in s.frame["period"]} == {"2025-05-01"}
     for _, _, field, want in cols:
         got = s.frame[field].tolist()
