@@ -44,6 +44,7 @@ from analytics.metrics import growth
 from analytics.metrics._common import add_months, as_date, month_end, query
 from analytics.schema import MONEY_UNIT_TO_WAN, MONTHS, QUARTERS
 
+
 def _num(x: float, digits: int = 1) -> str:
     """x rounded 四舍五入 (fmt.round_half_up) to `digits` decimals: 2.25 -> '2.3', 10 -> '10' with 0."""
     return f"{fmt.round_half_up(x, digits):.{digits}f}"
@@ -78,7 +79,7 @@ SPECS = (
     Spec("签约项目数", "个", "projects_signed", ("签约项目", "新签约项目", "签约项目个数", "招商引资签约项目", "新签约项目数")),
     Spec("签约投资额", "万元", "projects_signed_investment",
          ("签约项目投资额", "签约金额", "协议投资额", "签约项目计划总投资", "招商引资签约额", "签约总投资",
-          "签约项目总投资", "招商引资到位资金")),
+          "签约项目总投资")),
     Spec("开工项目数", "个", "projects_started", ("开工项目", "新开工项目", "新开工项目数", "项目开工数")),
     Spec("投产项目数", "个", "projects_producing", ("投产项目", "新投产项目", "新投产项目数", "竣工投产项目")),
     Spec("新设市场主体", "户", "entities_new", ("新登记市场主体", "新增市场主体", "新设立市场主体", "新设市场主体数",
@@ -342,7 +343,7 @@ def _convert(value: float | None, from_unit: str | None, to_unit: str | None) ->
 
 def actual_value(con: duckdb.DuckDBPyConnection, indicator: str, year: int, as_of: date,
                  owner: str | None = None, rate: bool | None = None,
-                 projects: "_OwnerActuals | None" = None) -> Actual | None:
+                 projects: _OwnerActuals | None = None) -> Actual | None:
     """The actual cumulative value of `indicator` in `year` up to as_of (see Actual); None when the
     indicator is neither one of SPECS nor a row of the indicator table. `owner` filters the projects
     of a project indicator (包保领导 or 责任部门 equal to it)."""
