@@ -179,6 +179,13 @@ def _migrate_v1(con) -> None:
         FROM import_log WHERE kind = 'import' AND rolled_back_by IS NULL AND dataset IS NOT NULL
           AND batch_id NOT IN (SELECT batch_id FROM batch_datasets)
         GROUP BY batch_id, dataset""")
+    # the data date of each upload from its file name where it has one (ledger_versions' rule)
+    for batch_id, name in con.execute("SELECT DISTINCT batch_id, file_name FROM import_log WHERE kind = 'import' "
+                                      "AND file_name IS NOT NULL").fetchall():
+        found = _date_in_text(name)
+        if found:
+            con.execute("UPDATE batch_datasets SET version_on = ? WHERE batch_id = ? AND rule = 'baseline'",
+                        [found, batch_id])
 
 
 def _set_version(con) -> None:
@@ -978,23 +985,27 @@ def ledger_versions(con: duckdb.DuckDBPyConnection, dataset: str = "projects") -
     """
     ds = _dataset(dataset)
     cols = ", ".join(_q(n) for n, _ in table_columns(ds))
-    order = ", ".join(f"x.{_q(n)}" for n in ds.key if n in ds.field_names or n in dict(table_columns(ds)))
+    order = ", ".join(f"x.{_q(n)}" for n in _key_columns(ds))
+    tables = _tables(con)
+    logged = (f"UNION ALL BY NAME SELECT {cols}, _batch_id FROM {_log_table(ds)} WHERE NOT _skip"
+              if ds.table + "__log" in tables else "")  # a version-1 store opened read-only has no log
+    dated = ("JOIN batch_datasets b ON b.batch_id = x._batch_id AND b.dataset = $ds" if "batch_datasets" in tables
+             else "JOIN (SELECT batch_id, CAST(min(imported_at) AS DATE) AS version_on FROM import_log "
+                  "WHERE dataset = $ds GROUP BY batch_id) b ON b.batch_id = x._batch_id")
     frame = con.execute(f"""
         WITH live AS (
             SELECT batch_id, min(imported_at) AS imported_at, any_value(file_name) AS file_name
             FROM import_log WHERE kind = 'import' AND rolled_back_by IS NULL GROUP BY batch_id),
-        rows AS (
-            SELECT {cols}, _batch_id, NULL AS _sheet, NULL AS _row FROM {_q(ds.table)}
-            UNION ALL BY NAME
-            SELECT {cols}, _batch_id, _sheet, _row FROM {_log_table(ds)} WHERE NOT _skip)
+        rows AS (SELECT {cols}, _batch_id FROM {_q(ds.table)} {logged})
         SELECT b.batch_id, b.version_on, l.imported_at, l.file_name, {", ".join("x." + _q(n) for n, _ in table_columns(ds))}
-        FROM rows x
-        JOIN batch_datasets b ON b.batch_id = x._batch_id AND b.dataset = ?
+        FROM rows x {dated}
         JOIN live l ON l.batch_id = x._batch_id
-        ORDER BY b.batch_id, {order or "ALL"}""", [dataset]).df()
+        ORDER BY b.batch_id, {order}""", {"ds": dataset}).df()
     frame["batch_id"] = frame["batch_id"].astype("int64")
     frame["version_on"] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in frame["version_on"]],
                                     index=frame.index, dtype=object)
+    if "batch_datasets" not in tables:  # version 1 read-only: the file name's date where it has one
+        frame["version_on"] = [_date_in_text(f) or v for f, v in zip(frame["file_name"], frame["version_on"])]
     return frame
 
 
