@@ -54,6 +54,58 @@ print(json.dumps(t))
 """
 
 
+# CPU seconds of each step of one briefing, in a fresh process: the steps on the critical path run one
+# after another, the chart browser and LibreOffice in processes of their own (their CPU read from /proc).
+# On an idle machine with two cores the wall time is about imports + build + images + docx + pdf CPU.
+_CPU = """
+import json, os, sys, time
+t0 = time.process_time()
+from analytics import images, office, procs
+images.prestart()
+office.prestart()
+from analytics import briefing, store
+from datetime import date
+def tree_cpu(pid):
+    tot = 0
+    for p in [pid] + procs.descendants(pid):
+        try:
+            f = open(f'/proc/{p}/stat').read().rsplit(')', 1)[1].split()
+            tot += int(f[11]) + int(f[12])
+        except OSError:
+            pass
+    return tot / os.sysconf('SC_CLK_TCK')
+out = {'imports_cpu_s': time.process_time() - t0}
+con = store.connect(sys.argv[1], read_only=True)
+t = time.process_time(); b = briefing.build_briefing(con, date.fromisoformat(sys.argv[2])); out['build_cpu_s'] = time.process_time() - t
+w = images._shared
+w._ensure_ready()
+out['image_worker_start_cpu_s'] = tree_cpu(w._proc.pid)
+c = tree_cpu(w._proc.pid); t = time.process_time()
+pngs = briefing.chart_pngs(b)
+out['images_cpu_s'] = tree_cpu(w._proc.pid) - c + time.process_time() - t
+t = time.process_time(); docx = briefing.to_docx(b, pngs); out['docx_cpu_s'] = time.process_time() - t
+warm = office._warm
+if warm is not None:
+    warm.wait_ready(time.monotonic() + 120)
+    out['office_start_cpu_s'] = tree_cpu(warm.proc.pid)
+    c = tree_cpu(warm.proc.pid)
+    ch0 = os.times(); ch0 = ch0.children_user + ch0.children_system
+    office.docx_to_pdf(docx)
+    ch1 = os.times(); ch1 = ch1.children_user + ch1.children_system
+    out['pdf_cpu_s'] = tree_cpu(warm.proc.pid) - c + (ch1 - ch0)
+out['critical_path_cpu_s'] = sum(out.get(k, 0) for k in ('imports_cpu_s', 'build_cpu_s', 'images_cpu_s', 'docx_cpu_s', 'pdf_cpu_s'))
+print(json.dumps(out))
+"""
+
+
+def cpu_breakdown(db: Path, as_of: str) -> dict:
+    """CPU seconds per step of one briefing with the PDF (see _CPU)."""
+    proc = subprocess.run([sys.executable, "-c", _CPU, str(db), as_of], cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def sample_store(tmp: Path) -> Path | None:
     files = sorted(glob.glob(str(ROOT / "data" / "sample" / "*.xlsx")))
     if not files:
@@ -83,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--as-of", default="2025-06-15")
     ap.add_argument("--no-screenshots", action="store_true")
+    ap.add_argument("--cpu", action="store_true", help="also the CPU seconds of each step (load-independent)")
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="bench_briefing_"))
     try:
@@ -109,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
                 load = os.getloadavg()[0]
                 print(f"{name:<9} {label:<12} {med:8.2f} {str([round(w, 1) for w in walls]):<24} "
                       f"<{TARGETS_S[shots]:.0f}s {ok:<6} {load:4.1f}  {parts}", flush=True)
+        if args.cpu:
+            print("CPU seconds per step (one run each; the critical path is what an idle 2-core machine waits for):")
+            for name, db in stores.items():
+                if db is not None:
+                    parts = ", ".join(f"{k}={v:.2f}" for k, v in cpu_breakdown(db, args.as_of).items())
+                    print(f"{name:<9} {parts}", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
