@@ -38,15 +38,14 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts, docx_gov, fmt, literal, summary, text
+from analytics import docx_gov, fmt, literal, summary, text
 from analytics.catalogue import entities as cat_entities
 from analytics.catalogue import industry as cat_industry
 from analytics.catalogue import projects as cat_projects
 from analytics.catalogue import sales as cat_sales
 from analytics.catalogue import service as cat_service
 from analytics.metrics import entities, growth, projects, sales, service, targets
-from analytics.metrics._common import as_date, is_empty, month_end, one_year_before
-from analytics.schema import ENTITIES, INDICATORS, INDUSTRIAL, PROJECTS, SALES, SERVICE_VISITS
+from analytics.metrics._common import as_date, is_empty
 
 log = logging.getLogger(__name__)
 
@@ -189,8 +188,6 @@ def _industry(con, h: dict, as_of: date) -> tuple[str | None, list[tuple[str, st
     if t:
         sentences.append(t)
 
-    period_text = fmt.period_label(period, with_year=True)
-    data_date = fmt.month_label(period)
     out = []
     # the figures are the dashboard's own (analytics.catalogue): one definition for page, Word and PNG
     for e in (cat_industry.reconciliation(con, as_of), cat_industry.sector_contribution(con, as_of)):
@@ -225,7 +222,6 @@ def _projects(con, h: dict, as_of: date, lights: pd.DataFrame):
     n = h.get("projects_signed_ytd")
     if n is None:
         return None, []
-    year = as_of.year
     sentences = [text.projects_sentence(h)]
     stages = h.get("projects_by_stage") or {}
     total = h.get("projects_total") or 0

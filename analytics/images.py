@@ -37,13 +37,12 @@ import sys
 import threading
 import time
 import warnings
-
 from typing import TYPE_CHECKING
 
 from analytics.procs import kill_tree
 
 if TYPE_CHECKING:   # plotly and analytics.charts (pandas) load only when an image is drawn: the worker
-    import plotly.graph_objects as go   # can be started first thing, and starts faster itself
+    import plotly.graph_objects as go  # can be started first thing, and starts faster itself
 
 WIDTH_PX = 960             # layout width of a briefing chart, CSS px
 SCALE = 2                  # PNG pixels per CSS px

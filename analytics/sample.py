@@ -864,7 +864,7 @@ def _build_projects(seed: int, names: _Names) -> list[_Project]:
     units = _largest_remainder(weights, free_total // 100)  # multiples of 100 万元
     amounts = []
     it = iter(units)
-    for i, s in enumerate(free):
+    for i, _s in enumerate(free):
         amounts.append(fixed["绿色算力"] if i == first_green else next(it) * 100)
 
     projects: list[_Project] = []

@@ -94,7 +94,7 @@ class AppServer:
         self._proc: subprocess.Popen | None = None
         self._log = None
 
-    def start(self) -> "AppServer":
+    def start(self) -> AppServer:
         env = {**os.environ, DB_ENV_VAR: self.db_path}
         cmd = [sys.executable, "-m", "streamlit", "run", self.app, "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",

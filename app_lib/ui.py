@@ -52,7 +52,7 @@ def data_version() -> int:
 
 
 MEMO_ENTRIES = 1024      # results kept per process (all sessions share them)
-_MEMO: "OrderedDict[tuple, object]" = OrderedDict()
+_MEMO: OrderedDict[tuple, object] = OrderedDict()
 _MEMO_LOCK = threading.Lock()
 
 
@@ -68,18 +68,39 @@ def _frozen(value):
     """What the memo keeps: figures as plain dicts (a plotly Figure costs ~0.1 s to unpickle or validate)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type) and hasattr(value, "figure") \
             and value.figure is not None and hasattr(value.figure, "to_plotly_json"):
-        return dataclasses.replace(value, figure=_FigureSpec(value.figure.to_plotly_json()))
+        return dataclasses.replace(value, figure=_FigureSpec(value.figure.to_dict()))
     if isinstance(value, dict):
         return {k: _frozen(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(_frozen(v) for v in value) if not hasattr(value, "_fields") else value
     if hasattr(value, "to_plotly_json"):
-        return _FigureSpec(value.to_plotly_json())
+        return _FigureSpec(value.to_dict())
     return value
 
 
 class _FigureSpec(dict):
-    pass
+    """A figure as plain data (plotly's to_dict, typed arrays decoded back to numpy arrays)."""
+
+    def __init__(self, spec: dict):
+        super().__init__(_decoded(spec))
+
+
+def _decoded(value):
+    """plotly 6 writes arrays as {"dtype", "bdata"[, "shape"]} (base64): back to numpy arrays."""
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value and set(value) <= {"bdata", "dtype", "shape"}:
+            import base64
+
+            import numpy as np
+            arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            if value.get("shape"):
+                shape = value["shape"]
+                arr = arr.reshape([int(n) for n in (shape.split(",") if isinstance(shape, str) else shape)])
+            return arr.copy()
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    return value
 
 
 def _thawed(value):

@@ -17,8 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analytics import store, summary, text  # noqa: E402
-from analytics.metrics import (entities, growth, history, projects, quality, sales, service, structure,  # noqa: E402
-                               targets)
+from analytics.metrics import entities, growth, history, projects, quality, sales, service, structure, targets  # noqa: E402
 
 DEFAULT_DB = Path(__file__).resolve().parent / "out" / "province.duckdb"
 D = date(2025, 6, 15)

@@ -5,8 +5,7 @@ import streamlit as st
 from analytics import fmt, text
 from analytics.catalogue import indicators as cat_indicators
 from analytics.catalogue import industry as cat
-from analytics.metrics import growth
-from analytics.metrics import targets
+from analytics.metrics import growth, targets
 from app_lib import ui
 
 ui.header("经济运行", "规上工业增加值为累计口径，1、2月合并报告")

@@ -3,9 +3,8 @@ import streamlit as st
 
 from analytics import fmt
 from analytics.catalogue import entities as cat
-from analytics.metrics import entities, one_year_before
+from analytics.metrics import entities, one_year_before, targets
 from analytics.schema import ENTITY_TYPES
-from analytics.metrics import targets
 from app_lib import ui
 
 ui.header("市场主体", "在册口径：成立日期不晚于统计日且未注销（或注销日期晚于统计日）")

@@ -6,8 +6,7 @@ from analytics.catalogue import entities as cat_entities
 from analytics.catalogue import industry as cat_industry
 from analytics.catalogue import projects as cat_projects
 from analytics.catalogue import sales as cat_sales
-from analytics.metrics import entities, one_year_before, projects, sales, service
-from analytics.metrics import targets
+from analytics.metrics import entities, one_year_before, projects, sales, service, targets
 from app_lib import ui
 
 ui.header("园区经济运行总览", "西宁经济技术开发区生物科技产业园")

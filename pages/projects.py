@@ -4,9 +4,8 @@ import streamlit as st
 from analytics import charts, fmt, literal
 from analytics.catalogue import history as hist_cat
 from analytics.catalogue import projects as cat
-from analytics.metrics import projects
+from analytics.metrics import projects, targets
 from analytics.schema import STAGES
-from analytics.metrics import targets
 from app_lib import ui
 
 ui.header("招商项目", "本年签约：签约时间在当年1月1日至数据日期之间")

@@ -3,8 +3,7 @@ import streamlit as st
 
 from analytics import fmt, literal, text
 from analytics.catalogue import sales as cat
-from analytics.metrics import sales
-from analytics.metrics import targets
+from analytics.metrics import sales, targets
 from app_lib import ui
 
 ui.header("助企帮销", "“强营销、拓市场、促发展”助企帮销行动，2024年7月起")

@@ -137,7 +137,7 @@ def _sheet_panel(con, wb: WorkbookResult, idx: int) -> None:
                 choice = {}
                 for h in s.unused_columns:
                     choice[h] = st.selectbox(literal.text(h), options, placeholder="请选择", key=f"manual_{idx}_{s.sheet}_{h}",
-                                             format_func=lambda f: "（不使用）" if not f else ds.field(f).label)
+                                             format_func=lambda f, ds=ds: "（不使用）" if not f else ds.field(f).label)
                 if st.button("应用并记住这些对应关系", key=f"apply_map_{idx}_{s.sheet}"):
                     picked = {h: f for h, f in choice.items() if f}
                     with _writer() as cur:

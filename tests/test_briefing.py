@@ -227,7 +227,6 @@ def _docx_texts(doc) -> list[str]:
 def test_docx_is_laid_out_as_an_official_briefing(tiny):
     from docx import Document
     from docx.oxml.ns import qn
-    from docx.shared import Mm
     b = briefing.build_briefing(tiny, AS_OF)
     cfg = docx_gov.OfficeConfig(name="测试园区经济运行简报", unit="测试办公室", signature="测试办公室",
                                 cc="甲单位，乙单位", printed_by="测试办公室", first_month=dt.date(2025, 1, 1),

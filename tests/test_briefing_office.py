@@ -235,9 +235,9 @@ def _processes_running(needle: str) -> list[int]:
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="未找到 /usr/bin/chromium，跳过浏览器测试")
 def test_server_stops_on_sigterm_during_an_image_export(tmp_path, monkeypatch):
     from playwright.sync_api import sync_playwright
+    from test_briefing import _tiny
 
     from analytics import screenshots
-    from test_briefing import _tiny
     db = tmp_path / "tiny.duckdb"
     _tiny(db)
     fake = _fake_browser(tmp_path)

@@ -16,6 +16,7 @@ from analytics.ingest import messages as msg
 from analytics.ingest import read_workbook
 from analytics.ingest.model import ERROR, WARNING
 from analytics.metrics import entities as entity_metrics
+
 from ingest_fixtures import html_table, uscc, write_book, write_xls
 
 TODAY = dt.date(2025, 9, 30)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import zipfile
 
 import pytest
 
-from analytics.ingest import read_workbook
 from analytics.ingest import messages as msg
+from analytics.ingest import read_workbook
+
 from ingest_fixtures import registry_rows, write_book
 
 TODAY = dt.date(2025, 6, 15)

@@ -22,6 +22,7 @@ import pytest
 from analytics.ingest import messages as msg
 from analytics.ingest import read_workbook
 from analytics.schema import DATASETS, MONEY_UNIT_TO_WAN
+
 from ingest_fixtures import html_table, uscc, write_xls
 
 TODAY = dt.date(2025, 6, 30)

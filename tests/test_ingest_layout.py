@@ -7,9 +7,10 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from analytics.ingest import read_workbook
 from analytics.ingest import messages as msg
+from analytics.ingest import read_workbook
 from analytics.schema import DATASETS
+
 from ingest_fixtures import registry_rows, uscc, write_book
 
 TODAY = dt.date(2025, 6, 15)

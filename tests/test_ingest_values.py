@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
 from analytics.ingest import messages as msg
 from analytics.ingest import read_workbook
 from analytics.ingest.model import ERROR, WARNING
 from analytics.ingest.parse import MAX_PROBLEMS_PER_CHECK
+
 from ingest_fixtures import registry_rows, uscc, write_book
 
 TODAY = dt.date(2025, 6, 15)
@@ -130,6 +130,7 @@ def test_uscc_problems(tmp_path):
 
 def test_uscc_check_agrees_with_stdnum():
     import random
+
     from analytics.ingest.parse import USCC_ALPHABET, USCC_WEIGHTS
     rng = random.Random(1)
     for _ in range(200):

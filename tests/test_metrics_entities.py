@@ -1,12 +1,12 @@
 """analytics.metrics.entities: stock, new and closed entities, worked by hand."""
-from datetime import date
-
 import math
+from datetime import date
 
 import pytest
 
 from analytics import store
 from analytics.metrics import entities
+
 from store_rows import insert
 
 D = date(2025, 6, 15)

@@ -1,12 +1,12 @@
 """analytics.metrics.growth: same-sample cumulative growth, worked by hand on a tiny store."""
-from datetime import date
-
 import math
+from datetime import date
 
 import pytest
 
 from analytics import store
 from analytics.metrics import growth
+
 from store_rows import insert
 
 

@@ -6,6 +6,7 @@ import pytest
 from analytics import store
 from analytics.catalogue import indicators as cat
 from analytics.metrics import indicators
+
 from store_rows import insert
 
 

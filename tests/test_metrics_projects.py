@@ -1,13 +1,13 @@
 """analytics.metrics.projects: ledger counts, funnel and traffic lights, worked by hand at D = 2025-06-15."""
-from datetime import date
-
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
 
 from analytics import store
 from analytics.metrics import projects
+
 from store_rows import insert
 
 D = date(2025, 6, 15)

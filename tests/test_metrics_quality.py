@@ -5,6 +5,7 @@ import pytest
 
 from analytics import store
 from analytics.metrics import quality
+
 from store_rows import insert
 
 

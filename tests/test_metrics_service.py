@@ -6,6 +6,7 @@ import pytest
 
 from analytics import store
 from analytics.metrics import service
+
 from store_rows import insert
 
 D = date(2025, 6, 15)

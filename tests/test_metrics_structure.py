@@ -5,6 +5,7 @@ import pytest
 
 from analytics import store
 from analytics.metrics import structure
+
 from store_rows import insert
 
 D = date(2025, 6, 15)

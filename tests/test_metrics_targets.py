@@ -7,6 +7,7 @@ import pytest
 from analytics import store
 from analytics.ingest import read_workbook
 from analytics.metrics import targets
+
 from store_rows import insert
 
 D = date(2025, 6, 15)
@@ -263,6 +264,7 @@ def test_each_subject_page_gets_its_targets(con):
 
 def test_the_targets_template_reads_back(tmp_path):
     from openpyxl import load_workbook
+
     from analytics.templates import write_template
     path = write_template("targets", tmp_path / "目标任务模板.xlsx")
     wb = load_workbook(path)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from security_fixtures import zip_bomb
 
 from analytics.ingest import limits, read_workbook
-from security_fixtures import zip_bomb
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,12 +1,12 @@
 """analytics.summary (headline figures, default as-of date) and analytics.text (the overview paragraph)."""
-from datetime import date
-
 import json
+from datetime import date
 
 import pytest
 
 from analytics import store, summary, text
 from analytics.metrics import entities, growth, projects, sales, service
+
 from store_rows import insert
 
 D = date(2025, 6, 15)

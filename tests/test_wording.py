@@ -13,6 +13,7 @@ import pytest
 
 from analytics import briefing, fmt, store, summary, text
 from analytics.metrics import entities, growth, projects, sales
+
 from store_rows import insert
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -148,5 +148,4 @@ def page(path: str) -> PageSpec:
 
 
 # the subject modules register their entries on import (kept last: they import Entry and entry from here)
-from analytics.catalogue import entities, industry, projects, sales, service, structure  # noqa: E402,F401
-from analytics.catalogue import history, indicators, targets  # noqa: E402,F401
+from analytics.catalogue import entities, history, indicators, industry, projects, sales, service, structure, targets  # noqa: E402,F401  # noqa: E402,F401

@@ -6,9 +6,9 @@ from datetime import date
 import pandas as pd
 
 from analytics import charts, fmt, summary
-from analytics.metrics import growth, month_end
-from analytics.catalogue.labels import pick
 from analytics.catalogue import Entry, entry
+from analytics.catalogue.labels import pick
+from analytics.metrics import growth, month_end
 from analytics.schema import INDICATORS, INDUSTRIAL
 
 NO_INDUSTRY = "暂无规上工业或主要经济指标数据。"

@@ -26,8 +26,8 @@ import os
 import struct
 import threading
 import time
-import zlib
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 MAX_PARTS = 10_000                                  # entries in one zip
@@ -250,6 +250,7 @@ def read_guarded(source, file_name: str, column_overrides: dict | None = None, *
     import subprocess
     import sys
     import tempfile
+
     from analytics.ingest.model import WorkbookResult
     timeout_s = READ_TIMEOUT_S if timeout_s is None else timeout_s
     memory_mb = READ_MEMORY_MB if memory_mb is None else memory_mb

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import duckdb
 import numpy as np
@@ -473,7 +473,7 @@ def _source_columns(data: pa.Table, mapping: Mapping, numeric_cells, percent_cel
     return cols
 
 
-def _field_sql(sql: "_Sql", mapping: Mapping, ctx: SheetContext, parsed: ParsedSheet,
+def _field_sql(sql: _Sql, mapping: Mapping, ctx: SheetContext, parsed: ParsedSheet,
                source_cols: set[str]) -> dict[str, str]:
     """One expression chain per field present; returns {output column: SQL expression}."""
     ds = mapping.dataset
@@ -518,7 +518,7 @@ def _field_sql(sql: "_Sql", mapping: Mapping, ctx: SheetContext, parsed: ParsedS
     return out
 
 
-def _rule_sql(sql: "_Sql", mapping: Mapping, ctx: SheetContext, out: dict[str, str]) -> None:
+def _rule_sql(sql: _Sql, mapping: Mapping, ctx: SheetContext, out: dict[str, str]) -> None:
     """Stage 6, rules over parsed values: required cells, dates in the future, plausible ranges, the
     entity type from the credit code, a closed status without its date."""
     ds = mapping.dataset
@@ -574,7 +574,7 @@ def _rule_sql(sql: "_Sql", mapping: Mapping, ctx: SheetContext, out: dict[str, s
                   aux=(f"f_{status}",), value_col=f"v_{status}")
 
 
-def _default_sql(sql: "_Sql", mapping: Mapping, ctx: SheetContext, out: dict[str, str], source_cols: set[str]) -> None:
+def _default_sql(sql: _Sql, mapping: Mapping, ctx: SheetContext, out: dict[str, str], source_cols: set[str]) -> None:
     """Values the sheet gives when the column is absent (Field.default_from), and a derived key
     (Dataset.key_from)."""
     ds = mapping.dataset
@@ -605,7 +605,7 @@ def _missing_columns(parsed: ParsedSheet, mapping: Mapping, ctx: SheetContext, o
             parsed.problems.append(Problem(ERROR, ctx.file, ctx.sheet, None, f.label, None, text, f.name))
 
 
-def _create_table(con, sql: "_Sql", parsed: ParsedSheet, src_name: str, out: dict[str, str],
+def _create_table(con, sql: _Sql, parsed: ParsedSheet, src_name: str, out: dict[str, str],
                   ctx: SheetContext) -> None:
     """One CREATE TABLE over the stages; `_valid` is no error on the row; then every check's problems,
     the counts of refused rows and blanked cells, and the sheet-level checks."""

@@ -16,15 +16,32 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.ingest import messages as msg
-from analytics.ingest.headers import (HEADER_SCAN_ROWS, HeaderLayout, Mapping, find_header, find_period_in_text,
-                                      find_sheet_unit, find_year_in_text, header_key, map_headers,
-                                      normalise_overrides, parse_period_text, without_stamps)
+from analytics.ingest.headers import (
+    HEADER_SCAN_ROWS,
+    HeaderLayout,
+    Mapping,
+    find_header,
+    find_period_in_text,
+    find_sheet_unit,
+    find_year_in_text,
+    map_headers,
+    normalise_overrides,
+    parse_period_text,
+    without_stamps,
+)
 from analytics.ingest.model import ERROR, WARNING, Problem, SheetResult, WorkbookResult
-from analytics.ingest.parse import (MAX_PROBLEMS_PER_CHECK, ParsedSheet, SheetContext, build_sheet, fill_columns,
-                                    select_rows)
+from analytics.ingest.parse import (
+    MAX_PROBLEMS_PER_CHECK,
+    ParsedSheet,
+    SheetContext,
+    build_sheet,
+    fill_columns,
+    select_rows,
+)
 from analytics.ingest.source import FileRefused, RawSheet, SheetInfo, Workbook, column_letter
 from analytics.ingest.subtables import SubTables, find_sub_tables
-from analytics.schema import DATASETS, Dataset, dataset as get_dataset
+from analytics.schema import DATASETS, Dataset
+from analytics.schema import dataset as get_dataset
 
 PROSE_SHEET_NAME_RE = re.compile(r"说明|填表|填报|备注|注意|目录|readme|封面", re.I)
 UNIT_DEFAULT = "万元"
@@ -156,7 +173,7 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
     percent = _percent_cells(raw, chosen, data)
     for fname, mask in percent.items():
         sr.notes.append(msg.NOTE_PERCENT_CELLS.format(header=chosen.fields[fname].text, n=pc.sum(mask).as_py()))
-    first_row, first_col = raw.first_row, raw.first_col
+    first_col = raw.first_col
     formula_cells = raw.formula_cells
     raw.table = None  # the raw text is no longer needed: free it before parsing
     del raw
@@ -424,7 +441,7 @@ def _check_duplicates(con, parsed: list[tuple[SheetResult, ParsedSheet]]) -> Non
     The first occurrence stays valid; every later one is an error naming it.
     """
     groups: dict[str, list[int]] = {}
-    for i, (sr, ps) in enumerate(parsed):
+    for i, (_sr, ps) in enumerate(parsed):
         if ps.dataset.merge in ("snapshot", "period") and not ps.sheet_error:
             groups.setdefault(ps.dataset.name, []).append(i)
     for ds_name, members in groups.items():

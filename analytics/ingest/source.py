@@ -25,9 +25,8 @@ from xml.etree import ElementTree
 
 import pyarrow as pa
 
-from analytics.ingest import limits
+from analytics.ingest import limits, textbook
 from analytics.ingest import messages as msg
-from analytics.ingest import textbook
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -135,7 +134,7 @@ class _XmlScan:
         self._thread = threading.Thread(target=self._run, args=(zip_source, xml_path), daemon=True)
         self._thread.start()
 
-    def result(self) -> "_XmlScan":
+    def result(self) -> _XmlScan:
         self._thread.join()
         return self
 
@@ -238,7 +237,7 @@ class Workbook:
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, source, file_name: str) -> "Workbook":
+    def open(cls, source, file_name: str) -> Workbook:
         """Sniff and open `source` (path or bytes); raises FileRefused with the Chinese reason."""
         if isinstance(source, (bytes, bytearray, memoryview)):
             data = bytes(source)
@@ -264,7 +263,7 @@ class Workbook:
             raise
 
     @classmethod
-    def _open(cls, src, file_name: str, sha: str, size: int, head: bytes) -> "Workbook":
+    def _open(cls, src, file_name: str, sha: str, size: int, head: bytes) -> Workbook:
         if size == 0:
             raise FileRefused(msg.FILE_EMPTY)
         if head.startswith(ZIP_MAGICS):

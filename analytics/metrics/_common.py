@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd

@@ -21,7 +21,15 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from analytics.metrics._common import add_months, as_date, month_end, month_start, one_year_before, quarter_start, scalar
+from analytics.metrics._common import (
+    add_months,
+    as_date,
+    month_end,
+    month_start,
+    one_year_before,
+    quarter_start,
+    scalar,
+)
 from analytics.metrics._common import query as _query
 from analytics.schema import ENTITY_TYPES, SECTORS
 
