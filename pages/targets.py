@@ -33,11 +33,9 @@ if paragraph:
     with st.container(border=True):
         st.markdown(f"##### 目标任务进度\n{paragraph}")
 
-left, right = st.columns([2, 3])
-with left:
-    ui.show(ui.run(cat.progress_chart, as_of), key="tgt_chart")
-with right:
-    ui.show(ui.run(cat.completion, as_of), key="tgt_table")
+# stacked, full width: the table has eleven columns, a 1366 px laptop fits them only across the page
+ui.show(ui.run(cat.completion, as_of), key="tgt_table")
+ui.show(ui.run(cat.progress_chart, as_of), key="tgt_chart")
 st.caption(targets.LIGHT_RULE_TEXT)
 
 st.subheader("招商任务分解（到岗、到月）")
@@ -51,7 +49,7 @@ if len(posts):
     choices = [f"{o}｜{i}" for o, i in zip(posts["owner"], posts["indicator"])]
     chosen = st.selectbox("选择岗位与任务", choices, placeholder="请选择", key="tgt_post")
     owner, indicator = chosen.split("｜", 1)
-    c1, c2 = st.columns(2)
+    c1, c2 = st.columns([2, 3])
     with c1:
         ui.show(ui.run(cat.post_monthly, as_of, owner, indicator), key="tgt_post_monthly")
     with c2:

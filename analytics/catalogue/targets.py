@@ -150,7 +150,8 @@ def projects_counted(con, as_of: date, owner: str | None = None, indicator: str 
     df = targets.projects_counted(con, as_of, owner, indicator)
     title = f"计入{owner}“{indicator}”的项目（截至{fmt.date_cn(as_of)}）" if owner else "计入岗位任务的项目"
     return Entry(name="targets.projects_counted", title=title, frame=df,
-                 labels={"name": "项目名称", "sector": "产业类别", "investment": "计划总投资（万元）", "date": "计入日期",
-                         "stage": "项目阶段", "leader": "包保领导", "department": "责任部门"},
+                 labels={"name": "项目名称", "sector": "产业", "investment": "总投资（万元）", "date": "计入日期",
+                         "stage": "阶段"},
                  digits={"investment": 0}, dates=("date",), filename=f"计入任务的项目_{owner}_{as_of}",
+                 widths={"name": "large"},
                  empty_message=f"{as_of.year}年尚无计入{owner}“{indicator}”的项目。")
