@@ -33,7 +33,7 @@ run: $(STAMP)
 
 # Several server processes behind nginx over one store (deploy/run_multi.sh; N defaults to the CPU cores).
 run-multi: $(STAMP)
-	deploy/run_multi.sh $(N)
+	bash deploy/run_multi.sh $(N)
 
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest tests
