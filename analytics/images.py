@@ -253,7 +253,13 @@ _lock = threading.Lock()
 _shared: ImageWorker | None = None
 
 
+_stopping = False
+
+
 def _shutdown() -> None:
+    """At interpreter shutdown: no new worker, and the running one (and its Chromium) killed."""
+    global _stopping
+    _stopping = True
     w = _shared
     if w is not None:
         w.kill()
@@ -273,6 +279,8 @@ def prestart() -> str | None:
     reason = missing_reason()
     if reason:
         return reason
+    if _stopping:
+        return None
     if _lock.acquire(blocking=False):
         try:
             if _shared is None or not _shared.alive:
@@ -295,6 +303,8 @@ def render_png(figs: list[go.Figure], width: int = WIDTH_PX, scale: int = SCALE)
     global _shared
     if not figs:
         return [], {"start_s": 0.0, "per_image_s": [], "total_s": 0.0}
+    if _stopping:
+        raise ImageError("服务正在停止，图表未导出为图片")
     with _lock:
         if _shared is None or not _shared.alive:
             _shared = ImageWorker().start()

@@ -69,16 +69,26 @@ def pdftoppm_missing_reason() -> str | None:
     return "未安装 poppler-utils，无法把PDF画成页面图片（安装：apt-get install poppler-utils）"
 
 
+_active: set[subprocess.Popen] = set()   # conversions running now (killed when this process ends)
+_stopping = False
+
+
 def _run(cmd: list[str], timeout_s: float, what: str, env: dict | None = None, cwd: str | None = None) -> str:
-    """Run cmd in a session of its own; kill it and everything under it past timeout_s."""
+    """Run cmd in a session of its own; kill it and everything under it past timeout_s (or when this
+    process shuts down)."""
+    if _stopping:
+        raise OfficeError(f"{what}未进行：服务正在停止")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=cwd,
                             start_new_session=True)
+    _active.add(proc)
     try:
         out, _ = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         kill_tree(proc.pid)
         proc.communicate()
         raise OfficeError(f"{what}超过{timeout_s:.0f}秒未完成，已停止") from None
+    finally:
+        _active.discard(proc)
     text = out.decode(errors="replace")
     if proc.returncode != 0:
         raise OfficeError(f"{what}失败（退出码{proc.returncode}）：{text.strip()[-300:]}")
@@ -223,10 +233,20 @@ def stop() -> None:
         w.kill()
 
 
-try:  # before Python waits for non-daemon threads at shutdown (a Streamlit script thread)
-    threading._register_atexit(stop)  # type: ignore[attr-defined]
+def _shutdown() -> None:
+    """At interpreter shutdown (a Streamlit server's SIGTERM included): no new conversion, and the
+    running ones and the prestarted LibreOffice killed, so nothing outlives the process."""
+    global _stopping
+    _stopping = True
+    for proc in list(_active):
+        kill_tree(proc.pid)
+    stop()
+
+
+try:  # before Python waits for non-daemon threads at shutdown
+    threading._register_atexit(_shutdown)  # type: ignore[attr-defined]
 except (AttributeError, RuntimeError):
-    atexit.register(stop)
+    atexit.register(_shutdown)
 
 
 def docx_to_pdf(docx: bytes, timeout_s: float = PDF_TIMEOUT_S) -> bytes:
