@@ -83,7 +83,7 @@ with c2:
 
 # ---- the rest of the indicator table: 固定资产投资, 社会消费品零售总额, 规上工业总产值, 营业收入 ---------------
 st.subheader("其他主要经济指标")
-c1, c2 = st.columns([3, 2])
+c1, c2 = st.columns(2)
 with c1:
     ui.show(ui.run(cat_indicators.indicator_growth, as_of), key="eco_ind_growth")
 with c2:

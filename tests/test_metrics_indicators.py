@@ -46,7 +46,8 @@ def test_the_catalogue_table_writes_values_in_their_unit_and_the_change_in_words
     e = cat.indicator_table(con, date(2025, 6, 15))
     rows = e.frame.set_index("indicator")
     assert rows.loc["固定资产投资", "value_text"] == "15.2亿元"
-    assert rows.loc["固定资产投资", "change_text"] == "比1-4月回落0.5个百分点"     # -0.45 rounds half up to 0.5
+    assert rows.loc["固定资产投资", "change_text"] == "回落0.5个百分点"     # -0.45 rounds half up to 0.5
+    assert e.labels["change_text"] == "比1-4月"
     assert rows.loc["社会消费品零售总额", "value_text"] == "7.84亿元"
     assert "region_growth_pct" not in e.labels                   # no 全市/全区 column in this table
     assert e.title == "园区其他主要经济指标（2025年1-5月）"

@@ -28,15 +28,16 @@ def indicator_table(con, as_of: date) -> Entry:
     df = indicators.indicator_table(con, as_of)
     frame = df.assign(
         value_text=[_value_text(v, u) for v, u in zip(df["value_ytd"], df["unit"])],
-        change_text=[fmt.MISSING if c is None or pd.isna(c) else f"比{p}{fmt.accel_text(c)}"
-                     for c, p in zip(df["change_pp"], df["prev_label"])])
+        change_text=[fmt.MISSING if c is None or pd.isna(c) else fmt.accel_text(c) for c in df["change_pp"]])
+    prev = df["prev_label"].dropna().unique()
     labels = {"indicator": "指标", "label": "累计期", "value_text": "本年累计", "growth_pct": "同比增长（%）",
-              "change_text": "增速变化"}
+              "change_text": f"比{prev[0]}" if len(prev) == 1 else "比上一累计期"}
     if frame["region_growth_pct"].notna().any():
         labels["region_growth_pct"] = "全市（全区）同比增长（%）"
     period = df["label"].iloc[0] if len(df) and df["label"].nunique() == 1 else "最新累计期"
     title = f"园区其他主要经济指标（{as_of.year}年{period}）"
-    foot = charts.footnote(INDICATORS.source, fmt.date_cn(as_of), note="统计部门公布数；增速为同比")
+    foot = charts.footnote(INDICATORS.source, fmt.month_label(df["period"].max()) if len(df) else None,
+                           note="统计部门公布数；增速为同比")
     return Entry(name="economy.indicator_table", title=title, frame=frame, footnote=foot, labels=labels,
                  digits={"growth_pct": 1, "region_growth_pct": 1}, filename=f"其他主要经济指标_{as_of}",
                  empty_message=NO_ROWS)
@@ -47,7 +48,8 @@ def indicator_growth(con, as_of: date) -> Entry:
     """The 1-N月 growth of each other indicator in as_of's year: one line per indicator (percent)."""
     df = indicators.indicator_series(con, as_of)
     title = f"园区其他主要经济指标累计增速（{as_of.year}年）"
-    foot = charts.footnote(INDICATORS.source, fmt.date_cn(as_of), note="统计部门公布数")
+    foot = charts.footnote(INDICATORS.source, fmt.month_label(df["period"].max()) if len(df) else None,
+                           note="统计部门公布数")
     fig = charts.line(df, "label", "growth_pct", series="indicator", title=title, foot=foot, y_title="同比增长（%）",
                       x_is_month=False, zero_line=True)
     return Entry(name="economy.indicator_growth", title=title, frame=df, figure=fig, footnote=foot,

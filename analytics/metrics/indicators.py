@@ -4,7 +4,7 @@
 Definitions: rows are matched by their name reduced with growth.indicator_core ('一、固定资产投资（万元）'
 -> 固定资产投资); the period is the end month of the cumulative period; a period counts at as_of when
 its month has ended by as_of (1-5月 from 31 May). 规上工业增加值 has its own section (growth) and is left
-out here. Values are in the row's own unit (计量单位, not converted); growth in percent; changes of a
+out here, and so are new registrations (市场主体 page). Values are in the row's own unit (计量单位, not converted); growth in percent; changes of a
 rate in 个百分点. Where the table carries the city's or zone's figure beside the park's (a 全市 / 全区
 column, fields region_value_ytd / region_growth_pct when the schema declares them) it is shown beside.
 """
@@ -19,7 +19,8 @@ from analytics.metrics import growth
 from analytics.metrics._common import as_date, month_end, period_labels, query
 
 ORDER = ("规上工业总产值", "规上工业营业收入", "营业收入", "固定资产投资", "社会消费品零售总额")
-LEFT_OUT = ("规上工业增加值", "规模以上工业增加值")   # the headline rate: its own section
+# the headline rate has its own section, new registrations are on 市场主体
+LEFT_OUT = ("规上工业增加值", "规模以上工业增加值", "新登记市场主体", "新设市场主体", "新增市场主体")
 REGION_COLUMNS = ("region_value_ytd", "region_growth_pct")
 TABLE_COLUMNS = ["indicator", "unit", "period", "label", "value_ytd", "growth_pct", "prev_label", "change_pp",
                  "region_value_ytd", "region_growth_pct"]
