@@ -574,3 +574,36 @@ def test_the_printed_date_is_the_day_after_the_data_unless_given(tiny):
     gd = briefing.to_gov_document(b)
     assert gd.issued_on == briefing.default_issued_on(AS_OF)
     assert briefing.to_gov_document(b, issued_on=dt.date(2025, 6, 20)).issued_on == dt.date(2025, 6, 20)
+
+
+def test_edits_file_is_keyed_by_issue_and_notices_changed_data(tmp_path):
+    from analytics import briefing_edits
+    path = briefing_edits.path_for(tmp_path / "park.duckdb")
+    assert path == tmp_path / "briefing_edits.json"
+    n = briefing_edits.save(path, "2025年第6期", AS_OF, {"sales": "改过的。", "industry": "原文。"},
+                            {"sales": "原来的。", "industry": "原文。"})
+    assert n == 1                                          # the unchanged section is not kept as an edit
+    briefing_edits.save(path, "2025年第5期", dt.date(2025, 5, 31), {"sales": "五月改过的。"}, {"sales": "五月。"})
+    assert briefing_edits.texts(path, "2025年第6期") == {"sales": "改过的。"}
+    assert briefing_edits.texts(path, "2025年第5期") == {"sales": "五月改过的。"}
+    assert briefing_edits.load(path, "2025年第7期") == {}
+    saved = briefing_edits.load(path, "2025年第6期")
+    assert briefing_edits.stale(saved, {"sales": "原来的。"}) == []
+    assert briefing_edits.stale(saved, {"sales": "数据更新后的。"}) == ["sales"]
+    briefing_edits.clear(path, "2025年第6期")
+    assert briefing_edits.load(path, "2025年第6期") == {} and briefing_edits.texts(path, "2025年第5期")
+    path.write_text("{broken", encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        briefing_edits.load(path, "2025年第6期")
+    assert str(err.value).startswith(f"简报修改记录 {path} 无法读取（") and str(err.value).endswith("：可删除该文件后重新编辑")
+
+
+def test_html_preview_holds_the_same_document(tiny):
+    b = briefing.build_briefing(tiny, AS_OF)
+    html = docx_gov.to_html(briefing.to_gov_document(b, issued_on=dt.date(2025, 6, 16)))
+    for part in ("生物科技产业园区经济运行简报", "2025年第6期（总第6期）", "2025年6月园区经济运行情况", "一、工业经济运行",
+                 "图1　园区规上工业增加值累计增速（2025年1-5月）", "红灯、黄灯项目清单", "抄送：", "2025年6月16日印发"):
+        assert part in html, part
+    assert "<script" not in html
+    assert "&lt;" not in docx_gov.to_html(docx_gov.GovDocument("甲", "第1期", "乙", AS_OF, "标题"))
+    assert "&lt;b&gt;" in docx_gov.to_html(docx_gov.GovDocument("甲", "第1期", "乙", AS_OF, "<b>标题"))
