@@ -20,7 +20,11 @@ for w in b.warnings:   # a date after the data: the latest date each dataset sup
     st.warning(w)
 issue = briefing.issue_of(b)
 edits_file = briefing_edits.default_path()
-saved = briefing_edits.load(edits_file, issue.key)
+try:
+    saved = briefing_edits.load(edits_file, issue.key)
+except ValueError as exc:   # an unreadable edits file: say so, show the generated text
+    st.warning(str(exc))
+    saved = {}
 generated = {s.subject: s.paragraph or s.omitted or "" for s in b.sections}
 b = briefing.apply_edits(b, {k: v["text"] for k, v in saved.items()})   # the writer's text, figures from the data
 
