@@ -9,7 +9,10 @@ table. fastexcel starts at the first non-empty cell of the sheet, so the
 Excel position of that cell is found separately: for .xlsx/.xlsm by
 streaming the sheet's XML in a background thread (which also collects the
 merged ranges and the formula cells that carry no cached value), for other
-formats (.xls, .xlsb, .ods) through python-calamine.
+formats (.xls, .xlsb, .ods) through python-calamine (which gives merges, visibility and typed cells,
+but not number formats or hidden columns: a legacy .xls cell shown as a percentage reads as its fraction,
+and a hidden column of an .xls competes like a visible one). Text exports (an HTML table named .xls,
+Excel 2003 XML, CSV / tab-separated text) are parsed by analytics.ingest.textbook.
 """
 from __future__ import annotations
 
