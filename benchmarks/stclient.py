@@ -41,14 +41,18 @@ def _texts(msg: ForwardMsg) -> list[str]:
     return []
 
 
-async def run_page(url: str, page: str = "", *, collect: bool = False, timeout_s: float = 120.0) -> PageRun:
-    """Connect to `url` (http://host:port), run `page` (its url_path; "" = the default page) once."""
+async def run_page(url: str, page: str = "", *, collect: bool = False, timeout_s: float = 120.0,
+                   local_ip: str | None = None) -> PageRun:
+    """Connect to `url` (http://host:port), run `page` (its url_path; "" = the default page) once.
+    `local_ip` (e.g. 127.0.3.1) is the client's own address: loopback has all of 127/8, so many
+    sessions can look like many visitors to nginx's per-address stickiness."""
     import websockets
     ws_url = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
     out = PageRun()
     t0 = time.perf_counter()
+    extra = {"local_addr": (local_ip, 0)} if local_ip else {}
     async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
-                                  open_timeout=timeout_s, ping_interval=None) as ws:
+                                  open_timeout=timeout_s, ping_interval=None, **extra) as ws:
         back = BackMsg()
         back.rerun_script.query_string = ""
         back.rerun_script.page_name = page
@@ -74,6 +78,12 @@ def run_page_sync(url: str, page: str = "", **kwargs) -> PageRun:
     return asyncio.run(run_page(url, page, **kwargs))
 
 
-async def many(urls: list[str], n: int, page: str = "", timeout_s: float = 300.0) -> list[PageRun]:
-    """`n` sessions opened at the same moment, spread over `urls` in turn; each runs `page` once."""
-    return await asyncio.gather(*(run_page(urls[i % len(urls)], page, timeout_s=timeout_s) for i in range(n)))
+def client_ip(i: int) -> str:
+    """The i-th visitor's loopback address: 127.0.<i>.1 (nginx hashes the whole address)."""
+    return f"127.0.{i % 250 + 1}.{i // 250 + 1}"
+
+
+async def many(url: str, n: int, page: str = "", timeout_s: float = 300.0) -> list[PageRun]:
+    """`n` sessions opened at the same moment from `n` loopback addresses; each runs `page` once."""
+    return await asyncio.gather(*(run_page(url, page, timeout_s=timeout_s, local_ip=client_ip(i))
+                                  for i in range(n)))

@@ -135,7 +135,7 @@ def test_the_nginx_deployment_serves_the_dashboard(store_copy, tmp_path):
                 time.sleep(0.5)
         assert _total(url) == "市场主体总数=6879户"
         conf = (tmp_path / "run" / "nginx.conf").read_text()
-        assert "ip_hash;" in conf and "proxy_set_header Upgrade $http_upgrade;" in conf
+        assert "hash $remote_addr consistent;" in conf and "proxy_set_header Upgrade $http_upgrade;" in conf
         assert conf.count("server 127.0.0.1:") == 2
     finally:
         os.killpg(proc.pid, 15)
