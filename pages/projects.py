@@ -109,12 +109,9 @@ c1, c2 = st.columns([2, 3])
 with c1:
     ui.show(ui.run(hist_cat.transition_counts, as_of), key="prj_hist_counts")
 with c2:
-    ui.show(ui.run(hist_cat.transitions, as_of), key="prj_hist_transitions")
-c1, c2 = st.columns([3, 2])
-with c1:
     ui.show(ui.run(hist_cat.cohorts, as_of), key="prj_hist_cohorts")
-with c2:
     ui.show(ui.run(hist_cat.versions, as_of), key="prj_hist_versions")
+ui.show(ui.run(hist_cat.transitions, as_of), key="prj_hist_transitions")
 ui.show(ui.run(hist_cat.days_in_stage, as_of), key="prj_hist_days", height=300)
 if len(lights):
     ui.show(ui.run(hist_cat.project, as_of, chosen), key="prj_hist_project")

@@ -39,7 +39,7 @@ def transition_counts(con, as_of: date) -> Entry:
     counts = history.transition_counts(history.month_transitions_on(con, as_of))
     frame = pd.DataFrame({"event": list(counts), "count": list(counts.values())})
     frame = frame if frame["count"].sum() else frame.iloc[0:0]
-    title = f"本月项目变动（{_month_text(as_of)}）"
+    title = f"本月项目变动统计（{_month_text(as_of)}）"
     foot = charts.footnote(PROJECTS.source, fmt.date_cn(as_of), note="依据各版台账")
     fig = charts.bar(frame, "event", "count", title=title, foot=foot, y_title="项目数（个）",
                      category_order=list(history.EVENTS))
