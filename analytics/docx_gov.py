@@ -31,6 +31,7 @@ half-points for font sizes, eighths of a point for borders) are converted here o
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 import tomllib
@@ -556,6 +557,17 @@ def _table(doc, header: list[str], rows: list[list[str]], total_pt: float, size_
     for gc, w in zip(t._tbl.tblGrid.findall(_qn("w:gridCol")), widths):
         gc.set(_qn("w:w"), str(round(w * 20)))
     center_cols = center_cols or set()
+    # the paragraph and run properties of the three kinds of cell, built once and copied into each
+    # cell (building them per cell was most of the time a 50-row appendix took)
+    templates = {}
+    for kind, (align, font) in {"head": ("center", FONT_HEI), "left": ("left", FONT_FANGSONG),
+                                "center": ("center", FONT_FANGSONG)}.items():
+        scratch = doc.add_paragraph()
+        _para_format(scratch, align=align, line_pt=None, first_indent_pt=0)
+        rpr = _el("w:rPr")
+        _set_fonts(rpr, font, size_pt)
+        templates[kind] = (scratch._p.pPr, rpr)
+        scratch._p.getparent().remove(scratch._p)
     for r, row in enumerate([header] + rows):
         tr = t.rows[r]._tr
         tr_pr = tr.get_or_add_trPr()
@@ -565,10 +577,11 @@ def _table(doc, header: list[str], rows: list[list[str]], total_pt: float, size_
         for c, (cell, value) in enumerate(zip(t.rows[r].cells, row)):
             cell.width = Pt(widths[c])
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            par = cell.paragraphs[0]
-            _para_format(par, align="center" if r == 0 or c in center_cols else "left", line_pt=None,
-                         first_indent_pt=0)
-            _run(par, str(value), FONT_HEI if r == 0 else FONT_FANGSONG, size_pt)
+            ppr, rpr = templates["head" if r == 0 else "center" if c in center_cols else "left"]
+            p = cell.paragraphs[0]._p
+            p.insert(0, copy.deepcopy(ppr))
+            run = cell.paragraphs[0].add_run(str(value))
+            run._r.insert(0, copy.deepcopy(rpr))
     return t, widths
 
 
