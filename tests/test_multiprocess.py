@@ -140,3 +140,43 @@ def test_the_nginx_deployment_serves_the_dashboard(store_copy, tmp_path):
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=30)
+
+
+def test_the_upload_page_writes_through_the_shared_store(store_copy, monkeypatch, tmp_path):
+    """In the multi-process deployment the page's preview and commit take the store's lock, write,
+    and publish a snapshot; the page itself reads the snapshot read-only."""
+    from streamlit.testing.v1 import AppTest
+    from streamlit.runtime.pages_manager import PagesManager
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    db = str(store_copy[0])
+    monkeypatch.setenv(store.DB_ENV_VAR, db)
+    monkeypatch.setenv(shared.SHARED_ENV_VAR, "1")
+    monkeypatch.setenv("PARK_THROTTLE_DB", str(tmp_path / "t.sqlite"))
+    first = shared.publish(db)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["role"] = "analyst"
+    at.run()
+    at.switch_page("pages/upload.py")
+    at.run()
+    at.file_uploader(key="upload_files").set_value(
+        [("新名录.xlsx", _new_entity(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")])
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert shared.current_snapshot(db) == first          # a preview publishes nothing
+    at.button(key="commit_0").click()
+    at.run()
+    assert at.success and at.success[0].value.startswith("已导入")
+    snap = shared.current_snapshot(db)
+    assert snap != first
+    import duckdb
+    con = duckdb.connect(str(snap), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM entities WHERE name = '青海多进程测试生物科技有限公司'").fetchall() \
+            == [(1,)]
+    finally:
+        con.close()
