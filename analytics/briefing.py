@@ -117,6 +117,7 @@ class Briefing:
     open_demands: pd.DataFrame
     timings: dict = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = ()   # publication lag (summary.publication_lag), said before the text
+    data_through: date | None = None  # the data's latest date when as_of runs ahead of every dataset
 
     @property
     def omitted(self) -> list[str]:
@@ -378,6 +379,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None = None) ->
     return Briefing(
         as_of=d, title=text.lag_title(TITLE, d, lag), subtitle=text.lag_subtitle(d, lag),
         warnings=(f"提示：{lag['message']}",) if lag["message"] and lag["ahead"] else (),
+        data_through=lag["latest"] if lag["ahead"] else None,
         headline=h, metrics=_metrics(h, d, len(open_df) if has_service and not is_empty(con, "service_visits")
                                      else None),
         sections=sections, charts=chart_list, red_yellow=red_yellow, open_demands=open_df,
@@ -520,7 +522,8 @@ def issue_of(b: Briefing, config: docx_gov.OfficeConfig | None = None) -> docx_g
 
 def doc_title(b: Briefing) -> str:
     """The title of the Word/PDF briefing under its masthead: '2025年6月园区经济运行情况'."""
-    return f"{b.as_of.year}年{b.as_of.month}月园区经济运行情况"
+    month = b.data_through or b.as_of   # dated after the data: titled for the month the data reach
+    return f"{month.year}年{month.month}月园区经济运行情况"
 
 
 def default_issued_on(as_of: date, today: date | None = None) -> date:
@@ -543,7 +546,7 @@ def to_gov_document(b: Briefing, pngs: dict[str, bytes] | None = None, *,
     default_issued_on)."""
     cfg = config or docx_gov.load_config()
     issued = issued_on or default_issued_on(b.as_of)
-    body: list = []
+    body: list = [docx_gov.Paragraph(w) for w in b.warnings]   # publication lag, before the figures
     if b.metrics:
         body.append(docx_gov.Table("主要指标", ["指标", "数值", "说明"],
                                    [[m.label, m.value, m.note] for m in b.metrics]))

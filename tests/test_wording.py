@@ -326,3 +326,13 @@ def test_month_growth_of_an_official_headline_is_comparable_when_indexed(periods
     mg = growth.monthly_growth(periods_store, 2025, "comparable")
     assert fmt.pct(mg["growth_pct"].iloc[-1]) == "7.4%"
     assert text.month_growth_sentence(summary.headline(periods_store, D)) == "5月当月增长7.4%（企业数据测算，可比价）"
+
+
+def test_word_briefing_after_the_data_is_titled_for_the_datas_month():
+    b = briefing.build_briefing(_lag_store(), date(2025, 7, 31))
+    assert b.data_through == D
+    assert briefing.doc_title(b) == "2025年6月园区经济运行情况"
+    doc = briefing.to_gov_document(b)
+    assert doc.title == "2025年6月园区经济运行情况"
+    assert doc.body[0].text == f"提示：{LAG_MESSAGE}"
+    assert briefing.doc_title(briefing.build_briefing(_lag_store(), D)) == "2025年6月园区经济运行情况"
