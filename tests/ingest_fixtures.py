@@ -52,15 +52,20 @@ def registry_rows() -> list[list]:
     ]
 
 
-def write_xls(path: Path, sheets: dict[str, list[list]], *, merges: dict[str, list[tuple[int, int, int, int]]] | None = None
-              ) -> Path:
+def write_xls(path: Path, sheets: dict[str, list[list]], *, merges: dict[str, list[tuple[int, int, int, int]]] | None = None,
+              number_formats: dict[str, dict[tuple[int, int], str]] | None = None,
+              hidden_cols: dict[str, set[int]] | None = None) -> Path:
     """Write `sheets` as a real legacy .xls (BIFF8, xlwt). Dates get a date format as Excel gives them;
-    `merges` are 0-based inclusive (row1, row2, col1, col2) ranges whose first cell holds the text."""
+    `merges` are 0-based inclusive (row1, row2, col1, col2) ranges whose first cell holds the text;
+    `number_formats` {sheet: {(row, col) 0-based: format}}; `hidden_cols` {sheet: 0-based columns}."""
     import xlwt
     wb = xlwt.Workbook(encoding="utf-8")
     date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
     for name, rows in sheets.items():
         ws = wb.add_sheet(name)
+        formats = (number_formats or {}).get(name, {})
+        for c in (hidden_cols or {}).get(name, ()):
+            ws.col(c).hidden = True
         spans = {(r1, c1): (r1, r2, c1, c2) for r1, r2, c1, c2 in (merges or {}).get(name, [])}
         covered = {(r, c) for r1, r2, c1, c2 in spans.values() for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
         for r, row in enumerate(rows):
@@ -69,6 +74,8 @@ def write_xls(path: Path, sheets: dict[str, list[list]], *, merges: dict[str, li
                     ws.write_merge(*spans[(r, c)], value if value is not None else "")
                 elif (r, c) in covered or value is None:
                     continue
+                elif (r, c) in formats:
+                    ws.write(r, c, value, xlwt.easyxf(num_format_str=formats[(r, c)]))
                 elif isinstance(value, (dt.date, dt.datetime)):
                     ws.write(r, c, value, date_style)
                 else:

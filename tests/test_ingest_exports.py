@@ -293,6 +293,26 @@ def test_kind7_excel_2003_xml_saved_as_xls(tmp_path):
     assert r.sheets[1].skipped_reason == msg.SKIP_PROSE
 
 
+def test_kind7_legacy_xls_percentages_and_hidden_columns_like_xlsx(tmp_path):
+    # growth typed 0.099 and shown as 9.9 %; a hidden column 增速 beside the visible one
+    rows = [["指标名称", "增速", "增速", "1-7月"], ["规上工业增加值", 0.5, 0.099, 8.5], ["医药制造业", 0.5, 0.065, 0.9]]
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2025年"
+    for row in rows:
+        ws.append(row)
+    ws["C2"].number_format = ws["C3"].number_format = "0.0%"
+    ws.column_dimensions["B"].hidden = True
+    wb.save(tmp_path / "a.xlsx")
+    xlsx = _one(tmp_path / "a.xlsx")
+    xls = _one(write_xls(tmp_path / "a.xls", {"2025年": rows}, number_formats={"2025年": {(1, 2): "0.0%", (2, 2): "0.0%"}},
+                         hidden_cols={"2025年": {1}}))
+    assert xlsx.frame["growth_pct"].tolist() == [9.9, 6.5]
+    assert _comparable(xls) == _comparable(xlsx)
+    assert (xls.notes, _problems(xls), xls.unused_columns) == (xlsx.notes, _problems(xlsx), xlsx.unused_columns)
+
+
 # --------------------------------------------------------------------------- 8. real registration extracts
 
 def test_kind8_registration_extract_with_units_in_cells_and_garbled_codes(tmp_path):

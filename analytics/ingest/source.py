@@ -9,10 +9,11 @@ table. fastexcel starts at the first non-empty cell of the sheet, so the
 Excel position of that cell is found separately: for .xlsx/.xlsm by
 streaming the sheet's XML in a background thread (which also collects the
 merged ranges and the formula cells that carry no cached value), for other
-formats (.xls, .xlsb, .ods) through python-calamine (which gives merges, visibility and typed cells,
-but not number formats or hidden columns: a legacy .xls cell shown as a percentage reads as its fraction,
-and a hidden column of an .xls competes like a visible one). Text exports (an HTML table named .xls,
-Excel 2003 XML, CSV / tab-separated text) are parsed by analytics.ingest.textbook.
+formats (.xls, .xlsb, .ods) through python-calamine (merges, visibility and typed cells); a legacy
+.xls's percentage formats and hidden columns come from its BIFF records (analytics.ingest.biff), so it
+reads exactly like the same workbook saved as .xlsx (.xlsb and .ods do not tell them). Text exports
+(an HTML table named .xls, Excel 2003 XML, CSV / tab-separated text) are parsed by
+analytics.ingest.textbook.
 """
 from __future__ import annotations
 
@@ -420,6 +421,10 @@ class Workbook:
         first_row, merges, formulas, big = None, None, [], None
         percent = scan.result().percent_cells if scan is not None else set()
         hidden = scan.result().hidden_cols if scan is not None else set()
+        if self.format == "xls":  # number formats and hidden columns from the BIFF records
+            known = self._xls_formats().get(info.name)
+            if known is not None:
+                percent, hidden = known.percent_cells, known.hidden_cols
         if scan is not None:
             scan.result()
             if scan.first_row and scan.first_row > 0 and not scan.error:
@@ -433,6 +438,14 @@ class Workbook:
             except Exception:
                 merges = None
         return RawSheet(info.name, table, first_row, first_col, merges, formulas, big, percent, hidden)
+
+    def _xls_formats(self) -> dict:
+        """{sheet: biff.SheetFormats} of a legacy .xls (read once)."""
+        if getattr(self, "_xls_formats_cache", None) is None:
+            from analytics.ingest import biff
+            data = self.source if isinstance(self.source, bytes) else Path(self.source).read_bytes()
+            self._xls_formats_cache = biff.sheet_formats(data)
+        return self._xls_formats_cache
 
     def _read_text_sheet(self, info: SheetInfo) -> RawSheet | None:
         rows, merges = self._text_sheets[info.name]
