@@ -537,8 +537,9 @@ def _version_rows(con, where: str, params: list, columns: str = "x.*") -> pd.Dat
         SELECT v.batch_id, v.version_on, v.file_name, {columns}
         FROM {_ROWS_SQL} x JOIN v ON v.batch_id = x._batch_id
         WHERE {where}
-        QUALIFY row_number() OVER (PARTITION BY x._batch_id, x.project_key ORDER BY x._sheet DESC, x._row DESC) = 1
         ORDER BY v.version_on, v.batch_id, x.project_key""", params).df()
+    # a batch holds a project once (the reader refuses a repeated key; the store keeps a batch's row either in
+    # the table or in the log): no de-duplication needed here
     return df.drop(columns=[c for c in ("_batch_id", "_sheet", "_row") if c in df.columns])
 
 
