@@ -12,20 +12,22 @@ def test_hash_round_trip_and_no_plain_text():
 
 def test_failures_slow_down_further_attempts():
     now = [100.0]
-    t = auth.LoginThrottle(clock=lambda: now[0])
-    h = auth.hash_password("right")
+    t = auth.LoginThrottle(":memory:", clock=lambda: now[0])
+    acc = auth.accounts_from([], auth.hash_password("right"))  # the older shared hash
     for _ in range(3):  # three free failures
-        assert auth.attempt("wrong", h, t) == (False, "密码不正确。")
+        assert auth.login("王", "wrong", acc, t, "c") == auth.Attempt(False, "密码不正确。")
     # 4th attempt: 2^(3-3) = 1 s after the last failure
-    assert auth.attempt("right", h, t) == (False, "尝试次数过多，请 2 秒后再试。")
+    assert auth.login("王", "right", acc, t, "c") == auth.Attempt(False, "尝试次数过多，请 2 秒后再试。")
     now[0] += 1.0
-    assert auth.attempt("wrong", h, t) == (False, "密码不正确。")  # 4 failures -> wait 2 s
+    assert auth.login("王", "wrong", acc, t, "c").message == "密码不正确。"  # 4 failures -> wait 2 s
     now[0] += 1.5
-    assert t.wait_seconds() == 0.5
+    assert t.wait_seconds("c", "王") == 0.5
     now[0] += 0.5
-    assert auth.attempt("right", h, t) == (True, None) and t.failures == 0
+    assert auth.login("王", "right", acc, t, "c") == auth.Attempt(True, None, "王（共用密码）")
+    assert t.failures("c") == 0
 
 
 def test_missing_hash_says_what_to_do():
-    ok, msg = auth.attempt("x", None, auth.LoginThrottle())
-    assert not ok and "python -m analytics hash-password" in msg and "PARK_ANALYST_PASSWORD_HASH" in msg
+    outcome = auth.login("x", "x", auth.accounts_from(None, None), auth.LoginThrottle(":memory:"), "c")
+    assert not outcome.ok and ".venv/bin/python -m analytics hash-password" in outcome.message
+    assert "PARK_ANALYST_PASSWORD_HASH" in outcome.message and "analyst_accounts" in outcome.message
