@@ -313,6 +313,33 @@ def test_kind7_legacy_xls_percentages_and_hidden_columns_like_xlsx(tmp_path):
     assert (xls.notes, _problems(xls), xls.unused_columns) == (xlsx.notes, _problems(xlsx), xlsx.unused_columns)
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_kind7_xls_saved_by_libreoffice_reads_like_its_xlsx(tmp_path):
+    import subprocess
+
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2025年"
+    for row in [["2025年1-7月主要经济指标"], ["指标名称", "计量单位", "本月", None, "1-7月", None],
+                [None, None, "绝对量", "同比±%", "绝对量", "同比±%"],
+                ["1.规模以上工业增加值", "亿元", 1.2, 0.05, 8.5, 0.099], ["\u3000\u3000其中：医疗器械", "亿元", 0.2, 0.01, 1.5, 0.12]]:
+        ws.append(row)
+    for ref in ("D4", "F4", "D5", "F5"):
+        ws[ref].number_format = "0.0%"
+    for rng in ("A1:F1", "C2:D2", "E2:F2"):
+        ws.merge_cells(rng)
+    ws.column_dimensions["B"].hidden = True
+    wb.save(tmp_path / "lo.xlsx")
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "xls",
+                    "--outdir", str(tmp_path), str(tmp_path / "lo.xlsx")], check=True, capture_output=True, timeout=180)
+    xlsx, xls = _one(tmp_path / "lo.xlsx"), _one(tmp_path / "lo.xls")
+    assert xls.frame[["indicator", "value_ytd", "growth_pct"]].values.tolist() == [
+        ["规模以上工业增加值", 8.5, 9.9], ["医疗器械", 1.5, 12.0]]
+    assert _comparable(xls) == _comparable(xlsx) and xls.notes == xlsx.notes and xls.problems == []
+
+
 # --------------------------------------------------------------------------- 8. real registration extracts
 
 def test_kind8_registration_extract_with_units_in_cells_and_garbled_codes(tmp_path):
