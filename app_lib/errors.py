@@ -52,13 +52,40 @@ def reason(exc: BaseException) -> str:
     return f"页面出错（{type(exc).__name__}），请刷新页面重试；如仍出错请联系管理员。"
 
 
+def _operational(exc: BaseException) -> bool:
+    """A fault of the environment (store, disk, memory), not of the code."""
+    from analytics import store
+    try:
+        import duckdb
+        db_errors: tuple = (duckdb.IOException, duckdb.PermissionException)
+    except (ImportError, AttributeError):  # pragma: no cover
+        db_errors = ()
+    return isinstance(exc, (store.StoreError, OSError, MemoryError) + db_errors)
+
+
+def _in_server() -> bool:
+    """True in a running server; False under AppTest or bare mode, where a code fault is re-raised so a
+    test sees it as an exception (only environment faults become the viewer's message there)."""
+    try:
+        from streamlit.runtime import Runtime
+        return Runtime.exists()
+    except Exception:  # pragma: no cover
+        return True
+
+
+def _show(exc: Exception) -> None:
+    _LOG.exception("script failed")
+    if not _in_server() and not _operational(exc):
+        raise exc
+    st.error(reason(exc), icon=":material/error:")
+
+
 def run_page(page) -> None:
     """page.run() with every fault shown as one Chinese line (Streamlit's stop/rerun pass through)."""
     try:
         page.run()
     except Exception as exc:  # noqa: BLE001 - the one place faults become a viewer's message
-        _LOG.exception("page %s failed", getattr(page, "url_path", page))
-        st.error(reason(exc), icon=":material/error:")
+        _show(exc)
 
 
 class guard:
@@ -70,6 +97,5 @@ class guard:
     def __exit__(self, kind, exc, tb):
         if exc is None or not isinstance(exc, Exception):
             return False  # no fault, or Streamlit's own stop/rerun
-        _LOG.exception("script failed")
-        st.error(reason(exc), icon=":material/error:")
+        _show(exc)
         st.stop()

@@ -44,3 +44,19 @@ def test_reasons_for_common_faults():
     assert errors.reason(store.StoreError("数据库文件 /srv/park/data/park.duckdb 是只读的")) == \
         "数据库文件 park.duckdb 是只读的"
     assert errors.reason(KeyError("x")) == "页面出错（KeyError），请刷新页面重试；如仍出错请联系管理员。"
+
+
+def test_a_code_fault_stays_an_exception_under_apptest_and_is_one_line_in_a_server(monkeypatch):
+    class Page:
+        url_path = "x"
+
+        def run(self):
+            raise KeyError("列")
+
+    with pytest.raises(KeyError):  # tests still see bugs
+        errors.run_page(Page())
+    shown = []
+    monkeypatch.setattr(errors, "_in_server", lambda: True)
+    monkeypatch.setattr(errors.st, "error", lambda text, icon=None: shown.append(text))
+    errors.run_page(Page())
+    assert shown == ["页面出错（KeyError），请刷新页面重试；如仍出错请联系管理员。"]
