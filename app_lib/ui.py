@@ -218,9 +218,11 @@ APP_CSS = """
 [data-testid="stStatusWidget"]::before { content: "正在更新"; font-size: 0.85rem; color: #616e7c; padding: 0 0.5rem; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
 [data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none !important; }
-[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "将文件拖到此处，或点击右侧按钮选择；每个文件不超过50MB（.xlsx、.xlsm、.xls、.csv）";
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "将文件拖到此处，或点击“选择文件”；每个文件不超过50MB（.xlsx、.xlsm、.xls、.csv）";
     font-size: 0.875rem; color: #616e7c; }
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"],
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] * { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stIconMaterial"] { font-size: 1.25rem !important; }
 [data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after { content: "选择文件";
     font-size: 0.875rem; }
 a[href="#main-content"], [data-testid="stSkipLink"] { font-size: 0 !important; }
