@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 MAX_SESSION_UPLOAD_MB = float(os.environ.get("PARK_MAX_SESSION_UPLOAD_MB", "200"))   # one session's files
 MAX_SERVER_UPLOAD_MB = float(os.environ.get("PARK_MAX_SERVER_UPLOAD_MB", "600"))     # all sessions' files
 MAX_PARALLEL_JOBS = 2          # reads/previews at once in this process (each read in its own child process)
-MAX_KEPT_JOBS = 12             # finished jobs kept for reuse (results hold parsed frames)
+MAX_KEPT_JOBS = 6              # finished jobs kept for reuse (results hold parsed frames)
 
 _GUARD_LOCK = threading.Lock()
 _GUARDED: set[int] = set()
@@ -142,7 +142,9 @@ RUNS: dict[str, int] = {}   # label -> times the work really ran in this process
 
 
 def job(key: tuple, label: str, fn, *args) -> Job:
-    """The job for `key`: existing (running or finished) or started now on the pool."""
+    """The job for `key`: existing (running or finished) or started now on the pool. Results of sessions
+    that have closed since are dropped first (sweep)."""
+    sweep()
     sid = _session_id()
     with _JOBS_LOCK:
         j = _JOBS.get(key)
