@@ -78,7 +78,7 @@ def _wait(url: str, proc, seconds: float = 180) -> None:
             return
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:])
+                raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:]) from None
             time.sleep(0.3)
     raise RuntimeError(f"{url} 未在 {seconds} 秒内启动")
 

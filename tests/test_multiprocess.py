@@ -145,8 +145,8 @@ def test_the_nginx_deployment_serves_the_dashboard(store_copy, tmp_path):
 def test_the_upload_page_writes_through_the_shared_store(store_copy, monkeypatch, tmp_path):
     """In the multi-process deployment the page's preview and commit take the store's lock, write,
     and publish a snapshot; the page itself reads the snapshot read-only."""
-    from streamlit.testing.v1 import AppTest
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
     original = PagesManager.__init__
 
     def init(self, *args, **kwargs):
