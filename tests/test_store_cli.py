@@ -30,6 +30,7 @@ def ledger(tmp_path, name, rows, sheet="展厅"):
 ROWS = [[dt.date(2025, 5, 10), "甲", 1.0], [dt.date(2025, 5, 24), "乙", 2.0], [dt.date(2025, 6, 3), "丙", 3.0]]
 
 
+@pytest.mark.slow
 def test_history_lists_imports_and_rollbacks_of_a_real_store(tmp_path):
     db = tmp_path / "park.duckdb"
     assert cli("load", ledger(tmp_path, "帮销.xlsx", ROWS), "--db", db).returncode == 0
@@ -46,6 +47,7 @@ def test_history_lists_imports_and_rollbacks_of_a_real_store(tmp_path):
     assert con.execute("SELECT sum(amount), count(*) FROM sales").fetchall() == [(6.0, 3)]
 
 
+@pytest.mark.slow
 def test_load_says_which_ledger_rule_applied_and_takes_the_other(tmp_path):
     db = tmp_path / "park.duckdb"
     cli("load", ledger(tmp_path, "帮销.xlsx", ROWS), "--db", db)
