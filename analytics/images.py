@@ -272,6 +272,15 @@ except (AttributeError, RuntimeError):
     atexit.register(_shutdown)
 
 
+def stop() -> None:
+    """Stop the shared worker (the next render_png starts a new one, looking the browser up again)."""
+    global _shared
+    with _lock:
+        w, _shared = _shared, None
+    if w is not None:
+        w.kill()
+
+
 def prestart() -> str | None:
     """Boot the shared worker in the background when it is not running. Returns None, or the
     Chinese reason why images cannot be drawn (no Chromium)."""

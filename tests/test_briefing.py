@@ -523,6 +523,7 @@ def test_briefing_page_without_chromium_or_libreoffice_still_gives_the_word_file
     import time
     path = tmp_path / "tiny.duckdb"
     _tiny(path)
+    images.stop()   # a worker an earlier test started would still draw: this process has "no browser" from now
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))   # the browser lookup finds nothing
     monkeypatch.setenv("SOFFICE", str(tmp_path / "no-soffice"))
     at = _briefing_page(path, monkeypatch)
