@@ -38,3 +38,23 @@ def test_columns_without_label_keep_their_name():
     data = to_xlsx_bytes(pd.DataFrame({"x": [1], "y": [2]}), {"x": "甲"})
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     assert next(ws.iter_rows(values_only=True)) == ("甲", "y")
+
+
+def test_numbers_are_written_as_the_page_shows_them():
+    # a share computed as 10.71392245140499 reached the .xlsx as is; the page shows 10.7 (四舍五入)
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from app_lib.export import to_xlsx_bytes
+    frame = pd.DataFrame({"share_pct": [10.71392245140499, 2.25], "amount_wan": [1234.5678, 0.125],
+                          "n": [3, 4], "name": ["甲", "乙"]})
+    data = to_xlsx_bytes(frame, {"share_pct": "占比（%）", "amount_wan": "帮销额（万元）", "n": "数量（个）", "name": "名称"},
+                         digits={"share_pct": 1})
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == ["占比（%）", "帮销额（万元）", "数量（个）", "名称"]
+    # its own digits (1), else two decimals for a fractional column, both half up; counts untouched
+    assert rows[1:] == [[10.7, 1234.57, 3, "甲"], [2.3, 0.13, 4, "乙"]]
+    assert ws["A2"].number_format == "#,##0.0" and ws["B2"].number_format == "#,##0.00"
