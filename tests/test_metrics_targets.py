@@ -283,3 +283,17 @@ def test_the_targets_template_reads_back(tmp_path):
     t = targets.target_table(c, 2025).set_index("indicator")
     assert t.loc["签约项目数", "annual"] == 12 and t.loc["签约项目数", "monthly"] == {m: 1.0 for m in range(1, 13)}
     assert t.loc["开工项目数", "quarterly"] == {2: 3.0}
+
+
+def test_a_sector_task_force_counts_its_sectors_projects():
+    c = store.connect(":memory:")
+    insert(c, "projects", [
+        {**_p("M1", date(2025, 2, 1), None, 1000.0, "王", "招商一部"), "sector": "医疗器械"},
+        {**_p("M2", date(2025, 3, 1), None, 2000.0, "李", "招商二部"), "sector": "医疗器械"},
+        {**_p("Y1", date(2025, 3, 5), None, 3000.0, "王", "招商一部"), "sector": "医药"},
+    ])
+    insert(c, "targets", [{"year": 2025, "indicator": "签约项目数", "unit": "个", "owner": "医疗器械专班",
+                           "target": 4.0}])
+    r = targets.post_tasks(c, D).iloc[0]
+    assert (r["owner"], r["actual"], r["completion_pct"]) == ("医疗器械专班", 2, 50.0)
+    assert list(targets.projects_counted(c, D, "医疗器械专班", "签约项目数")["project_key"]) == ["M1", "M2"]

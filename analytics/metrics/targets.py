@@ -20,8 +20,9 @@ Definitions (DATA.md §6):
 - Light: 绿 when completion >= 时序进度 (a rate: actual >= target); 黄 when behind by less than
   BEHIND_THRESHOLD_PP points (a rate: RATE_BEHIND_THRESHOLD_PP); 红 otherwise; '—' without an actual value.
 - A target with an owner (责任单位/责任部门/责任领导/专班) on a project indicator counts only the projects
-  whose 包保领导 or 责任部门 is that owner (post_tasks); on any other indicator the owner is the unit
-  answerable for the park's figure, which is then the park's.
+  whose 包保领导 or 责任部门 is that owner, or, for a 专班 named after a park sector (医疗器械专班), the
+  projects of that sector (post_tasks); on any other indicator the owner is the unit answerable for the
+  park's figure, which is then the park's.
 
 Money in the target's unit (万元 or 亿元 as written); counts in 个/户; rates in percent.
 """
@@ -240,7 +241,8 @@ class Actual:
 def _owner_sql(owner: str | None) -> tuple[str, list]:
     if not owner:
         return "TRUE", []
-    return "(trim(leader) = ? OR trim(department) = ?)", [owner, owner]
+    # a 专班 named after a park sector (医疗器械专班) answers for that sector's projects
+    return "(trim(leader) = ? OR trim(department) = ? OR sector || '专班' = ?)", [owner, owner, owner]
 
 
 class _OwnerActuals:
@@ -257,7 +259,8 @@ class _OwnerActuals:
             params += [start, end]
         owners = sorted({o for o in owners if o})
         by_owner = con.execute(f"""SELECT o.owner, {parts} FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS owner) o
-            LEFT JOIN projects p ON trim(p.leader) = o.owner OR trim(p.department) = o.owner GROUP BY o.owner""",
+            LEFT JOIN projects p ON trim(p.leader) = o.owner OR trim(p.department) = o.owner
+                                    OR p.sector || '专班' = o.owner GROUP BY o.owner""",
                                params + [owners]).df()
         park = con.execute(f"SELECT NULL AS owner, {parts} FROM projects p", params).df()
         self.values = {(None if pd.isna(r["owner"]) else r["owner"], name): float(r[name] or 0)
