@@ -214,6 +214,8 @@ APP_CSS = """
 [data-testid="stMainMenu"], [data-testid="stElementToolbar"], [data-testid="stToolbarActions"],
 [data-testid="stAppDeployButton"] { display: none !important; }
 .modebar-btn[data-title="Fullscreen"], .modebar-btn[data-title="Exit fullscreen"] { display: none !important; }
+[role="listbox"][data-empty] span { font-size: 0 !important; }
+[role="listbox"][data-empty] span::after { content: "没有匹配的选项"; font-size: 0.875rem; }
 [data-testid="stStatusWidget"] > * { display: none !important; }
 [data-testid="stStatusWidget"]::before { content: "正在更新"; font-size: 0.85rem; color: #616e7c; padding: 0 0.5rem; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span,

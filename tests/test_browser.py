@@ -306,6 +306,7 @@ _SCREEN_PROBLEMS_JS = r"""(allowed) => {
         const p = n.parentElement;
         if (!p || ['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(p.tagName) || !visible(p)) continue;
         if (p.closest('svg') && !p.closest('[data-testid="stPlotlyChart"]')) continue;
+        if (parseFloat(getComputedStyle(p).fontSize) === 0) continue;    // text replaced by CSS (::after)
         add(n.textContent);
     }
     for (const e of document.querySelectorAll('[title], [data-title], [placeholder]')) {
@@ -399,3 +400,24 @@ def test_a_typed_date_applies_on_enter_and_on_tab(server):
         browser.close()
     assert shown[0].startswith("数据日期：2025年5月31日")
     assert shown[1].startswith("数据日期：2025年4月30日")
+
+
+def test_a_selectbox_without_matches_says_so_in_chinese(server):
+    """Streamlit's dropdown said "No results" when the typed text matched no option."""
+    from playwright.sync_api import sync_playwright
+    url, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        page = browser.new_page(viewport=SCREEN_SIZES["1366x768"], locale="zh-CN")
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
+        _wait_idle(page)
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.keyboard.type("zzz", delay=40)
+        page.wait_for_timeout(800)
+        listbox = page.locator('[role="listbox"][data-empty]').first
+        shown = listbox.evaluate("l => getComputedStyle(l.querySelector('span'), '::after').content")
+        found = page.evaluate(_SCREEN_PROBLEMS_JS, sorted(LATIN_ALLOWED))
+        browser.close()
+    assert shown == '"没有匹配的选项"'
+    assert not found, found
