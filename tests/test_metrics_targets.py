@@ -297,3 +297,10 @@ def test_a_sector_task_force_counts_its_sectors_projects():
     r = targets.post_tasks(c, D).iloc[0]
     assert (r["owner"], r["actual"], r["completion_pct"]) == ("医疗器械专班", 2, 50.0)
     assert list(targets.projects_counted(c, D, "医疗器械专班", "签约项目数")["project_key"]) == ["M1", "M2"]
+
+
+def test_a_date_months_after_the_data_is_taken_at_the_data(con):
+    # the data's last record is 2025-06-20 (project E signed): on 2025-09-30 the targets are read at 20 June
+    r = _row(targets.completion(con, date(2025, 9, 30)), "签约项目数")
+    assert r["ref_date"] == date(2025, 6, 20) and r["period_text"] == "截至6月20日"
+    assert r["time_progress_pct"] == pytest.approx(171 / 365 * 100)

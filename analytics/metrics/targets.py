@@ -459,6 +459,22 @@ def _evaluate(con, t: dict, year: int, as_of: date, owner_filter: bool, projects
     return r
 
 
+def _data_date(con, as_of: date) -> date:
+    """as_of, or the latest date the store's data records (summary.default_as_of) when as_of is in a later
+    month: months not imported yet are unknown, so 时序进度 is taken at the data's last day, not at as_of."""
+    from analytics import summary
+    if _store_is_empty(con):
+        return as_of
+    latest = summary.default_as_of(con)
+    # only a date past the month of the last record: inside that month quiet days are not missing data
+    return latest if month_end(latest) < as_of else as_of
+
+
+def _store_is_empty(con) -> bool:
+    return all(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] == 0
+               for t in ("entities", "projects", "sales", "industrial", "indicators", "service_visits"))
+
+
 def _year_of(con, as_of: date, year: int | None) -> int | None:
     if year is not None:
         return int(year)
@@ -479,8 +495,10 @@ def completion(con: duckdb.DuckDBPyConnection, as_of: date, year: int | None = N
     time_progress_pct (时序进度 at ref_date); gap_pp (completion - 时序进度, or actual rate - target rate,
     个百分点); due (序时应完成, unit); shortfall (unit, 0 when ahead); remaining (to the year's target, unit);
     light (绿/黄/红/—); sentence (Chinese); source; monthly / quarterly targets. Empty without targets.
-    `year` defaults to as_of's year (else the latest year with targets before it)."""
+    `year` defaults to as_of's year (else the latest year with targets before it). An as_of after the
+    latest date the data records is taken at that date (_data_date)."""
     as_of = as_date(as_of)
+    as_of = _data_date(con, as_of)
     y = _year_of(con, as_of, year)
     if y is None:
         return pd.DataFrame(columns=COMPLETION_COLUMNS)
@@ -498,6 +516,7 @@ def post_tasks(con: duckdb.DuckDBPyConnection, as_of: date, year: int | None = N
     targets) and month_actual (done in as_of's month up to as_of). Sorted by indicator, then light
     (红, 黄, 绿, —) and shortfall, so who is behind comes first."""
     as_of = as_date(as_of)
+    as_of = _data_date(con, as_of)
     y = _year_of(con, as_of, year)
     cols = COMPLETION_COLUMNS + ["month_target", "month_actual"]
     if y is None:
@@ -549,6 +568,7 @@ def post_monthly(con: duckdb.DuckDBPyConnection, as_of: date, owner: str, indica
     Columns: month ('YYYY-MM'), target (the month's target, unit; NaN without monthly targets), actual
     (done in the month, to as_of in as_of's month), cumulative_target, cumulative_actual (unit)."""
     as_of = as_date(as_of)
+    as_of = _data_date(con, as_of)
     y = _year_of(con, as_of, year)
     cols = ["month", "target", "actual", "cumulative_target", "cumulative_actual"]
     if y is None:
