@@ -314,7 +314,20 @@ def _transitions(before: pd.DataFrame, after: pd.DataFrame, span: pd.DataFrame, 
     rank_now = a["stage"].map(_RANK).fillna(-1)
     rank_before = a["from_stage"].map(_RANK).fillna(-1)
     stalled_now, stalled_before = a["stage"] == "停滞", a["from_stage"] == "停滞"
-    first_seen = span.groupby("project_key")["version_on"].min()
+    # per project of `a`, the first version of the span meeting a condition (numpy over integer codes:
+    # a groupby on the project keys would cost more than the rest of the function)
+    codes = pd.Index(key.to_numpy(dtype=object)).get_indexer(span["project_key"].to_numpy(dtype=object))
+    versions = span["version_on"].to_numpy(dtype="datetime64[us]").astype("int64")
+    never = np.iinfo(np.int64).max
+
+    def first_version(condition) -> pd.Series:
+        out = np.full(len(a), never, dtype="int64")
+        sel = np.asarray(condition, dtype=bool) & (codes >= 0)
+        np.minimum.at(out, codes[sel], versions[sel])
+        return pd.Series(np.where(out == never, np.datetime64("NaT", "us"), out.astype("datetime64[us]")),
+                         index=a.index)
+
+    first_seen = first_version(np.ones(len(span), dtype=bool))
     frames = []
 
     def emit(mask, event, when, version):
@@ -332,19 +345,19 @@ def _transitions(before: pd.DataFrame, after: pd.DataFrame, span: pd.DataFrame, 
         k = _RANK[STAGE_OF_DATE[col]]
         when = a[col]
         dated = when.notna() & (when >= lo) & (when <= hi)
-        first_dated = _lookup(key, span[span[col].notna()].groupby("project_key")["version_on"].min())
+        first_dated = first_version(span[col].notna().to_numpy())
         emit(dated, event, when, first_dated.where(first_dated.notna(), a["version_on"]))
-        reached = _lookup(key, span[span["rank"] >= k].groupby("project_key")["version_on"].min())
+        reached = first_version((span["rank"] >= k).to_numpy())
         undated = (when.isna() & (rank_now >= k) & ~stalled_now & ~((rank_before >= k) | stalled_before)
                    & reached.notna())
         emit(undated, event, reached, reached)
         hit |= dated | undated
-    stall_seen = _lookup(key, span[span["stage"] == "停滞"].groupby("project_key")["version_on"].min())
+    stall_seen = first_version((span["stage"] == "停滞").to_numpy())
     stalled = stalled_now & a["from_stage"].notna() & ~stalled_before
     stall_when = stall_seen.where(stall_seen.notna(), a["version_on"])
     emit(stalled, "转停滞", stall_when, stall_when)
     hit |= stalled
-    seen = _lookup(key, first_seen)
+    seen = first_seen
     emit(a["from_stage"].isna() & ~hit & seen.notna(), "新入库", seen, seen)
     still = set(after["project_key"].tolist())
     gone = before[[k not in still for k in before["project_key"].tolist()]]
