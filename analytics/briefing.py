@@ -278,8 +278,7 @@ def _sales(con, h: dict, as_of: date):
 
 def _service(con, h: dict, as_of: date, open_df: pd.DataFrame):
     lead = text.service_sentence(h)
-    note = service.accounts_note(con, as_of) if lead else None   # a past date: the 包保 list is today's
-    sentences = [lead + f"（{note}）" if note else lead] if lead else []
+    sentences = [lead] if lead else []
     visits = service.visits_by_month(con, as_of)
     n_visits = int(visits["visits"].sum()) if len(visits) else 0
     dem = service.demands(con, as_of)
@@ -306,6 +305,9 @@ def _service(con, h: dict, as_of: date, open_df: pd.DataFrame):
         out.append(("service", e.title, e.figure, e.frame))
     if not sentences:
         return None, []
+    note = service.accounts_note(con, as_of) if lead else None   # a past date: the 包保 list is today's
+    if note:
+        sentences.append(note)
     return "；".join(sentences) + "。", out
 
 

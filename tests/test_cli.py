@@ -46,4 +46,4 @@ def test_unknown_template_dataset_lists_the_allowed_names(tmp_path):
     proc = cli("template", "registry", "--out", str(tmp_path / "t.xlsx"))
     assert proc.returncode == 2
     assert proc.stderr.strip() == ("未知数据集“registry”；可用：entities, industrial, price_index, indicators, "
-                                   "projects, sales, service_accounts, service_visits")
+                                   "projects, sales, service_accounts, service_visits, targets")

@@ -107,5 +107,6 @@ def test_the_briefing_says_the_key_account_list_is_current_at_a_past_date(store_
     db, _ = store_db
     c = store.connect(db, read_only=True)
     may = briefing.build_briefing(c, date(2025, 5, 1)).section("service").paragraph
-    assert may.startswith(f"园区党委班子成员包保重点企业和项目67个（{service.ACCOUNTS_STATE_NOTE}）；")
+    assert may.startswith("园区党委班子成员包保重点企业和项目67个；")
+    assert may.endswith(f"；{service.ACCOUNTS_STATE_NOTE}。")
     assert "不随数据日期回溯" not in briefing.build_briefing(c, D).section("service").paragraph
