@@ -397,6 +397,8 @@ def test_a_typed_date_applies_on_enter_and_on_tab(server):
             page.wait_for_timeout(1500)
             _wait_idle(page)
             shown.append(page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text())
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "screen_1366x768_typed_date.png"))
         browser.close()
     assert shown[0].startswith("数据日期：2025年5月31日")
     assert shown[1].startswith("数据日期：2025年4月30日")
@@ -418,6 +420,8 @@ def test_a_selectbox_without_matches_says_so_in_chinese(server):
         listbox = page.locator('[role="listbox"][data-empty]').first
         shown = listbox.evaluate("l => getComputedStyle(l.querySelector('span'), '::after').content")
         found = page.evaluate(_SCREEN_PROBLEMS_JS, sorted(LATIN_ALLOWED))
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "screen_1366x768_no_results.png"))
         browser.close()
     assert shown == '"没有匹配的选项"'
     assert not found, found
