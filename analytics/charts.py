@@ -509,15 +509,16 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
     fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT)
     # a marker is a dotted line numbered ①②③ at its top; the footnote says what each number is (labels
     # written beside the lines ran into each other in a narrow chart)
-    legend_notes = []
+    legend_notes, shift = [], 0
     for i, (when, label) in enumerate(markers):
         number = MARKER_NUMBERS[i % len(MARKER_NUMBERS)]
         day = pd.Timestamp(when)
         fig.add_vline(x=day.timestamp() * 1000, line={"color": MUTED, "dash": "dot", "width": 1})
         # a marker within two months of the previous one sits a line higher, so the numbers never touch
-        close = i and (day - pd.Timestamp(markers[i - 1][0])).days < 62
+        close = i > 0 and (day - pd.Timestamp(markers[i - 1][0])).days < 62
+        shift = 14 if close and not shift else 0
         fig.add_annotation(x=day, y=1, yref="paper", text=number, showarrow=False, yanchor="bottom",
-                           yshift=14 if close and i % 2 else 0, font={"size": 12, "color": "#616e7c"})
+                           yshift=shift, font={"size": 12, "color": "#616e7c"})
         legend_notes.append(f"{number}{day.month}月{day.day}日{label}")
     if legend_notes:
         foot = f"{foot} · {'，'.join(legend_notes)}"

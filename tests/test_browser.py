@@ -225,7 +225,8 @@ def test_month_bars_label_every_month_including_the_last(server):
 # ---------------------------------------------------------------------------
 # Screenshot-ready at office sizes (issue 11): nothing cut, nothing overlapping, no English
 # ---------------------------------------------------------------------------
-SCREEN_SIZES = {"1366x768": {"width": 1366, "height": 768}, "1920x1080": {"width": 1920, "height": 1080}}
+SCREEN_SIZES = {"1366x768": {"width": 1366, "height": 768}, "1920x1080": {"width": 1920, "height": 1080},
+                "2560x1440": {"width": 2560, "height": 1440}}
 # Latin words a user may see: file types, units, and the product names they refer to
 LATIN_ALLOWED = {"PNG", "Excel", "Word", "WPS", "PDF", "Markdown", "XLSX", "XLSM", "XLS", "CSV", "MB", "KB", "GB",
                  "ETDZ", "YYYY", "MM", "DD", "PPI", "GDP", "xlsx", "xlsm", "xls", "csv", "docx", "pdf", "png", "md"}
