@@ -563,6 +563,9 @@ def _apply_upload(con, ds, batch_id: int, rule: str, span) -> None:
     changed = "(SELECT s.* FROM stg s JOIN stg_class c USING (_sheet, _row) WHERE c.change = '{}')"
     if con.execute("SELECT count(*) FROM stg_class WHERE change = 'updated'").fetchall()[0][0]:
         _move_to_log(con, ds, f"EXISTS (SELECT 1 FROM {changed.format('updated')} v WHERE {_match('v', 't', keys)})")
+    if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'stg_class' AND temporary").fetchall()[0][0]:
+        con.execute(f"INSERT INTO {table} SELECT {cols}, {int(batch_id)} FROM stg WHERE NOT _skip")  # all new
+        return
     con.execute(f"INSERT INTO {table} SELECT {cols}, {int(batch_id)} FROM stg s JOIN stg_class c USING (_sheet, _row) "
                 f"WHERE c.change <> 'unchanged'")
     con.execute(f"INSERT INTO {log} SELECT {cols}, {int(batch_id)}, false, _sheet, _row "
@@ -640,19 +643,29 @@ def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> t
     values = [c for c in cols if c not in keys and c != "row_key"]
     on = _match("s", "t", keys)
     same = _match("s", "t", values)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE stg_class AS
-        SELECT s._sheet, s._row,
-               CASE WHEN NOT EXISTS (SELECT 1 FROM {table} t WHERE {on}) THEN 'new'
-                    WHEN EXISTS (SELECT 1 FROM {table} t WHERE {on} AND {same}) THEN 'unchanged'
-                    ELSE 'updated' END AS change
-        FROM stg s WHERE NOT s._skip""")
+    all_new = not con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]
+    for kind, in con.execute("SELECT 'VIEW' FROM duckdb_views() WHERE view_name = 'stg_class' AND temporary UNION ALL "
+                             "SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = 'stg_class' AND temporary"
+                             ).fetchall():
+        con.execute(f"DROP {kind} stg_class")
+    if all_new:  # the first upload of a dataset: every row arrives (no join against an empty table)
+        con.execute("CREATE TEMP VIEW stg_class AS SELECT _sheet, _row, 'new' AS change FROM stg WHERE NOT _skip")
+    else:
+        con.execute(f"""
+            CREATE TEMP TABLE stg_class AS
+            SELECT s._sheet, s._row,
+                   CASE WHEN NOT EXISTS (SELECT 1 FROM {table} t WHERE {on}) THEN 'new'
+                        WHEN EXISTS (SELECT 1 FROM {table} t WHERE {on} AND {same}) THEN 'unchanged'
+                        ELSE 'updated' END AS change
+            FROM stg s WHERE NOT s._skip""")
     totals = {"new": 0, "updated": 0, "unchanged": 0}
     for sheet, change, n in con.execute("SELECT _sheet, change, count(*) FROM stg_class GROUP BY ALL").fetchall():
         setattr(sheets[sheet], f"rows_{change}", int(n))
         totals[change] += int(n)
     col_list = ", ".join(_q(c) for c in cols if c != "row_key")
     picked = "SELECT s.* FROM stg s JOIN stg_class c USING (_sheet, _row) WHERE c.change = '{}'"
+    if all_new:
+        picked = "SELECT s.* FROM stg s WHERE NOT s._skip AND '{}' = 'new'"
     for sheet, info in sheets.items():
         if info.rows_updated:
             upd = picked.format("updated")
