@@ -157,16 +157,18 @@ def _wait_ready(page, charts_timeout_ms: int = CHART_TIMEOUT_MS, settle_ms: int 
 
 def _set_as_of(page, as_of: date) -> bool:
     """Type as_of into the sidebar's 数据日期 (a date_input, format YYYY-MM-DD); False when absent."""
+    # Streamlit's date input is a field of year/month/day segments: typing the digits into the year segment
+    # fills all three, and Enter applies the date (app_lib.ui.DATE_KEYS_JS moves the focus out of the field)
     box = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').first
+    year = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] [data-type="year"]').first
     try:
         box.wait_for(state="attached", timeout=10_000)
     except Exception:  # noqa: BLE001  (no date input on this app)
         return False
     try:
-        box.evaluate("e => e.scrollIntoView({block: 'center'})")
-        box.fill(as_of.isoformat(), timeout=5_000)
-        box.press("Enter", timeout=5_000)
-        page.keyboard.press("Escape")
+        year.click(timeout=5_000)
+        page.keyboard.type(as_of.strftime("%Y%m%d"), delay=30)
+        page.keyboard.press("Enter")
         page.wait_for_timeout(RERUN_START_MS)
         _wait_ready(page)
         return box.input_value() == as_of.isoformat()
