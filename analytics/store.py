@@ -574,7 +574,7 @@ def _apply_upload(con, ds, batch_id: int, rule: str, span) -> None:
 
 def _rebuild(con, ds) -> None:
     """The dataset's current table from its live batches, folded in batch order (rollback)."""
-    table, log = _q(ds.table), _log_table(ds)
+    table = _q(ds.table)
     cols = ", ".join(_q(n) for n, _ in table_columns(ds))
     keys = _key_columns(ds)
     _move_to_log(con, ds, "TRUE")  # now the log holds every batch's whole contribution
