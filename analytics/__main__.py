@@ -47,7 +47,7 @@ def _open(db: str | None, read_only: bool = False):
         con = store.connect(path)
     except store.StoreBusyError as exc:
         if not read_only or not Path(path).exists():
-            raise SystemExit(f"无法打开数据库：{exc}") from None
+            raise SystemExit(str(exc)) from None
         con = _open_copy(path)
         print(f"提示：数据库 {path} 正被看板占用，本次读取的是其当前副本。", file=sys.stderr)
         return con

@@ -5,7 +5,7 @@ it will print (the PDF's pages, or an HTML preview without LibreOffice). 生成�
 .docx, the PDF and the chart PNGs (time-limited; what could not be made is said in Chinese)."""
 import streamlit as st
 
-from analytics import briefing, briefing_edits, docx_gov, fmt, office
+from analytics import briefing, briefing_edits, docx_gov, fmt, literal, office
 from app_lib import ui
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -73,7 +73,7 @@ with text_col:
         for s in b.sections:
             st.markdown(f"**{s.heading}**")
             if s.paragraph:
-                st.markdown(s.paragraph)
+                st.markdown(literal.text(s.paragraph))  # names from workbooks shown literally
             else:
                 st.caption(s.omitted)
 lead = b.charts[:2]

@@ -29,7 +29,8 @@ def test_reads_use_a_copy_and_writes_are_refused_while_the_file_is_held(store_co
         assert f"提示：数据库 {db} 正被看板占用，本次读取的是其当前副本。" in proc.stderr
         proc = cli("load", str(ROOT / "data" / "sample" / "市场主体名录_20250615.xlsx"), "--db", str(db))
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
-        assert proc.stderr.startswith(f"无法打开数据库 {db}：文件被其他程序（如正在运行的看板）占用或不可读")
+        assert proc.stderr.strip() == (f"数据库 {db} 正被其他程序（如正在运行的看板）占用，无法写入。"
+                                       "请在看板的“数据导入”页操作，或先停止看板再用命令行。")
     finally:
         holder.kill()
         holder.wait()
