@@ -36,11 +36,14 @@ run-multi: $(STAMP)
 	bash deploy/run_multi.sh $(N)
 
 test: $(STAMP) browser-deps
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --durations=15 tests
 
 # The fast tier while working: no browser, nothing marked slow.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow" tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 sample: $(STAMP)
 	$(BIN)/python -m analytics sample --out data/sample
