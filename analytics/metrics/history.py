@@ -246,22 +246,7 @@ def _lights(s: pd.DataFrame, day: date, sector: str | None) -> pd.DataFrame:
 def by_leader_at(versions: pd.DataFrame, day: date, sector: str | None = None) -> pd.DataFrame:
     """Projects per 包保 leader in the ledger known at day, with their lights at day; the columns of
     projects.by_leader (leader, projects, investment_wan, red, yellow, green)."""
-    return _by_leader(_lights(ledger_at(versions, day), day, sector))
-
-
-def _by_leader(df: pd.DataFrame) -> pd.DataFrame:
-    cols = ["leader", "projects", "investment_wan", "red", "yellow", "green"]
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    df = pd.DataFrame({"leader": df["leader"].fillna("未明确").replace("", "未明确"),
-                       "investment": pd.to_numeric(df["investment"], errors="coerce").fillna(0.0), "one": 1,
-                       "red": (df["light"] == "红").astype("int64"), "yellow": (df["light"] == "黄").astype("int64"),
-                       "green": (df["light"] == "绿").astype("int64")})
-    out = df.groupby("leader", as_index=False).agg(
-        projects=("one", "sum"), investment_wan=("investment", "sum"), red=("red", "sum"),
-        yellow=("yellow", "sum"), green=("green", "sum"))
-    return out.sort_values(["projects", "investment_wan", "leader"], ascending=[False, False, True])[cols] \
-        .reset_index(drop=True)
+    return _projects.leader_counts(_lights(ledger_at(versions, day), day, sector))
 
 
 def days_in_stage(versions: pd.DataFrame, day: date) -> pd.DataFrame:
@@ -664,7 +649,7 @@ def lights_on(con: duckdb.DuckDBPyConnection, day: date, sector: str | None = No
 
 def by_leader_on(con: duckdb.DuckDBPyConnection, day: date, sector: str | None = None) -> pd.DataFrame:
     """by_leader_at() on the store's versions."""
-    return _by_leader(_lights(ledger_on(con, day), day, sector))
+    return _projects.leader_counts(_lights(ledger_on(con, day), day, sector))
 
 
 def transitions_on(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:

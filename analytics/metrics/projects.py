@@ -295,12 +295,17 @@ def traffic_lights(con: duckdb.DuckDBPyConnection, as_of: date, sector: str | No
 def by_leader(con: duckdb.DuckDBPyConnection, as_of: date, sector: str | None = None) -> pd.DataFrame:
     """Projects per 包保 leader (blank -> '未明确'): one row per leader, most projects first.
     Columns: leader, projects (个), investment_wan (万元), red, yellow, green (个 by light at as_of)."""
-    df = _lights_frame(con, as_of, sector)
+    return leader_counts(_lights_frame(con, as_of, sector))
+
+
+def leader_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Per-leader counts of a ledger frame that carries a `light` column (any version of the ledger):
+    one row per leader (blank -> '未明确'), most projects first; columns as by_leader."""
     cols = ["leader", "projects", "investment_wan", "red", "yellow", "green"]
     if df.empty:
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame({"leader": df["leader"].fillna("未明确").replace("", "未明确"),
-                       "investment": df["investment"].fillna(0.0), "one": 1,
+                       "investment": pd.to_numeric(df["investment"], errors="coerce").fillna(0.0), "one": 1,
                        "red": (df["light"] == "红").astype("int64"), "yellow": (df["light"] == "黄").astype("int64"),
                        "green": (df["light"] == "绿").astype("int64")})
     out = df.groupby("leader", as_index=False).agg(
