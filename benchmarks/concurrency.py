@@ -21,27 +21,19 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stclient import client_ip, many, run_page  # noqa: E402
+from stclient import client_ip, free_port, many, run_page, wait_health  # noqa: E402
 
 CLK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _tree(pid: int) -> list[int]:
@@ -70,32 +62,19 @@ def _cpu_rss(pids: list[int]) -> tuple[float, float]:
     return cpu, rss
 
 
-def _wait(url: str, proc, seconds: float = 180) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            return
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:]) from None
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} 未在 {seconds} 秒内启动")
-
-
 def _start(mode: str, db: Path, processes: int, run_dir: Path):
     env = {**os.environ, "PARK_DB": str(db), "PARK_THROTTLE_DB": str(run_dir / "throttle.sqlite")}
-    port = _free_port()
+    port = free_port()
     if mode == "single":
         cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.headless", "true", "--server.fileWatcherType", "none"]
     else:
-        env.update(PORT=str(port), BASE_PORT=str(_free_port()), LISTEN="127.0.0.1", PARK_RUN_DIR=str(run_dir))
+        env.update(PORT=str(port), BASE_PORT=str(free_port()), LISTEN="127.0.0.1", PARK_RUN_DIR=str(run_dir))
         cmd = ["bash", "deploy/run_multi.sh", str(processes)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    _wait(url, proc)
+    wait_health(url, proc, 180)
     if mode == "multi":   # nginx answers before every backend does: the start script waits for them
         time.sleep(1.0)
     return proc, url

@@ -9,7 +9,9 @@ is not included.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
+import urllib.request
 from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -87,3 +89,24 @@ async def many(url: str, n: int, page: str = "", timeout_s: float = 300.0) -> li
     """`n` sessions opened at the same moment from `n` loopback addresses; each runs `page` once."""
     return await asyncio.gather(*(run_page(url, page, timeout_s=timeout_s, local_ip=client_ip(i))
                                   for i in range(n)))
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_health(url: str, proc, seconds: float) -> None:
+    """Wait until the server at `url` answers /_stcore/health; RuntimeError with its output if `proc` exits."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:]) from None
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} 未在 {seconds:g} 秒内启动")

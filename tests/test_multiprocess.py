@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -22,28 +21,9 @@ from analytics.ingest import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from stclient import run_page_sync  # noqa: E402
+from stclient import free_port, run_page_sync, wait_health  # noqa: E402
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_health(url: str, proc, seconds: float = 90) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            return
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode(errors="replace"))
-            time.sleep(0.3)
-    raise RuntimeError("streamlit 未在规定时间内启动")
 
 
 @pytest.fixture
@@ -53,14 +33,14 @@ def two_servers(store_copy, tmp_path):
     shared.publish(db)
     procs, urls = [], []
     for _ in range(2):
-        port = _free_port()
+        port = free_port()
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
              str(port), "--server.headless", "true", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
         urls.append(f"http://127.0.0.1:{port}")
     for url, proc in zip(urls, procs):
-        _wait_health(url, proc)
+        wait_health(url, proc, 90)
     yield db, urls
     for proc in procs:
         proc.terminate()
@@ -118,7 +98,7 @@ def test_an_import_in_one_process_is_seen_by_the_others_and_blocks_no_viewer(two
 def test_the_nginx_deployment_serves_the_dashboard(store_copy, tmp_path):
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         pytest.skip("需要 nginx（apt-get install nginx）")
-    port, base = _free_port(), _free_port()
+    port, base = free_port(), free_port()
     env = {**os.environ, "PARK_DB": str(store_copy[0]), "PORT": str(port), "BASE_PORT": str(base),
            "LISTEN": "127.0.0.1", "PARK_RUN_DIR": str(tmp_path / "run"), "PARK_THROTTLE_DB": str(tmp_path / "t.sq")}
     proc = subprocess.Popen(["bash", "deploy/run_multi.sh", "2"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
