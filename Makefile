@@ -35,12 +35,15 @@ run: $(STAMP)
 run-multi: $(STAMP)
 	bash deploy/run_multi.sh $(N)
 
+# Two worker processes (pytest-xdist); a file's tests stay in one worker, so module fixtures (a browser's
+# server, a rendered PDF) are built once. XDIST=0 runs them in this process.
+XDIST ?= 2
 test: $(STAMP) browser-deps
-	$(BIN)/python -m pytest --durations=15 tests
+	$(BIN)/python -m pytest -n $(XDIST) --dist loadfile --durations=15 tests
 
 # The fast tier while working: no browser, nothing marked slow.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser and not slow" tests
+	$(BIN)/python -m pytest -n $(XDIST) --dist loadfile -m "not browser and not slow" tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -343,18 +343,23 @@ def _content(path: Path) -> dict:
             for ws in wb.worksheets}
 
 
-def test_committed_sample_equals_a_fresh_generation(tmp_path):
-    fresh = generate_sample(tmp_path)
+@pytest.fixture(scope="module")
+def fresh_sample(tmp_path_factory) -> list[Path]:
+    """The sample workbooks generated anew (once for the module)."""
+    return generate_sample(tmp_path_factory.mktemp("fresh_sample"))
+
+
+def test_committed_sample_equals_a_fresh_generation(fresh_sample):
     committed = sorted(p.name for p in SAMPLE_DIR.glob("*.xlsx"))
-    assert sorted(p.name for p in fresh) == committed
-    for path in fresh:
+    assert sorted(p.name for p in fresh_sample) == committed
+    for path in fresh_sample:
         assert _content(path) == _content(SAMPLE_DIR / path.name), f"{path.name} differs: run `make sample`"
 
 
-def test_generation_is_deterministic_bytes(tmp_path):
-    a = generate_sample(tmp_path / "a")
-    b = generate_sample(tmp_path / "b")
-    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+def test_generation_is_deterministic_bytes(fresh_sample, tmp_path):
+    again = generate_sample(tmp_path)
+    assert [p.name for p in again] == [p.name for p in fresh_sample]
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in fresh_sample]
 
 
 # ---------------------------------------------------------------------------

@@ -25,21 +25,20 @@ pytestmark = pytest.mark.usefixtures("navigation_mode")
 def _warning_laden_registry(path: Path, rows: int) -> None:
     """A registry of `rows` rows (about 8 MB at 170,000) whose capital column names no unit (a sheet
     warning) and every 40th row of which was founded in the future (a row warning)."""
-    import openpyxl
     from stdnum.cn import uscc
+    from xlsx_stream import write_sheet
     rng = random.Random(15)
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("市场主体名录")
-    ws.append(["统一社会信用代码", "市场主体名称", "主体类型", "成立日期", "登记状态", "国民经济行业代码", "注册资本"])
     base = dt.date(2001, 1, 1)
-    for i in range(rows):
-        body = "916301" + "".join(rng.choice("0123456789") for _ in range(2)) + \
-            "".join(rng.choice(alphabet) for _ in range(9))
-        day = dt.date(2031, 1, 1) if i % 40 == 0 else base + dt.timedelta(days=rng.randrange(8000))
-        ws.append([body + uscc.calc_check_digit(body), f"西宁某某生物科技有限公司{i}", "有限责任公司", day,
-                   "存续", "C2720", round(rng.random() * 5000, 2)])
-    wb.save(path)
+
+    def body_rows():
+        yield ["统一社会信用代码", "市场主体名称", "主体类型", "成立日期", "登记状态", "国民经济行业代码", "注册资本"]
+        for i in range(rows):
+            body = "916301" + "".join(rng.choices("0123456789", k=2)) + "".join(rng.choices(alphabet, k=9))
+            day = dt.date(2031, 1, 1) if i % 40 == 0 else base + dt.timedelta(days=rng.randrange(8000))
+            yield [body + uscc.calc_check_digit(body), f"西宁某某生物科技有限公司{i}", "有限责任公司", day,
+                   "存续", "C2720", round(rng.random() * 5000, 2)]
+    write_sheet(path, "市场主体名录", body_rows())
 
 
 @pytest.fixture(scope="module")

@@ -272,7 +272,7 @@ def check(max_examples: int, max_steps: int = 8) -> None:
 
 @pytest.mark.slow
 def test_store_figures_equal_the_reference_model():
-    check(int(os.environ.get("STORE_MODEL_EXAMPLES", "40")))
+    check(int(os.environ.get("STORE_MODEL_EXAMPLES", "20")))
 
 
 def test_store_figures_equal_the_reference_model_bounded():
