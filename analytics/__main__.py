@@ -9,7 +9,7 @@
     python -m analytics template DATASET --out FILE
     python -m analytics sample    [--out DIR]
     python -m analytics briefing  [--db PATH] [--as-of YYYY-MM-DD] --out DIR [--screenshots] [--no-pdf] [--issued DATE]
-    python -m analytics hash-password
+    python -m analytics hash-password [--name NAME]
 
 --db defaults to $PARK_DB, else data/park.duckdb (the dashboard opens the same database).
 """
@@ -263,7 +263,18 @@ def cmd_hash_password(args) -> int:
     if not pw:
         print("密码不能为空。", file=sys.stderr)
         return 1
-    print(auth.hash_password(pw))
+    digest = auth.hash_password(pw)
+    if args.name is None:
+        print(digest)
+        print("提示：加 --name 姓名 可直接打印可粘贴到 .streamlit/secrets.toml 的 [[analyst_accounts]] 段。",
+              file=sys.stderr)
+        return 0
+    name = args.name.strip()
+    if not name:
+        print("--name 不能为空：写分析员的姓名（导入日志的操作人）。", file=sys.stderr)
+        return 1
+    # a TOML basic string: JSON's escapes of quotes, backslashes and control characters are TOML's
+    print(f"[[analyst_accounts]]\nname = {json.dumps(name, ensure_ascii=False)}\npassword_hash = \"{digest}\"")
     return 0
 
 
@@ -323,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_briefing)
 
     p = sub.add_parser("hash-password", help="为分析员密码生成哈希（写入 secrets 或环境变量）")
+    p.add_argument("--name", help="分析员姓名：打印可粘贴到 .streamlit/secrets.toml 的 [[analyst_accounts]] 段")
     p.set_defaults(func=cmd_hash_password)
     return parser
 

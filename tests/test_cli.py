@@ -48,3 +48,21 @@ def test_unknown_template_dataset_lists_the_allowed_names(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip() == ("未知数据集“registry”；可用：entities, industrial, price_index, indicators, "
                                    "projects, sales, service_accounts, service_visits, targets")
+
+
+def test_hash_password_with_a_name_prints_an_account_block_that_logs_in():
+    """`hash-password --name` prints a [[analyst_accounts]] block; pasted into secrets.toml it is an account
+    whose password is the one typed (a name with a quote stays valid TOML)."""
+    import tomllib
+
+    from analytics import auth
+    proc = subprocess.run([sys.executable, "-m", "analytics", "hash-password", "--name", '王"分析'], cwd=ROOT,
+                          input="园区口令2025\n", capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    accounts = tomllib.loads(proc.stdout)["analyst_accounts"]
+    assert [a["name"] for a in accounts] == ['王"分析']
+    assert auth.verify_password("园区口令2025", accounts[0]["password_hash"])
+    assert not auth.verify_password("园区口令2024", accounts[0]["password_hash"])
+    bare = subprocess.run([sys.executable, "-m", "analytics", "hash-password"], cwd=ROOT, input="x\n",
+                          capture_output=True, text=True, timeout=60)
+    assert bare.stdout.startswith("scrypt$") and "--name" in bare.stderr
