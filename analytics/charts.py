@@ -361,14 +361,15 @@ def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, foot: str, x_title: 
             marker_color = shade
         kw = dict(name=str(name) if name is not None else y, marker_color=marker_color,
                   text=_number_text(part[y], digits) if text else None, textposition="auto",
-                  textangle=0, cliponaxis=False, customdata=part[[x]].to_numpy())
+                  textangle=0, cliponaxis=False, customdata=part[[x]].to_numpy(),
+                  hovertext=_number_text(part[y], digits))
         if horizontal:
             fig.add_trace(go.Bar(x=part[y], y=part[x].astype(str), orientation="h",
-                                 hovertemplate="%{y}：%{x:,." + str(digits) + "f}<extra></extra>", **kw))
+                                 hovertemplate="%{y}：%{hovertext}<extra></extra>", **kw))
         else:
             fig.add_trace(go.Bar(x=part[x].astype(str) if not pd.api.types.is_datetime64_any_dtype(part[x])
                                  else part[x], y=part[y],
-                                 hovertemplate="%{x}：%{y:,." + str(digits) + "f}<extra></extra>", **kw))
+                                 hovertemplate="%{x}：%{hovertext}<extra></extra>", **kw))
     fig.update_layout(barmode=barmode, bargap=0.25, legend_traceorder="normal", **_BAR_TEXT)
     stacked = color is not None and barmode in ("stack", "relative")
     shown_values = data.groupby(x, sort=False)[y].sum() if stacked else data[y]    # a stack reaches its total
@@ -445,7 +446,8 @@ def line(frame: pd.DataFrame, x: str, y: str | Sequence[str], *, title: str, foo
             text=_number_text(part[col], digits) if labelled else None,
             textposition=_label_positions(data, col, [c for _, _, c in traces[1:]]) if labelled and series is None
             else "top center",
-            hovertemplate=label + "：%{y:,." + str(digits) + "f}<extra></extra>", cliponaxis=False,
+            hovertext=_number_text(part[col], digits), hovertemplate=label + "：%{hovertext}<extra></extra>",
+            cliponaxis=False,
             connectgaps=True))
     if x_is_month:
         fig.update_xaxes(tickformat=MONTH_TICK_FORMAT, hoverformat=MONTH_TICK_FORMAT)
@@ -499,10 +501,11 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
     data[x] = pd.to_datetime(data[x].astype(str).str[:7], format="%Y-%m")
     fig = go.Figure()
     fig.add_trace(go.Bar(x=data[x], y=data[bar_col], name=bar_name, marker_color=PRIMARY,
-                         hovertemplate=bar_name + "：%{y:,." + str(digits) + "f}<extra></extra>"))
+                         hovertext=_number_text(data[bar_col], digits),
+                         hovertemplate=bar_name + "：%{hovertext}<extra></extra>"))
     fig.add_trace(go.Scatter(x=data[x], y=data[line_col], name=line_name, yaxis="y2", mode="lines+markers",
-                             line={"color": SECONDARY, "width": 2.5},
-                             hovertemplate=line_name + "：%{y:,." + str(digits) + "f}<extra></extra>"))
+                             line={"color": SECONDARY, "width": 2.5}, hovertext=_number_text(data[line_col], digits),
+                             hovertemplate=line_name + "：%{hovertext}<extra></extra>"))
     # the right axis picks its own round ticks: synced to the left axis's grid it reads 21.7户, 3,440万元
     fig.update_layout(yaxis2={"title": {"text": y2_title}, "overlaying": "y", "side": "right",
                               "showgrid": False, "rangemode": "tozero", "tickmode": "auto"})
@@ -539,11 +542,13 @@ def donut(frame: pd.DataFrame, names: str, values: str, *, title: str, foot: str
         return _empty(title, foot, height)
     data = frame[frame[values].fillna(0) > 0].copy()   # a 0 slice only clutters the ring with "0.0%"
     colors = color_map([str(n) for n in data[names]])
+    shares = [fmt.number(v, 1) + "%" for v in data[values] / data[values].sum() * 100]
+    values_text = _number_text(data[values], digits)
     fig = go.Figure(go.Pie(labels=data[names].astype(str), values=data[values], hole=0.55, sort=False,
                            marker={"colors": [colors[str(n)] for n in data[names]]},
-                           textinfo="percent", texttemplate="%{percent:.1%}",
-                           hovertemplate="%{label}：%{value:,." + str(digits) + "f}" + unit
-                           + "（%{percent:.1%}）<extra></extra>"))
+                           text=shares, textinfo="text", texttemplate="%{text}",
+                           hovertext=[f"{v}{unit}（{p}）" for v, p in zip(values_text, shares)],
+                           hovertemplate="%{label}：%{hovertext}<extra></extra>"))
     fig = _style(fig, title, foot, height=height, foot_on_axis=False)
     fig.update_layout(legend={"orientation": "v", "yref": "paper", "yanchor": "middle", "y": 0.5, "xref": "paper",
                               "x": 1.02, "xanchor": "left"}, margin={"r": 140})
@@ -556,10 +561,15 @@ def funnel(frame: pd.DataFrame, stage: str, value: str, *, title: str, foot: str
     if frame.empty:
         return _empty(title, foot, height)
     data = frame.copy()
-    fig = go.Figure(go.Funnel(y=data[stage].astype(str), x=data[value], textinfo="value+percent initial",
-                              texttemplate="%{value}" + unit + "（%{percentInitial:.0%}）",
+    first = data[value].iloc[0]
+    counts = _number_text(data[value], 0)
+    labels = [f"{c}{unit}（{fmt.number(v / first * 100, 0)}%）" if first else f"{c}{unit}"
+              for c, v in zip(counts, data[value])]
+    fig = go.Figure(go.Funnel(y=data[stage].astype(str), x=data[value], text=labels, textinfo="text",
+                              texttemplate="%{text}",
                               marker={"color": [STAGE_COLORS.get(str(s), PRIMARY) for s in data[stage]]},
-                              hovertemplate="%{y}：%{x}" + unit + "<extra></extra>", cliponaxis=False,
+                              hovertext=[c + unit for c in counts], hovertemplate="%{y}：%{hovertext}<extra></extra>",
+                              cliponaxis=False,
                               textposition="auto", constraintext="none"))
     fig.update_xaxes(visible=False)
     fig = _style(fig, title, foot, height=height, legend=False, foot_on_axis=False)
@@ -595,8 +605,8 @@ def diverging_bar(frame: pd.DataFrame, label: str, value: str, *, title: str, fo
     fig = go.Figure(go.Bar(x=data[value], y=data[label].astype(str), orientation="h", marker_color=colors,
                            text=_number_text(data[value], digits), textposition="outside", textangle=0,
                            cliponaxis=False,
-                           customdata=data[[label]].to_numpy(),
-                           hovertemplate="%{y}：%{x:,." + str(digits) + "f}<extra></extra>"))
+                           customdata=data[[label]].to_numpy(), hovertext=_number_text(data[value], digits),
+                           hovertemplate="%{y}：%{hovertext}<extra></extra>"))
     fig.update_yaxes(categoryorder="array", categoryarray=list(data[label].astype(str))[::-1])
     # every label outside its bar's end (short bars cannot hold one): room for them on both sides
     values = pd.to_numeric(data[value], errors="coerce").dropna()

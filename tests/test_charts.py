@@ -222,3 +222,21 @@ def test_plotly_tooltips_are_chinese():
     for shown in ("Zoom", "Pan", "Zoom in", "Zoom out", "Reset axes", "Autoscale", "Toggle Spike Lines",
                   "Show closest data on hover", "Compare data on hover"):
         assert "\u4e00" <= words[shown][0] <= "\u9fff", shown
+
+
+def test_hover_texts_shares_and_funnel_percentages_are_rounded_half_up_through_fmt():
+    """plotly's own d3 formats round the binary value: 1.005 hovered as 1.00 and a 2.25 % slice could read 2.2 %.
+    Every number a chart shows, hovered or printed, is fmt's 四舍五入 text."""
+    bars = charts.bar(pd.DataFrame({"k": ["甲", "乙"], "v": [1.005, 2.675]}), "k", "v", title="t", foot="数据来源：x",
+                      digits=2)
+    assert list(bars.data[0].hovertext) == ["1.01", "2.68"] and "%{hovertext}" in bars.data[0].hovertemplate
+    lines = charts.line(pd.DataFrame({"m": ["2025-01", "2025-02"], "v": [0.25, 1.35]}), "m", "v", title="t",
+                        foot="数据来源：x", digits=1)
+    assert list(lines.data[0].hovertext) == ["0.3", "1.4"]
+    ring = charts.donut(pd.DataFrame({"s": ["医药", "医疗器械"], "n": [9, 391]}), "s", "n", title="t",
+                        foot="数据来源：x", unit="户")
+    assert list(ring.data[0].text) == ["2.3%", "97.8%"]          # 9/400 = 2.25 % -> 2.3 %, 391/400 = 97.75 % -> 97.8 %
+    assert list(ring.data[0].hovertext) == ["9户（2.3%）", "391户（97.8%）"]
+    stages = charts.funnel(pd.DataFrame({"stage": ["洽谈", "签约", "开工"], "n": [8, 3, 1]}), "stage", "n",
+                           title="t", foot="数据来源：x")
+    assert list(stages.data[0].text) == ["8个（100%）", "3个（38%）", "1个（13%）"]   # 37.5 -> 38, 12.5 -> 13
