@@ -138,7 +138,8 @@ class Dataset:
     """A dataset: its table, fields, key and how a new upload merges.
 
     merge:
-      snapshot  upsert by key; rows not in the upload stay (the upload may be partial)
+      snapshot  upsert by key; rows not in the upload stay (the upload may be partial), unless
+                `versioned` (sent whole: the upload is the new state, see below)
       period    the periods carried by the upload replace the same periods in the store
       ledger    rows identified by a fingerprint of `key` fields plus their
                 occurrence number; a whole ledger uploaded again is a new version
@@ -166,6 +167,12 @@ class Dataset:
     derived_sector: bool = False
     # total_field  the amount the import preview sums before and after (万元); None: row counts only
     total_field: str | None = None
+    # versioned   merge="snapshot": the dataset is sent whole and each upload is a dated version of it.
+    #             Rule "replace" (default): the table becomes the upload (stored rows whose key it lacks
+    #             leave; a skipped row keeps its key's stored row); rule "append", chosen by the analyst:
+    #             upsert only, nothing leaves. The store records which rows make up each version (the
+    #             table after that upload, `<table>__versions`) so a past state is the fold's, exactly.
+    versioned: bool = False
     # Reading rules (analytics.ingest):
     # key_from     the single key column is the first non-empty of these fields (project_key: the
     #              project number, else the name)
@@ -302,6 +309,7 @@ INDICATORS = Dataset(
 PROJECTS = Dataset(
     name="projects", label="招商引资项目台账", table="projects", merge="snapshot",
     source="招商部门项目台账", key=("project_key",), total_field="investment", key_from=("project_id", "name"),
+    versioned=True,
     signature=("name", "stage"),
     doc="project_key is project_id when the ledger has one, else the project name",
     fields=(

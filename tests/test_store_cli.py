@@ -83,7 +83,7 @@ def test_a_store_of_a_newer_schema_version_is_refused_untouched(tmp_path):
     before = sha(db)
     with pytest.raises(store.StoreOpenError) as exc:
         store.connect(db)
-    assert str(exc.value) == (f"数据库 {db} 的结构版本为 9，本程序只支持到版本 3：它由更新版本的看板创建。"
+    assert str(exc.value) == (f"数据库 {db} 的结构版本为 9，本程序只支持到版本 {store.SCHEMA_VERSION}：它由更新版本的看板创建。"
                               f"数据库未作任何改动；请升级程序后再打开。")
     assert sha(db) == before
     r = cli("load", ledger(tmp_path, "帮销.xlsx", ROWS), "--db", db)

@@ -514,15 +514,19 @@ _LIVE_VERSIONS_SQL = """
     WHERE b.dataset = 'projects' AND b.version_on IS NOT NULL"""
 
 
-# a batch's whole contribution (store.ledger_versions): its rows in the current table plus its rows in the log
-_ROWS_SQL = ("(SELECT * FROM projects UNION ALL BY NAME "
-             "SELECT * EXCLUDE (_skip) FROM projects__log WHERE NOT _skip)")
+# each version's rows (store.ledger_versions): projects__versions names, per batch, the rows the ledger held
+# after that upload (batch_id, project_key, row_batch); a row's values are its batch's contribution, in the
+# current table or in the log. _batch_id below is the version's batch.
+_ROWS_SQL = ("(SELECT x.* EXCLUDE (_batch_id), m.batch_id AS _batch_id FROM projects__versions m JOIN "
+             "(SELECT * FROM projects UNION ALL BY NAME SELECT * EXCLUDE (_skip) FROM projects__log WHERE NOT _skip) x "
+             "ON x._batch_id = m.row_batch AND x.project_key = m.project_key)")
 
 
 def _sql_ok(con) -> bool:
     try:
         con.execute("SELECT 1 FROM batch_datasets LIMIT 0")
         con.execute("SELECT _batch_id, _skip FROM projects__log LIMIT 0")
+        con.execute("SELECT batch_id, row_batch FROM projects__versions LIMIT 0")
         return True
     except duckdb.Error:
         return False
