@@ -64,6 +64,7 @@ import os
 import re
 import signal
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -810,6 +811,19 @@ def _sentence(con, ds, rule: str, span, change: DatasetChange, note: str | None,
         change.sentence += f"跳过的 {n_skip} 个错误行不改动库中对应的行。"
 
 
+def _header_word(ds: Dataset, sheet) -> str | None:
+    """Dataset.header_word: the first of its words that the sheet's header of one of its fields contains."""
+    _, fields, words = ds.header_word
+    for name in fields:
+        for header, mapped in (getattr(sheet, "columns", None) or {}).items():
+            if mapped == name:
+                text = unicodedata.normalize("NFKC", str(header))
+                hit = next((w for w in words if w in text), None)
+                if hit:
+                    return hit
+    return None
+
+
 def _data_date(wb: WorkbookResult, imported: dt.date) -> dt.date:
     """version_on of an upload: a date in the file name, else a 截至 date the reader found, else the import date."""
     found = _date_in_text(wb.file)
@@ -914,6 +928,8 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
                     frame = s.frame if s.frame is not None else pd.DataFrame()
                     skip = (~frame["_valid"].astype(bool)) if "_valid" in frame.columns else False
                     frame = frame.assign(_sheet=s.sheet, _skip=skip)
+                    if ds.header_word:
+                        frame = frame.assign(**{ds.header_word[0]: _header_word(ds, s)})
                     if "_row" not in frame.columns:
                         frame = frame.assign(_row=range(len(frame)))
                     frames.append(frame)

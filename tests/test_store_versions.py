@@ -128,3 +128,32 @@ def test_later_uploads_of_a_rolled_back_ledger_fold_exactly(con):
     v = store.ledger_versions(con)
     assert v.groupby("batch_id")["project_key"].apply(list).to_dict() == {
         a.batch_id: ["P001", "P002", "P003"], c.batch_id: ["P001", "P002", "P003", "P004"]}
+
+
+def test_a_version_3_store_migrates_on_open(tmp_path):
+    # version 3: no region columns in the indicator table, no projects__versions, the project ledger upserted
+    db = tmp_path / "v3.duckdb"
+    c = store.connect(db)
+    a = store.import_workbooks(c, [wb("projects", V1, file="项目台账20250430.xlsx")])[0]
+    b = store.import_workbooks(c, [wb("projects", V2, file="项目台账20250531.xlsx")])[0]
+    c.execute("UPDATE batch_datasets SET rule = 'upsert'")     # as version 3 recorded the project ledger
+    c.execute("INSERT INTO projects SELECT * EXCLUDE (_skip, _sheet, _row) FROM projects__log "
+              "WHERE project_key = 'P002'")  # kept by the upsert
+    c.execute("DELETE FROM projects__log WHERE project_key = 'P002'")
+    c.execute("DROP TABLE projects__versions")
+    for t in ("indicators", "indicators__log"):
+        for col in ("region_value_ytd", "region_growth_pct", "region"):
+            c.execute(f"ALTER TABLE {t} DROP COLUMN {col}")
+    c.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    c.close()
+    c = store.connect(db)
+    assert store.schema_version(c) == 4
+    cols = {r[0] for r in c.execute("SELECT column_name FROM information_schema.columns "
+                                    "WHERE table_name = 'indicators'").fetchall()}
+    assert {"region_value_ytd", "region_growth_pct", "region"} <= cols
+    # each version replayed under the rule it was imported with: the upsert kept B in the second one
+    v = store.ledger_versions(c)
+    assert v.groupby("batch_id")["project_key"].apply(list).to_dict() == {
+        a.batch_id: ["P001", "P002", "P003"], b.batch_id: ["P001", "P002", "P003"]}
+    assert current(c) == {"P001": 1200.0, "P002": 2500.0, "P003": 4500.0}
+    c.close()
