@@ -96,7 +96,7 @@ def print_outcome(outcome, out=sys.stdout) -> None:
         if info is not None:
             verb = "将" if outcome.dry_run else ""
             p(f"    {verb}新增 {info.rows_new} 行，{verb}更新 {info.rows_updated} 行，未变 {info.rows_unchanged} 行"
-              + (f"，{verb}删除（该期已不含）{info.rows_removed} 行" if info.rows_removed else "")
+              + (f"，{verb}移出（本文件已不含）{info.rows_removed} 行" if info.rows_removed else "")
               + (f"，跳过错误行 {info.rows_skipped} 行" if info.rows_skipped else ""))
     problems = wb.problems
     for prob in problems[:MAX_PROBLEMS_PRINTED]:
