@@ -36,9 +36,10 @@ batch's rule into append (nothing leaves).
 Tables (DDL derived from analytics.schema, never written by hand):
   <dataset table>         current rows: the dataset's fields + extra columns + _batch_id
   <dataset table>__log    every batch's rows not in the table: the same columns + _batch_id, _skip, _sheet, _row
-  <dataset table>__versions  versioned datasets: the rows making up each live batch's version (the
-                          table right after that batch's fold step): batch_id, key, row_batch (the
-                          batch whose row holds the values); rebuilt with the table
+  <dataset table>__versions  versioned datasets: the rows a live batch's version (the table right after
+                          that batch's fold step) holds beyond the batch's own rows (an append, a
+                          skipped row's key kept): batch_id, key, row_batch (the batch whose row holds
+                          the values); a version = the batch's valid rows + these; rebuilt with the table
   batch_datasets          one row per (batch, dataset): rule, date span, version_on, exact
   import_log              one row per imported sheet or rollback
   import_problems         the reader's problems of each batch
@@ -619,15 +620,18 @@ def _rebuild(con, ds) -> None:
             con.execute(f"DELETE FROM {table} t WHERE {removal}")
         con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {valid} v WHERE {_match('v', 't', keys)})")
         con.execute(f"INSERT INTO {table} SELECT {cols}, _batch_id FROM {valid}")
-        _record_version(con, ds, batch_id)
+        _record_version(con, ds, batch_id, valid)
     _dedupe_log(con, ds)
 
 
-def _record_version(con, ds, batch_id: int) -> None:
-    """A versioned dataset: the table as it stands after batch_id's fold step is that batch's version."""
+def _record_version(con, ds, batch_id: int, valid: str) -> None:
+    """A versioned dataset: the table as it stands after batch_id's fold step is that batch's version; record
+    its rows of keys the batch's valid rows (relation `valid`) do not carry (all a whole ledger keeps)."""
     if ds.versioned:
-        keys = ", ".join(_q(k) for k in _key_columns(ds))
-        con.execute(f"INSERT INTO {_versions_table(ds)} SELECT {int(batch_id)}, {keys}, _batch_id FROM {_q(ds.table)}")
+        keys = _key_columns(ds)
+        cols = ", ".join(f"t.{_q(k)}" for k in keys)
+        con.execute(f"INSERT INTO {_versions_table(ds)} SELECT {int(batch_id)}, {cols}, t._batch_id FROM {_q(ds.table)} t "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {valid} v WHERE {_match('v', 't', keys)})")
 
 
 def _dedupe_log(con, ds) -> None:
@@ -956,7 +960,7 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
                 arriving, leaving, changed, unchanged, labels = _classify(con, ds, infos, removal)
                 _crash_point("import:staged")
                 _apply_upload(con, ds, batch_id, rule, span)
-                _record_version(con, ds, batch_id)
+                _record_version(con, ds, batch_id, "(SELECT * FROM stg WHERE NOT _skip)")
                 con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true)",
                             [batch_id, name, rule, span[0], span[1], version_on])
                 touched_registry = touched_registry or name == "entities"
@@ -1104,8 +1108,8 @@ def ledger_versions(con: duckdb.DuckDBPyConnection, dataset: str = "projects") -
     rows = f"SELECT {cols}, _batch_id FROM {_q(ds.table)} {logged}"
     if ds.versioned and ds.table + "__versions" in tables:  # a version = the table after its batch's fold step
         on = " AND ".join(f"r.{_q(k)} IS NOT DISTINCT FROM m.{_q(k)}" for k in _key_columns(ds))
-        rows = (f"SELECT r.* EXCLUDE (_batch_id), m.batch_id AS _batch_id FROM {_versions_table(ds)} m "
-                f"JOIN ({rows}) r ON r._batch_id = m.row_batch AND {on}")
+        rows = (f"{rows} UNION ALL BY NAME SELECT r.* EXCLUDE (_batch_id), m.batch_id AS _batch_id "
+                f"FROM {_versions_table(ds)} m JOIN ({rows}) r ON r._batch_id = m.row_batch AND {on}")
     frame = con.execute(f"""
         WITH live AS (
             SELECT batch_id, min(imported_at) AS imported_at, any_value(file_name) AS file_name

@@ -514,12 +514,14 @@ _LIVE_VERSIONS_SQL = """
     WHERE b.dataset = 'projects' AND b.version_on IS NOT NULL"""
 
 
-# each version's rows (store.ledger_versions): projects__versions names, per batch, the rows the ledger held
-# after that upload (batch_id, project_key, row_batch); a row's values are its batch's contribution, in the
-# current table or in the log. _batch_id below is the version's batch.
-_ROWS_SQL = ("(SELECT x.* EXCLUDE (_batch_id), m.batch_id AS _batch_id FROM projects__versions m JOIN "
-             "(SELECT * FROM projects UNION ALL BY NAME SELECT * EXCLUDE (_skip) FROM projects__log WHERE NOT _skip) x "
-             "ON x._batch_id = m.row_batch AND x.project_key = m.project_key)")
+# each version's rows (store.ledger_versions): a batch's whole contribution (its valid rows in the current
+# table plus those in the log), and the rows its version kept beyond them (projects__versions: batch_id,
+# project_key, row_batch, the batch whose row holds the values; empty while every upload is a whole ledger).
+# _batch_id below is the version's batch.
+_CONTRIBUTIONS = "SELECT * FROM projects UNION ALL BY NAME SELECT * EXCLUDE (_skip) FROM projects__log WHERE NOT _skip"
+_ROWS_SQL = (f"({_CONTRIBUTIONS} UNION ALL BY NAME SELECT x.* EXCLUDE (_batch_id), m.batch_id AS _batch_id "
+             f"FROM projects__versions m JOIN ({_CONTRIBUTIONS}) x "
+             f"ON x._batch_id = m.row_batch AND x.project_key = m.project_key)")
 
 
 def _sql_ok(con) -> bool:
