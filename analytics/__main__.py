@@ -96,7 +96,7 @@ def print_outcome(outcome, out=sys.stdout) -> None:
         if info is not None:
             verb = "将" if outcome.dry_run else ""
             p(f"    {verb}新增 {info.rows_new} 行，{verb}更新 {info.rows_updated} 行，未变 {info.rows_unchanged} 行"
-              + (f"，{verb}删除（该期已不含）{info.rows_removed} 行" if info.rows_removed else "")
+              + (f"，{verb}移出（本文件已不含）{info.rows_removed} 行" if info.rows_removed else "")
               + (f"，跳过错误行 {info.rows_skipped} 行" if info.rows_skipped else ""))
     problems = wb.problems
     for prob in problems[:MAX_PROBLEMS_PRINTED]:
@@ -293,7 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     p.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，导入其余行")
     p.add_argument("--ledger-rule", choices=("replace", "append"), default=None,
-                   help="台账（帮销、走访）的合并规则：replace 整本替换文件覆盖时段内的行（默认），append 只追加和更新、不删除")
+                   help="台账的合并规则：replace 整本替换（默认；帮销、走访台账替换文件覆盖时段内的行，项目台账导入后与文件一致、"
+                        "文件中没有的项目移出），append 只追加和更新、不删除")
     p.add_argument("--who", default="命令行", help="记录在导入日志中的操作人")
     p.set_defaults(func=cmd_load)
 

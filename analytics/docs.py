@@ -17,6 +17,8 @@ MERGE_LABELS = {
     "snapshot": "名录式：按键新增或更新，文件中没有的行保留（可分批上传）",
     "period": "按报告期：文件所含报告期整期替换库中同期数据（库中有、文件中没有的行删除，可撤销）",
     "ledger": "台账式：按“标识字段 + 出现次序”生成行指纹；整本台账追加后重传，只新增新行，不重复计数",
+    "versioned": "整本台账，每次上传为一个带日期的版本：导入后库中与文件一致，文件中没有的行移出（预览列出名单，"
+                 "撤销本批次即恢复）；改选“追加”（命令行 --ledger-rule append）则只新增和更新、不移出",
 }
 
 
@@ -29,7 +31,7 @@ def render() -> str:
     for ds in schema.DATASETS.values():
         key = "、".join(ds.key)
         out += [f"## {ds.label}（`{ds.name}`，表 `{ds.table}`）", "",
-                f"- 来源：{ds.source}", f"- 键：{key}", f"- 合并方式：{MERGE_LABELS[ds.merge]}"]
+                f"- 来源：{ds.source}", f"- 键：{key}", f"- 合并方式：{MERGE_LABELS['versioned' if ds.versioned else ds.merge]}"]
         if ds.doc:
             out.append(f"- 说明：{ds.doc}")
         out += ["", "| 字段 | 标准表头 | 类型 | 必填 | 无法识别时 | 可识别的表头 | 取值 / 说明 |",

@@ -138,7 +138,8 @@ class Dataset:
     """A dataset: its table, fields, key and how a new upload merges.
 
     merge:
-      snapshot  upsert by key; rows not in the upload stay (the upload may be partial)
+      snapshot  upsert by key; rows not in the upload stay (the upload may be partial), unless
+                `versioned` (sent whole: the upload is the new state, see below)
       period    the periods carried by the upload replace the same periods in the store
       ledger    rows identified by a fingerprint of `key` fields plus their
                 occurrence number; a whole ledger uploaded again is a new version
@@ -166,6 +167,12 @@ class Dataset:
     derived_sector: bool = False
     # total_field  the amount the import preview sums before and after (万元); None: row counts only
     total_field: str | None = None
+    # versioned   merge="snapshot": the dataset is sent whole and each upload is a dated version of it.
+    #             Rule "replace" (default): the table becomes the upload (stored rows whose key it lacks
+    #             leave; a skipped row keeps its key's stored row); rule "append", chosen by the analyst:
+    #             upsert only, nothing leaves. The store records which rows make up each version (the
+    #             table after that upload, `<table>__versions`) so a past state is the fold's, exactly.
+    versioned: bool = False
     # Reading rules (analytics.ingest):
     # key_from     the single key column is the first non-empty of these fields (project_key: the
     #              project number, else the name)
@@ -175,6 +182,10 @@ class Dataset:
     period_value_field: str | None = None
     # closing      (status field, closing date field, closed values): a closed status without a date warns
     closing: tuple[str, str, tuple[str, ...]] | None = None
+    # header_word  (extra column, fields, words): the store fills the extra column of a sheet's rows with the
+    #              first of `words` that the sheet's header of one of `fields` contains (which region a
+    #              全市 / 全区 column of an indicator table is: the figures are labelled with its own word)
+    header_word: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
 
     def refuses(self, name: str) -> bool:
         """Whether a cell of field `name` that cannot be read refuses its row (required, key or figure
@@ -277,6 +288,11 @@ PRICE_INDEX = Dataset(
     ),
 )
 
+# the region beside the park in an indicator table, as the table names it (全市 本年累计, 全区增速 …)
+REGION_WORDS = ("全市", "全区", "全县", "全省", "全州")
+_REGION_VALUE = ("本年累计", "累计", "累计值", "本年累计数", "累计数", "绝对量", "绝对值", "总量")
+_REGION_GROWTH = ("同比增长", "增速", "增长", "增长%", "同比增长%", "增速%", "同比", "同比±%", "同比增速", "增幅",
+                  "比上年同期增长", "比上年同期±%", "累计增长", "累计增速", "增长率", "同比增长率", "±%", "增减%")
 INDICATORS = Dataset(
     name="indicators", label="主要经济指标", table="indicators", merge="period",
     source="统计部门主要经济指标月报", key=("indicator", "period"),
@@ -295,13 +311,22 @@ INDICATORS = Dataset(
                "比上年增长", "比去年同期增长", "±%", "同比±%", "比上年同期±%", "增长%", "增减%", "增幅%",
                "比上年同期±", "同比±", "增减±%", "比上年同期增长率", "累计增长", "累计增速"),
               plausible=(-100, 1000), figure=True),
+        Field("region_value_ytd", "number", "全市（全区）本年累计",
+              tuple(w + x for w in REGION_WORDS for x in _REGION_VALUE),
+              doc="the city's / zone's cumulative value beside the park's (a 全市 / 全区 column), in the row's unit"),
+        Field("region_growth_pct", "pct", "全市（全区）同比增长（%）",
+              tuple(w + x for w in REGION_WORDS for x in _REGION_GROWTH), plausible=(-100, 1000),
+              doc="the city's / zone's growth beside the park's; the region's word (全市, 全区 …) is kept in `region`"),
     ),
+    extra_columns=(("region", "VARCHAR"),),
+    header_word=("region", ("region_growth_pct", "region_value_ytd"), REGION_WORDS),
     period_value_field="value_ytd",
 )
 
 PROJECTS = Dataset(
     name="projects", label="招商引资项目台账", table="projects", merge="snapshot",
     source="招商部门项目台账", key=("project_key",), total_field="investment", key_from=("project_id", "name"),
+    versioned=True,
     signature=("name", "stage"),
     doc="project_key is project_id when the ledger has one, else the project name",
     fields=(

@@ -11,6 +11,10 @@ from data/sector_mapping.csv) are recomputed after every rebuild.
 
 Merge rules (a fold step; K = the dataset's key, for ledgers the row key below):
   upsert   (merge="snapshot") rows of the upload replace the stored rows of the same key; others stay
+  replace  (merge="snapshot", `Dataset.versioned`: the project ledger, sent whole; default) the upload is
+           the new state: stored rows whose key it lacks leave (a skipped row keeps its key's row; a
+           skipped row without a readable key turns the batch's rule into append)
+  append   (versioned, chosen by the analyst) upsert only: nothing leaves
   period   (merge="period") the periods the upload carries replace the same periods: stored rows of
            those periods the upload no longer has leave
   replace  (merge="ledger", default) a whole ledger is a new version of the span it covers: stored
@@ -32,17 +36,22 @@ batch's rule into append (nothing leaves).
 Tables (DDL derived from analytics.schema, never written by hand):
   <dataset table>         current rows: the dataset's fields + extra columns + _batch_id
   <dataset table>__log    every batch's rows not in the table: the same columns + _batch_id, _skip, _sheet, _row
+  <dataset table>__versions  versioned datasets: the rows a live batch's version (the table right after
+                          that batch's fold step) holds beyond the batch's own rows (an append, a
+                          skipped row's key kept): batch_id, key, row_batch (the batch whose row holds
+                          the values); a version = the batch's valid rows + these; rebuilt with the table
   batch_datasets          one row per (batch, dataset): rule, date span, version_on, exact
   import_log              one row per imported sheet or rollback
   import_problems         the reader's problems of each batch
   meta                    key/value: schema_version, sector mapping fingerprint and path
   column_mappings         hand-made header mappings per sheet layout
 
-Schema version 3 (this module). Version 1 stores (no schema_version, rollback through
+Schema version 4 (this module). Version 1 stores (no schema_version, rollback through
 `<table>__prev`) migrate on open: their current rows become the contributions of the batches that
 wrote them (rule "baseline", upsert), and those batches cannot be rolled back exactly any more
 (refused with a reason); batches imported after the migration roll back exactly. Version 2 (a log
-holding a copy of the current rows too) drops those copies.
+holding a copy of the current rows too) drops those copies. Version 3 gains the indicator table's
+region columns (全市/全区) and the versions tables, filled by replaying the fold of the live batches.
 
 Crash safety: an import, a rollback and the migration are each one DuckDB transaction (the import
 log is written inside it), so a process killed at any moment leaves the store as before or as after.
@@ -56,6 +65,7 @@ import os
 import re
 import signal
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -71,7 +81,7 @@ from analytics.schema import dataset as _dataset
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "park.duckdb"
 DB_ENV_VAR = "PARK_DB"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CRASH_ENV_VAR = "PARK_STORE_CRASH_AT"  # test hook: SIGKILL this process at the named point
 RULE_UPSERT, RULE_PERIOD, RULE_REPLACE, RULE_APPEND, RULE_BASELINE = "upsert", "period", "replace", "append", "baseline"
 LEDGER_RULES = (RULE_REPLACE, RULE_APPEND)
@@ -117,6 +127,10 @@ def _log_table(ds: Dataset) -> str:
     return _q(ds.table + "__log")
 
 
+def _versions_table(ds: Dataset) -> str:
+    return _q(ds.table + "__versions")
+
+
 # ---------------------------------------------------------------------------
 # Schema, version, migration, opening
 # ---------------------------------------------------------------------------
@@ -145,6 +159,10 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
                     f"_sheet VARCHAR, _row BIGINT)")
         _add_missing_columns(con, ds.table, cols)
         _add_missing_columns(con, ds.table + "__log", cols)
+        if ds.versioned:
+            types = dict(cols)
+            keys = ", ".join(f"{_q(k)} {types[k]}" for k in _key_columns(ds))
+            con.execute(f"CREATE TABLE IF NOT EXISTS {_versions_table(ds)} (batch_id BIGINT, {keys}, row_batch BIGINT)")
     con.execute("CREATE SEQUENCE IF NOT EXISTS import_batch_seq START 1")
     con.execute("""
         CREATE TABLE IF NOT EXISTS import_log (
@@ -202,12 +220,15 @@ def _ensure_schema(con, path: str) -> None:
         return
     con.execute("BEGIN TRANSACTION")
     try:
+        missing_versions = [ds for ds in DATASETS.values() if ds.versioned and ds.table + "__versions" not in _tables(con)]
         create_schema(con)
         if version == 1:
             _migrate_v1(con)
         elif version == 2:  # version 2 kept a copy of every current row in the log as well
             for ds in DATASETS.values():
                 _dedupe_log(con, ds)
+        for ds in missing_versions:  # version <= 3: each live batch's version from a replay of the fold
+            _rebuild(con, ds)
         _set_version(con)
         _crash_point("migrate:commit")
         con.execute("COMMIT")
@@ -227,7 +248,9 @@ def _schema_complete(con) -> bool:
     for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns "
                             "WHERE table_schema = 'main' AND table_catalog = current_database()").fetchall():
         have.setdefault(t, set()).add(c)
-    return all(t in have and cols <= have[t] for t, cols in want.items()) and "batch_datasets" in have
+    versions = {ds.table + "__versions" for ds in DATASETS.values() if ds.versioned}
+    return (all(t in have and cols <= have[t] for t, cols in want.items()) and "batch_datasets" in have
+            and versions <= set(have))
 
 
 _DISK_FULL = ("no space left", "disk is full", "disk full", "not enough space")
@@ -310,6 +333,7 @@ def _rollback_quietly(con) -> None:
 # moment waits for the first (DuckDB itself refuses a second writing process).
 _WRITE_LOCK = threading.RLock()
 PREVIEW_ROWS = 200  # rows of before/after kept per sheet for the preview
+LEAVING_NAMED = 20  # rows leaving a versioned dataset named in the preview's sentence
 
 
 @dataclass
@@ -340,8 +364,9 @@ class DatasetChange:
     arriving: rows of a key the store does not hold; leaving: stored rows the rule removes; changed:
     rows whose key the store holds with other values (a ledger's key holds its identifying fields, so
     a corrected supplier name is one row leaving and one arriving; a corrected amount is changed).
-    `sentence` says in plain Chinese which rule applied and what it did; `other_rule` is the rule the
-    analyst may choose instead (ledgers only), `other_sentence` what choosing it means.
+    `sentence` says in plain Chinese which rule applied and what it did (a versioned dataset's names
+    the rows that leave, `leaving_labels`); `other_rule` is the rule the analyst may choose instead
+    (ledgers and versioned datasets), `other_sentence` what choosing it means.
     """
 
     dataset: str
@@ -361,6 +386,7 @@ class DatasetChange:
     span_to: dt.date | None = None
     other_rule: str | None = None
     other_sentence: str | None = None
+    leaving_labels: list[str] = field(default_factory=list)  # versioned datasets: who leaves, "名称（编号）"
 
     def figures_text(self) -> str:
         """'库中 3 行 → 2 行，销售额 6万元 → 5万元': the dataset's rows and total before and after the import."""
@@ -531,6 +557,8 @@ def _removal_condition(ds, rule: str, valid: str, skipped: str, span) -> str | N
         return (f"t.{pf} IN (SELECT DISTINCT {pf} FROM {valid} v) "
                 f"AND NOT EXISTS (SELECT 1 FROM {skipped} s WHERE ({null_key}) AND (s.{pf} IS NULL OR s.{pf} = t.{pf})) "
                 f"AND {protected}")
+    if rule == RULE_REPLACE and ds.span_field is None:  # a versioned dataset sent whole: all it lacks leaves
+        return protected
     if rule == RULE_REPLACE and span[0] is not None:
         sf = _q(ds.span_field)
         return f"t.{sf} BETWEEN DATE '{span[0]}' AND DATE '{span[1]}' AND {protected}"
@@ -578,6 +606,8 @@ def _rebuild(con, ds) -> None:
     cols = ", ".join(_q(n) for n, _ in table_columns(ds))
     keys = _key_columns(ds)
     _move_to_log(con, ds, "TRUE")  # now the log holds every batch's whole contribution
+    if ds.versioned:
+        con.execute(f"DELETE FROM {_versions_table(ds)}")
     batches = con.execute("""
         SELECT b.batch_id, b.rule, b.span_from, b.span_to FROM batch_datasets b
         WHERE b.dataset = ? AND b.batch_id NOT IN
@@ -590,7 +620,18 @@ def _rebuild(con, ds) -> None:
             con.execute(f"DELETE FROM {table} t WHERE {removal}")
         con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {valid} v WHERE {_match('v', 't', keys)})")
         con.execute(f"INSERT INTO {table} SELECT {cols}, _batch_id FROM {valid}")
+        _record_version(con, ds, batch_id, valid)
     _dedupe_log(con, ds)
+
+
+def _record_version(con, ds, batch_id: int, valid: str) -> None:
+    """A versioned dataset: the table as it stands after batch_id's fold step is that batch's version; record
+    its rows of keys the batch's valid rows (relation `valid`) do not carry (all a whole ledger keeps)."""
+    if ds.versioned:
+        keys = _key_columns(ds)
+        cols = ", ".join(f"t.{_q(k)}" for k in keys)
+        con.execute(f"INSERT INTO {_versions_table(ds)} SELECT {int(batch_id)}, {cols}, t._batch_id FROM {_q(ds.table)} t "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {valid} v WHERE {_match('v', 't', keys)})")
 
 
 def _dedupe_log(con, ds) -> None:
@@ -614,19 +655,28 @@ def _resolve_rule(con, ds, requested: str | None, version_on: dt.date) -> tuple[
     the file name, else the import date) or its last date if later: a ledger sent whole holds
     everything up to the day it was sent, so a stored row after its last row that it no longer
     has was deleted from it."""
-    if ds.merge == "snapshot":
+    if ds.merge == "snapshot" and not ds.versioned:
         return RULE_UPSERT, (None, None), None
     if ds.merge == "period":
         return RULE_PERIOD, (None, None), None
+    rule = requested or RULE_REPLACE
+    if rule not in LEDGER_RULES:
+        raise StoreError(f"未知的台账规则“{rule}”；可选：{'、'.join(LEDGER_RULES)}（{RULE_LABELS[RULE_REPLACE]}、"
+                         f"{RULE_LABELS[RULE_APPEND]}）")
+    if ds.span_field is None:  # versioned, sent whole: the upload is the new state
+        no_key = " AND ".join(f"{_q(k)} IS NULL" for k in ds.key)
+        null_skipped = con.execute(f"SELECT count(*) FROM stg WHERE _skip AND {no_key}").fetchall()[0][0]
+        if rule == RULE_REPLACE and null_skipped:
+            keys = "、".join(ds.field(k).label for k in (ds.key_from or ds.key) if k in ds.field_names)
+            return RULE_APPEND, (None, None), (
+                f"跳过的错误行中有 {null_skipped} 行的{keys}无法识别，无法确定它们在库中对应的行，"
+                f"本次按“追加”处理，库中任何行都不移出。")
+        return rule, (None, None), None
     sf = _q(ds.span_field)
     lo, hi, null_skipped = con.execute(
         f"SELECT min({sf}), max({sf}), count(*) FILTER (WHERE _skip AND {sf} IS NULL) FROM stg").fetchall()[0]
     if hi is not None:
         hi = max(hi, version_on)
-    rule = requested or RULE_REPLACE
-    if rule not in LEDGER_RULES:
-        raise StoreError(f"未知的台账规则“{rule}”；可选：{'、'.join(LEDGER_RULES)}（{RULE_LABELS[RULE_REPLACE]}、"
-                         f"{RULE_LABELS[RULE_APPEND]}）")
     note = None
     if rule == RULE_REPLACE and null_skipped:
         rule = RULE_APPEND
@@ -635,8 +685,9 @@ def _resolve_rule(con, ds, requested: str | None, version_on: dt.date) -> tuple[
     return rule, (lo, hi), note
 
 
-def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> tuple[int, int, int, int]:
-    """Fill the per-sheet counts and previews; return (arriving, leaving, changed, unchanged)."""
+def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> tuple[int, int, int, int, list]:
+    """Fill the per-sheet counts and previews; return (arriving, leaving, changed, unchanged, the labels of
+    the rows leaving: a versioned dataset's `key_from` fields, "名称（编号）", in key order)."""
     table = _q(ds.table)
     keys = _key_columns(ds)
     cols = [n for n, _ in table_columns(ds)]
@@ -679,7 +730,7 @@ def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> t
         if info.rows_new:
             info.added = con.execute(f"SELECT {col_list}, _row AS \"Excel行号\" FROM ({picked.format('new')}) s "
                                      f"WHERE _sheet = ? ORDER BY _row LIMIT {PREVIEW_ROWS}", [sheet]).df()
-    leaving = 0
+    leaving, labels = 0, []
     if removal:
         gone = f"{removal} AND NOT EXISTS (SELECT 1 FROM stg s WHERE NOT s._skip AND {on})"
         leaving = int(con.execute(f"SELECT count(*) FROM {table} t WHERE {gone}").fetchall()[0][0])
@@ -688,7 +739,22 @@ def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> t
             first.rows_removed = leaving
             first.removed = con.execute(f"SELECT {col_list} FROM {table} t WHERE {gone} ORDER BY ALL "
                                         f"LIMIT {PREVIEW_ROWS}").df()
-    return totals["new"], leaving, totals["updated"], totals["unchanged"]
+            if ds.versioned:
+                labels = [r[0] for r in con.execute(f"SELECT {_label_sql(ds)} FROM {table} t WHERE {gone} "
+                                                    f"ORDER BY ALL LIMIT {PREVIEW_ROWS}").fetchall()]
+    return totals["new"], leaving, totals["updated"], totals["unchanged"], labels
+
+
+def _label_sql(ds) -> str:
+    """SQL over `t`: a row's label for people, its name with its code in brackets ("B项目（P002）"):
+    the last of `key_from` (or the key), then the others that differ from it."""
+    fields = list(ds.key_from or ds.key)
+    main, rest = f"t.{_q(fields[-1])}", [f"t.{_q(f)}" for f in fields[:-1]]
+    code = " || '、' || ".join(rest)
+    if not rest:
+        return f"CAST({main} AS VARCHAR)"
+    return (f"CASE WHEN {code} IS NULL OR {code} = {main} THEN CAST({main} AS VARCHAR) "
+            f"ELSE {main} || '（' || {code} || '）' END")
 
 
 def _span_text(lo, hi) -> str:
@@ -707,6 +773,20 @@ def _sentence(con, ds, rule: str, span, change: DatasetChange, note: str | None,
     elif rule == RULE_UPSERT:
         keys = "、".join(ds.field(k).label if k in ds.field_names else k for k in ds.key)
         change.sentence = (f"按{keys}更新：本文件的行新增或覆盖库中{keys}相同的行，库中本文件没有的行保留。")
+    elif rule == RULE_REPLACE and ds.span_field is None:  # versioned, sent whole
+        kept = change.arriving + change.changed + change.unchanged
+        change.sentence = (f"按“整本台账新版本”处理：本文件的 {kept} 行即导入后的{label}（新增 {change.arriving} 行、"
+                           f"更新 {change.changed} 行、未变 {change.unchanged} 行）")
+        if change.leaving:
+            shown = change.leaving_labels[:LEAVING_NAMED]
+            more = f"等 {change.leaving} 项" if change.leaving > len(shown) else ""
+            change.sentence += (f"，库中有、本文件没有的 {change.leaving} 项移出当前台账（可撤销本批次恢复）："
+                                f"{'、'.join(shown)}{more}。")
+        else:
+            change.sentence += "，库中没有要移出的行。"
+        change.other_rule = RULE_APPEND
+        change.other_sentence = ("如本文件只列出部分行（补充或更新），不是整本台账，请改选“追加”：库中已有的行"
+                                 "全部保留，只新增或更新本文件中的行。")
     elif rule == RULE_REPLACE:
         span_txt = _span_text(*span)
         if in_span:
@@ -725,13 +805,27 @@ def _sentence(con, ds, rule: str, span, change: DatasetChange, note: str | None,
                            f"库中其他行全部保留、不删除。")
         if not note:
             change.other_rule = RULE_REPLACE
-            change.other_sentence = ("如本文件是整本台账的新版本（含更正和删除），请改选“整本替换”：库中本文件日期"
-                                     "范围内的行由本文件取代。")
+            change.other_sentence = ("如本文件是整本台账的新版本（含更正和删除），请改选“整本替换”：" +
+                                     ("库中本文件没有的行移出当前台账。" if ds.span_field is None else
+                                      "库中本文件日期范围内的行由本文件取代。"))
     if note:
         change.sentence = note + change.sentence
     n_skip = int(con.execute("SELECT count(*) FROM stg WHERE _skip").fetchall()[0][0])
     if n_skip and not note:
         change.sentence += f"跳过的 {n_skip} 个错误行不改动库中对应的行。"
+
+
+def _header_word(ds: Dataset, sheet) -> str | None:
+    """Dataset.header_word: the first of its words that the sheet's header of one of its fields contains."""
+    _, fields, words = ds.header_word
+    for name in fields:
+        for header, mapped in (getattr(sheet, "columns", None) or {}).items():
+            if mapped == name:
+                text = unicodedata.normalize("NFKC", str(header))
+                hit = next((w for w in words if w in text), None)
+                if hit:
+                    return hit
+    return None
 
 
 def _data_date(wb: WorkbookResult, imported: dt.date) -> dt.date:
@@ -838,6 +932,8 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
                     frame = s.frame if s.frame is not None else pd.DataFrame()
                     skip = (~frame["_valid"].astype(bool)) if "_valid" in frame.columns else False
                     frame = frame.assign(_sheet=s.sheet, _skip=skip)
+                    if ds.header_word:
+                        frame = frame.assign(**{ds.header_word[0]: _header_word(ds, s)})
                     if "_row" not in frame.columns:
                         frame = frame.assign(_row=range(len(frame)))
                     frames.append(frame)
@@ -861,9 +957,10 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
                 if rule == RULE_REPLACE and span[0] is not None:
                     in_span = int(con.execute(f"SELECT count(*) FROM {_q(ds.table)} WHERE {_q(ds.span_field)} "
                                               f"BETWEEN ? AND ?", [span[0], span[1]]).fetchall()[0][0])
-                arriving, leaving, changed, unchanged = _classify(con, ds, infos, removal)
+                arriving, leaving, changed, unchanged, labels = _classify(con, ds, infos, removal)
                 _crash_point("import:staged")
                 _apply_upload(con, ds, batch_id, rule, span)
+                _record_version(con, ds, batch_id, "(SELECT * FROM stg WHERE NOT _skip)")
                 con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true)",
                             [batch_id, name, rule, span[0], span[1], version_on])
                 touched_registry = touched_registry or name == "entities"
@@ -872,7 +969,8 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
                                        rows_after=rows_after, arriving=arriving, leaving=leaving, changed=changed,
                                        total_label=ds.field(ds.total_field).label if ds.total_field else None,
                                        total_before=total_before, total_after=total_after,
-                                       span_from=span[0], span_to=span[1], unchanged=unchanged)
+                                       span_from=span[0], span_to=span[1], unchanged=unchanged,
+                                       leaving_labels=labels)
                 _sentence(con, ds, rule, span, change, note, in_span)
                 outcome.changes.append(change)
                 outcome.sheets.extend(infos.values())
@@ -985,7 +1083,9 @@ def rollback(con: duckdb.DuckDBPyConnection, batch_id: int, *, who: str = "命�
 def ledger_versions(con: duckdb.DuckDBPyConnection, dataset: str = "projects") -> pd.DataFrame:
     """Every live upload of `dataset` as a dated version: one row per row of each live import batch.
 
-    For the projects ledger: one row per project per upload. Columns: batch_id (int), version_on
+    For the projects ledger (versioned): one row per project of each version, the ledger as it stood
+    after that upload (a whole ledger: the upload itself; an upload under "append": the ledger before it
+    with the upload's rows added or updated). Columns: batch_id (int), version_on
     (datetime.date), imported_at (timestamp), file_name, then the dataset's fields and extra columns
     (project_key …). Rows skipped for an error and rolled-back batches are left out; ordered by
     batch_id, then the dataset's key.
@@ -1005,11 +1105,16 @@ def ledger_versions(con: duckdb.DuckDBPyConnection, dataset: str = "projects") -
     dated = ("JOIN batch_datasets b ON b.batch_id = x._batch_id AND b.dataset = $ds" if "batch_datasets" in tables
              else "JOIN (SELECT batch_id, CAST(min(imported_at) AS DATE) AS version_on FROM import_log "
                   "WHERE dataset = $ds GROUP BY batch_id) b ON b.batch_id = x._batch_id")
+    rows = f"SELECT {cols}, _batch_id FROM {_q(ds.table)} {logged}"
+    if ds.versioned and ds.table + "__versions" in tables:  # a version = the table after its batch's fold step
+        on = " AND ".join(f"r.{_q(k)} IS NOT DISTINCT FROM m.{_q(k)}" for k in _key_columns(ds))
+        rows = (f"{rows} UNION ALL BY NAME SELECT r.* EXCLUDE (_batch_id), m.batch_id AS _batch_id "
+                f"FROM {_versions_table(ds)} m JOIN ({rows}) r ON r._batch_id = m.row_batch AND {on}")
     frame = con.execute(f"""
         WITH live AS (
             SELECT batch_id, min(imported_at) AS imported_at, any_value(file_name) AS file_name
             FROM import_log WHERE kind = 'import' AND rolled_back_by IS NULL GROUP BY batch_id),
-        rows AS (SELECT {cols}, _batch_id FROM {_q(ds.table)} {logged})
+        rows AS ({rows})
         SELECT b.batch_id, b.version_on, l.imported_at, l.file_name, {", ".join("x." + _q(n) for n, _ in table_columns(ds))}
         FROM rows x {dated}
         JOIN live l ON l.batch_id = x._batch_id

@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analytics import store  # noqa: E402
+from analytics.schema import dataset  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "out" / "province.duckdb"
 SECTORS_SQL = "['医疗器械', '医药', '食品保健品', '生产性服务业', '绿色算力', '其他']"
@@ -63,8 +64,10 @@ def build(path: Path) -> dict:
     con.execute("""
         INSERT INTO indicators BY NAME
         SELECT ind AS indicator, '亿元' AS unit, make_date(2021 + m // 12, m % 12 + 1, 1) AS period,
-               10.0 * (m % 12 + 1) AS value_ytd, 3 + (m % 9) AS growth_pct
-        FROM range(60) t(m), (VALUES ('规上工业增加值'), ('固定资产投资'), ('社会消费品零售总额')) v(ind)
+               10.0 * (m % 12 + 1) AS value_ytd, 3 + (m % 9) AS growth_pct,
+               400.0 * (m % 12 + 1) AS region_value_ytd, 2 + (m % 7) AS region_growth_pct, '全市' AS region
+        FROM range(60) t(m), (VALUES ('规上工业增加值'), ('固定资产投资'), ('社会消费品零售总额'), ('规上工业总产值'),
+                                     ('营业收入')) v(ind)
         WHERE m % 12 <> 0""")
     con.execute(f"""
         INSERT INTO projects BY NAME
@@ -117,8 +120,9 @@ N_VERSIONS = 24   # monthly uploads of the whole project ledger, 2023-07-15 … 
 
 
 def _project_versions(con) -> None:
-    """24 monthly versions of the 5,000-project ledger in the store's batch log (projects__log,
-    batch_datasets, import_log), the last one equal to the current table. A version shows what was known
+    """24 monthly versions of the 5,000-project ledger as whole uploads (rule replace) in the store's batch
+    log (projects__log, batch_datasets, import_log), the last one equal to the seed table; then the store
+    folds them (store._rebuild: the current table, projects__versions). A version shows what was known
     on its date: projects enter the ledger over time, dates after the version are blank, the stage
     follows the dates (stalled projects stall four versions before the end), next steps and deadlines
     change every month."""
@@ -147,9 +151,12 @@ def _project_versions(con) -> None:
             SELECT {select}, {b} AS _batch_id, false AS _skip, '项目台账' AS _sheet,
                    row_number() OVER (ORDER BY p.project_key) + 3 AS _row
             FROM projects p WHERE {where}""")
-        con.execute(f"INSERT INTO batch_datasets VALUES ({b}, 'projects', 'upsert', NULL, NULL, {on}, true)")
+        con.execute(f"INSERT INTO batch_datasets VALUES ({b}, 'projects', 'replace', NULL, NULL, {on}, true)")
         con.execute(f"""INSERT INTO import_log VALUES ({b}, 'import', '招商引资项目台账_' || strftime({on}, '%Y%m%d') || '.xlsx',
                         'bench', '项目台账', 'projects', 5000, 0, 0, 0, 0, 0, 0, {on}::TIMESTAMP, 'bench', NULL, NULL)""")
+    con.execute(f"SELECT nextval('import_batch_seq') FROM range({N_VERSIONS})")   # later imports number on
+    con.execute("DELETE FROM projects")   # the seed; the fold of the 24 versions writes the current table again
+    store._rebuild(con, dataset("projects"))
 
 
 def _targets(con) -> None:

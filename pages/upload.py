@@ -210,7 +210,7 @@ with tab_upload:
             continue
         st.markdown("**导入后的变化（预览，尚未写入）**")
         counts = pd.DataFrame([{"工作表": s.sheet, "数据集": DATASETS[s.dataset].label, "新增": s.rows_new,
-                                "更新": s.rows_updated, "未变": s.rows_unchanged, "该期已不含（将删除）": s.rows_removed,
+                                "更新": s.rows_updated, "未变": s.rows_unchanged, "本文件已不含（将移出）": s.rows_removed,
                                 "跳过的错误行": s.rows_skipped} for s in preview.sheets])
         st.dataframe((counts), hide_index=True, placeholder="—", key=f"counts_{idx}")
 
@@ -231,7 +231,8 @@ with tab_upload:
                 c2.dataframe((s.updated_after), hide_index=True, placeholder="—",
                              key=f"after_{idx}_{s.sheet}")
             if s.removed is not None and not s.removed.empty:
-                st.markdown(f"「{literal.text(s.sheet)}」库中有、本次文件中没有的行（同报告期或本台账覆盖的时段内，导入后移出）")
+                st.markdown(f"「{literal.text(s.sheet)}」库中有、本次文件中没有的行（同报告期、本台账覆盖的时段内，"
+                            f"或整本项目台账中没有的项目；导入后移出，撤销本批次可恢复）")
                 st.dataframe((s.removed), hide_index=True, placeholder="—", key=f"removed_{idx}_{s.sheet}")
         after = preview.inspected or {}
         st.dataframe(pd.DataFrame([{"指标": label, "导入前": before.get(k), "导入后": after.get(k)}

@@ -208,3 +208,27 @@ def test_three_uploads_in_the_store_give_the_same_history(tmp_path):
     h = history.project_history_on(con, "B")
     assert h["event"].tolist()[-1] == "退出台账" and h["date"].iloc[-1] == V3
     assert history.days_in_stage_on(con, V3).set_index("project_key").loc["A", "days_in_stage"] == 0
+    # the current table is the June ledger: the figures at V3 from the table and from the version agree
+    from analytics.metrics import projects
+    assert projects.count_all(con) == 2
+    pd.testing.assert_frame_equal(projects.by_stage(con), history.by_stage_on(con, V3), check_dtype=False)
+
+
+def test_a_ledger_appended_to_keeps_its_projects_in_the_history(tmp_path):
+    """A June file of one new project, imported with the append rule: the June version is the May ledger plus
+    it (nothing leaves), so no 退出台账; the current table and the version agree."""
+    from analytics import store
+    from analytics.ingest import read_workbook
+    from analytics.metrics import projects
+    con = store.connect(":memory:")
+    may = _ledger_file(tmp_path / "招商引资项目台账_20250515.xlsx", [
+        ["A", "甲项目", "已签约", date(2025, 3, 1), None, "王", "办理备案", date(2025, 6, 30), "x"],
+        ["B", "乙项目", "在建", date(2024, 11, 1), date(2025, 1, 10), "李", "主体封顶", date(2025, 8, 1), "y"]])
+    june = _ledger_file(tmp_path / "新增项目_20250615.xlsx", [
+        ["C", "丙项目", "已签约", date(2025, 6, 3), None, "李", "办理备案", date(2025, 7, 1), "z"]])
+    store.import_workbooks(con, [read_workbook(may)])
+    assert store.import_workbooks(con, [read_workbook(june)], ledger_rule="append")[0].committed
+    assert [(r.event, r.project_key) for r in history.month_transitions_on(con, V3).itertuples()] == [("新签约", "C")]
+    assert history.stage_on(history.load_versions(con), V3) == {"A": "签约", "B": "开工", "C": "签约"}
+    assert projects.count_all(con) == 3
+    pd.testing.assert_frame_equal(projects.by_stage(con), history.by_stage_on(con, V3), check_dtype=False)

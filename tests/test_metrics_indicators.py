@@ -59,3 +59,42 @@ def test_the_catalogue_table_writes_values_in_their_unit_and_the_change_in_words
 def test_an_empty_table_gives_the_empty_message():
     e = cat.indicator_table(store.connect(":memory:"), date(2025, 6, 15))
     assert e.empty and e.empty_message == cat.NO_ROWS
+
+
+def _indicator_book(path, region_headers, two_rows=False):
+    """An official indicator table of 1-5月 2025 with the region's figures beside the park's."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2025年1-5月"
+    ws.append(["生物园区主要经济指标（2025年1-5月）"])
+    if two_rows:   # a merged group cell (全区) over its sub-columns
+        ws.append(["指标名称", "计量单位", "本年累计", "同比增长（%）", region_headers[0], None])
+        ws.append([None, None, None, None, *region_headers[1:]])
+        ws.merge_cells(start_row=2, start_column=5, end_row=2, end_column=6)
+    else:
+        ws.append(["指标名称", "计量单位", "本年累计", "同比增长（%）", *region_headers])
+    ws.append(["固定资产投资", "万元", 151930, 8.6, 3260000, 5.2])
+    ws.append(["社会消费品零售总额", "亿元", 7.844, 4.9, 412.5, -1.3])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("headers, two_rows, word", [
+    (["全市本年累计", "全市同比增长（%）"], False, "全市"),
+    (["全区", "累计", "增速（%）"], True, "全区"),
+])
+def test_the_region_column_of_an_indicator_table_is_shown_beside_the_park(tmp_path, headers, two_rows, word):
+    from analytics.ingest import read_workbook
+    c = store.connect(":memory:")
+    book = read_workbook(str(_indicator_book(tmp_path / "主要经济指标_2025年5月.xlsx", headers, two_rows)))
+    assert store.import_workbooks(c, [book])[0].committed
+    e = cat.indicator_table(c, date(2025, 6, 15))
+    rows = e.frame.set_index("indicator")
+    assert (rows.loc["固定资产投资", "growth_pct"], rows.loc["固定资产投资", "region_growth_pct"]) == (8.6, 5.2)
+    assert rows.loc["固定资产投资", "region_value_ytd"] == 3260000
+    assert rows.loc["固定资产投资", "region_value_text"] == "326亿元"       # 3,260,000 万元, in the row's unit
+    assert (rows.loc["社会消费品零售总额", "region_value_ytd"], rows.loc["社会消费品零售总额", "region_growth_pct"]) \
+        == (412.5, -1.3)
+    assert e.labels["region_growth_pct"] == f"{word}同比增长（%）"
+    assert e.labels["region_value_text"] == f"{word}本年累计"

@@ -304,3 +304,16 @@ def test_a_date_months_after_the_data_is_taken_at_the_data(con):
     r = _row(targets.completion(con, date(2025, 9, 30)), "签约项目数")
     assert r["ref_date"] == date(2025, 6, 20) and r["period_text"] == "截至6月20日"
     assert r["time_progress_pct"] == pytest.approx(171 / 365 * 100)
+
+
+def test_completion_in_a_leap_year_uses_its_366_days():
+    c = store.connect(":memory:")
+    insert(c, "projects", [_p("A", date(2024, 2, 29), None, 5000.0), _p("B", date(2024, 6, 15), None, 1000.0),
+                           _p("C", date(2024, 6, 16), None, 9000.0)])
+    insert(c, "targets", [{"year": 2024, "indicator": "签约项目数", "unit": "个", "target": 5.0}])
+    r = _row(targets.completion(c, date(2024, 6, 15)), "签约项目数")
+    # A and B by 15 June (C after): 2 of 5 = 40 %; 时序进度 167/366 = 45.63 % (29 February counted)
+    assert r["actual"] == 2 and r["completion_pct"] == pytest.approx(40.0)
+    assert r["time_progress_pct"] == pytest.approx(167 / 366 * 100)
+    assert r["light"] == "黄"
+    assert "时序进度45.6%" in r["sentence"]

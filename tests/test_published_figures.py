@@ -52,7 +52,11 @@ def test_loading_the_sample_again_changes_nothing(store_copy):
     before = summary(db)
     proc = cli("load", *sorted(str(p) for p in (ROOT / "data" / "sample").glob("*.xlsx")), "--db", str(db))
     assert proc.returncode == 0, proc.stdout
-    assert "新增 0 行，更新 0 行" in proc.stdout and "新增 1" not in proc.stdout
+    assert "新增 0 行，更新 0 行" in proc.stdout
+    # nothing counts twice; the project ledger's older versions, loaded again, are whole ledgers of their
+    # day (a project the newest version dropped comes back with them and leaves again with the newest)
+    others = [b for b in proc.stdout.split("文件 ") if b and not b.startswith("招商引资项目台账_")]
+    assert others and all("新增 1" not in b for b in others)
     assert summary(db) == before
 
 

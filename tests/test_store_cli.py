@@ -83,8 +83,26 @@ def test_a_store_of_a_newer_schema_version_is_refused_untouched(tmp_path):
     before = sha(db)
     with pytest.raises(store.StoreOpenError) as exc:
         store.connect(db)
-    assert str(exc.value) == (f"数据库 {db} 的结构版本为 9，本程序只支持到版本 3：它由更新版本的看板创建。"
+    assert str(exc.value) == (f"数据库 {db} 的结构版本为 9，本程序只支持到版本 {store.SCHEMA_VERSION}：它由更新版本的看板创建。"
                               f"数据库未作任何改动；请升级程序后再打开。")
     assert sha(db) == before
     r = cli("load", ledger(tmp_path, "帮销.xlsx", ROWS), "--db", db)
     assert r.returncode == 1 and "结构版本为 9" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_load_names_the_projects_a_whole_project_ledger_drops(tmp_path):
+    db = tmp_path / "park.duckdb"
+    head = ["项目编号", "项目名称", "项目阶段", "计划总投资（万元）"]
+    v1 = [["P001", "A项目", "签约", 1000], ["P002", "B项目", "签约", 2500], ["P003", "C项目", "签约", 4000]]
+    v2 = [["P001", "A项目", "开工", 1200], ["P003", "C项目", "签约", 4500]]
+    assert cli("load", write_book(tmp_path / "项目台账20250430.xlsx", {"台账": [head] + v1}), "--db", db).returncode == 0
+    new = write_book(tmp_path / "项目台账20250531.xlsx", {"台账": [head] + v2})
+    r = cli("load", new, "--db", db, "--dry-run")
+    assert "库中有、本文件没有的 1 项移出当前台账（可撤销本批次恢复）：B项目（P002）。" in r.stdout, r.stdout
+    assert "库中 3 行 → 2 行，计划总投资 7500万元 → 5700万元" in r.stdout and "--ledger-rule append" in r.stdout
+    r = cli("load", new, "--db", db, "--ledger-rule", "append")
+    assert r.returncode == 0 and "按“追加”处理" in r.stdout
+    con = store.connect(db, read_only=True)
+    assert con.execute("SELECT project_key, investment FROM projects ORDER BY 1").fetchall() == [
+        ("P001", 1200.0), ("P002", 2500.0), ("P003", 4500.0)]

@@ -195,6 +195,7 @@ def make_v1_store(path):
     from analytics.schema import DATASETS
     for ds in DATASETS.values():
         con.execute(f'DROP TABLE "{ds.table}__log"')
+        con.execute(f'DROP TABLE IF EXISTS "{ds.table}__versions"')
         cols = ", ".join(f'"{n}" {t}' for n, t in store.table_columns(ds))
         con.execute(f'CREATE TABLE "{ds.table}__prev" ({cols}, _batch_id BIGINT, _replaced_by BIGINT)')
     con.execute("DROP TABLE batch_datasets")

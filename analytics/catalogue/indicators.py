@@ -24,16 +24,22 @@ def _value_text(value, unit) -> str:
 @entry("economy.indicator_table")
 def indicator_table(con, as_of: date) -> Entry:
     """The latest cumulative period of each other indicator of the official table: value, growth, the
-    change against the previous period, and the 全市/全区 growth where the table has one."""
+    change against the previous period, and the 全市/全区 value and growth where the table has them (labelled
+    with the table's own word for the region)."""
     df = indicators.indicator_table(con, as_of)
     frame = df.assign(
         value_text=[_value_text(v, u) for v, u in zip(df["value_ytd"], df["unit"])],
+        region_value_text=[_value_text(v, u) for v, u in zip(df["region_value_ytd"], df["unit"])],
         change_text=[fmt.MISSING if c is None or pd.isna(c) else fmt.accel_text(c) for c in df["change_pp"]])
     prev = df["prev_label"].dropna().unique()
     labels = {"indicator": "指标", "label": "累计期", "value_text": "本年累计", "growth_pct": "同比增长（%）",
               "change_text": f"比{prev[0]}" if len(prev) == 1 else "比上一累计期"}
+    words = df.loc[df["region_value_ytd"].notna() | df["region_growth_pct"].notna(), "region"].dropna().unique()
+    word = words[0] if len(words) == 1 else "全市（全区）"    # the table's own word for the region beside the park
+    if frame["region_value_ytd"].notna().any():
+        labels["region_value_text"] = f"{word}本年累计"
     if frame["region_growth_pct"].notna().any():
-        labels["region_growth_pct"] = "全市（全区）同比增长（%）"
+        labels["region_growth_pct"] = f"{word}同比增长（%）"
     period = df["label"].iloc[0] if len(df) and df["label"].nunique() == 1 else "最新累计期"
     title = f"园区其他主要经济指标（{as_of.year}年{period}）"
     foot = charts.footnote(INDICATORS.source, fmt.month_label(df["period"].max()) if len(df) else None,

@@ -75,15 +75,18 @@ def stages(con, as_of: date, sector: str | None = None, clickable: bool = False)
 
 @entry("projects.funnel")
 def funnel(con, as_of: date, sector: str | None = None) -> Entry:
-    """The funnel 洽谈 → 签约 → 开工 → 投产 over the whole current ledger: one row per stage (个, %)."""
+    """The funnel 洽谈 → 签约 → 开工 → 投产 over the whole current ledger (every project of the newest whole
+    ledger, whatever its signing year), labelled so at any as_of: one row per stage (个, %)."""
+    from analytics.metrics import history
     date_text = fmt.date_cn(as_of)
-    note, current = state(con, as_of)
-    now = current or note is not None          # the funnel counts the current ledger: at a past date, its state now
     frame = projects.funnel(con, sector)
     frame = frame if int(frame["reached"].sum()) else frame.iloc[0:0]
-    title = f"{sector or '全园区'}项目推进漏斗（{'台账当前状态' if now else f'截至{date_text}'}）"
-    foot = charts.footnote(PROJECTS.source, None if now else date_text,
-                           note="漏斗为台账当前状态，不随数据日期回溯" if now else None)
+    title = f"{sector or '全园区'}项目推进漏斗（台账当前状态）"
+    versions = history.version_dates(con)
+    which = f"（{fmt.date_cn(versions[-1])}版）" if versions else ""
+    note = f"漏斗统计当前台账{which}的全部在库项目，不限签约年份" + (
+        "，不随数据日期回溯" if (versions and as_of < versions[-1]) or ledger_is_newer(con, as_of) else "")
+    foot = charts.footnote(PROJECTS.source, None, note=note)
     fig = charts.funnel(frame, "stage", "reached", title=title, foot=foot)
     return Entry(name="projects.funnel", title=title, frame=frame, figure=fig, footnote=foot,
                  labels={"stage": "阶段", "reached": "达到该阶段项目（个）", "conversion_pct": "转化率（%）",

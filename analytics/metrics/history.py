@@ -54,6 +54,15 @@ def _as_date_or_none(v):
     return as_date(v)
 
 
+def _dates_or_none(values) -> np.ndarray:
+    """datetime64 values as an object array of datetime.date, None where empty (vectorised _as_date_or_none)."""
+    s = pd.Series(pd.to_datetime(pd.Series(values), errors="coerce").astype("datetime64[us]").to_numpy())
+    out = np.full(len(s), None, dtype=object)
+    ok = s.notna().to_numpy()
+    out[ok] = s[ok].dt.date.to_numpy()
+    return out
+
+
 def normalise(versions: pd.DataFrame) -> pd.DataFrame:
     """A copy of a versions frame with date columns as datetime64 (NaT when empty), version_on as
     datetime64, sorted by version_on then batch_id; rows without a project_key dropped."""
@@ -261,7 +270,7 @@ def _days(s: pd.DataFrame, day: date) -> pd.DataFrame:
     days = (d - s["stage_since"]).dt.days.where(s["stage_since"] <= d).astype("Int64")
     out = s.assign(days_in_stage=days)[["project_key", "name", "stage", "stage_since", "since_basis",
                                         "days_in_stage", "leader"]]
-    out = out.assign(stage_since=[_as_date_or_none(x) for x in out["stage_since"]])
+    out = out.assign(stage_since=_dates_or_none(out["stage_since"]))
     return out.sort_values(["days_in_stage", "project_key"], ascending=[False, True], na_position="last") \
         .reset_index(drop=True)
 
@@ -313,17 +322,13 @@ def _transitions(before: pd.DataFrame, after: pd.DataFrame, span: pd.DataFrame, 
                          index=a.index)
 
     first_seen = first_version(np.ones(len(span), dtype=bool))
-    frames = []
+    picked: list[tuple[np.ndarray, str, np.ndarray, np.ndarray]] = []   # (rows of a, event, date, version)
 
     def emit(mask, event, when, version):
-        if mask.any():
-            part = a[mask.to_numpy()]
-            frames.append(pd.DataFrame({
-                "event": event, "project_key": part["project_key"].to_numpy(), "name": part["name"].to_numpy(),
-                "date": pd.Series(when[mask.to_numpy()]).to_numpy(), "from_stage": part["from_stage"].to_numpy(),
-                "to_stage": part["stage"].to_numpy(), "version_on": pd.Series(version[mask.to_numpy()]).to_numpy(),
-                "leader": part["leader"].to_numpy(), "department": part["department"].to_numpy(),
-                "investment": part["investment"].to_numpy()}))
+        m = mask.to_numpy(dtype=bool)
+        if m.any():
+            picked.append((np.flatnonzero(m), event, pd.Series(when).to_numpy(dtype="datetime64[us]")[m],
+                           pd.Series(version).to_numpy(dtype="datetime64[us]")[m]))
 
     hit = pd.Series(False, index=a.index)
     for col, event in (("signed_on", "新签约"), ("started_on", "新开工"), ("producing_on", "新投产")):
@@ -344,6 +349,17 @@ def _transitions(before: pd.DataFrame, after: pd.DataFrame, span: pd.DataFrame, 
     hit |= stalled
     seen = first_seen
     emit(a["from_stage"].isna() & ~hit & seen.notna(), "新入库", seen, seen)
+    frames = []
+    if picked:   # one take of `a` for every event
+        rows = np.concatenate([p[0] for p in picked])
+        part = a.iloc[rows]
+        frames.append(pd.DataFrame({
+            "event": np.concatenate([np.full(len(p[0]), p[1], dtype=object) for p in picked]),
+            "project_key": part["project_key"].to_numpy(), "name": part["name"].to_numpy(),
+            "date": np.concatenate([p[2] for p in picked]), "from_stage": part["from_stage"].to_numpy(),
+            "to_stage": part["stage"].to_numpy(), "version_on": np.concatenate([p[3] for p in picked]),
+            "leader": part["leader"].to_numpy(), "department": part["department"].to_numpy(),
+            "investment": part["investment"].to_numpy()}))
     still = set(after["project_key"].tolist())
     gone = before[[k not in still for k in before["project_key"].tolist()]]
     if len(gone):
@@ -357,8 +373,8 @@ def _transitions(before: pd.DataFrame, after: pd.DataFrame, span: pd.DataFrame, 
     if not frames:
         return pd.DataFrame(columns=TRANSITION_COLUMNS)
     out = pd.concat(frames, ignore_index=True)[TRANSITION_COLUMNS]
-    out["date"] = [_as_date_or_none(x) for x in out["date"]]
-    out["version_on"] = [_as_date_or_none(x) for x in out["version_on"]]
+    out["date"] = _dates_or_none(out["date"])
+    out["version_on"] = _dates_or_none(out["version_on"])
     out = out.assign(_e=out["event"].map({e: i for i, e in enumerate(EVENTS)}))
     return out.sort_values(["_e", "date", "project_key"]).drop(columns="_e").reset_index(drop=True)
 
@@ -514,15 +530,21 @@ _LIVE_VERSIONS_SQL = """
     WHERE b.dataset = 'projects' AND b.version_on IS NOT NULL"""
 
 
-# a batch's whole contribution (store.ledger_versions): its rows in the current table plus its rows in the log
-_ROWS_SQL = ("(SELECT * FROM projects UNION ALL BY NAME "
-             "SELECT * EXCLUDE (_skip) FROM projects__log WHERE NOT _skip)")
+# each version's rows (store.ledger_versions): a batch's whole contribution (its valid rows in the current
+# table plus those in the log), and the rows its version kept beyond them (projects__versions: batch_id,
+# project_key, row_batch, the batch whose row holds the values; empty while every upload is a whole ledger).
+# _batch_id below is the version's batch.
+_CONTRIBUTIONS = "SELECT * FROM projects UNION ALL BY NAME SELECT * EXCLUDE (_skip) FROM projects__log WHERE NOT _skip"
+_ROWS_SQL = (f"({_CONTRIBUTIONS} UNION ALL BY NAME SELECT x.* EXCLUDE (_batch_id), m.batch_id AS _batch_id "
+             f"FROM projects__versions m JOIN ({_CONTRIBUTIONS}) x "
+             f"ON x._batch_id = m.row_batch AND x.project_key = m.project_key)")
 
 
 def _sql_ok(con) -> bool:
     try:
         con.execute("SELECT 1 FROM batch_datasets LIMIT 0")
         con.execute("SELECT _batch_id, _skip FROM projects__log LIMIT 0")
+        con.execute("SELECT batch_id, row_batch FROM projects__versions LIMIT 0")
         return True
     except duckdb.Error:
         return False
@@ -579,7 +601,10 @@ def _state_sql(con, day: date, with_since: bool = True) -> pd.DataFrame:
     runs = con.execute(f"""
         WITH v AS ({_LIVE_VERSIONS_SQL}),
         r AS {_ROWS_SQL},
-        cur AS (SELECT DISTINCT ON (project_key) project_key, stage FROM r WHERE _batch_id = ?),
+        -- only the projects whose stage has no date of its own need the run of versions
+        cur AS (SELECT DISTINCT ON (project_key) project_key, stage FROM r WHERE _batch_id = ?
+                AND NOT coalesce((stage = '签约' AND signed_on IS NOT NULL) OR (stage = '开工' AND started_on IS NOT NULL)
+                                 OR (stage = '投产' AND producing_on IS NOT NULL), false)),
         h AS (SELECT x.project_key, v.version_on, x.stage = c.stage AS same
               FROM r x JOIN v ON v.batch_id = x._batch_id JOIN cur c USING (project_key)
               WHERE v.version_on <= ?),
@@ -648,8 +673,9 @@ def lights_on(con: duckdb.DuckDBPyConnection, day: date, sector: str | None = No
 
 
 def by_leader_on(con: duckdb.DuckDBPyConnection, day: date, sector: str | None = None) -> pd.DataFrame:
-    """by_leader_at() on the store's versions."""
-    return _projects.leader_counts(_lights(ledger_on(con, day), day, sector))
+    """by_leader_at() on the store's versions (counts: the lights' order does not matter)."""
+    s = ledger_on(con, day)
+    return _projects.leader_counts(_projects.apply_lights(s if sector is None else s[s["sector"] == sector], day))
 
 
 def transitions_on(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:

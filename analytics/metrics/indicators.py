@@ -6,7 +6,8 @@ Definitions: rows are matched by their name reduced with growth.indicator_core (
 its month has ended by as_of (1-5月 from 31 May). 规上工业增加值 has its own section (growth) and is left
 out here, and so are new registrations (市场主体 page). Values are in the row's own unit (计量单位, not converted); growth in percent; changes of a
 rate in 个百分点. Where the table carries the city's or zone's figure beside the park's (a 全市 / 全区
-column, fields region_value_ytd / region_growth_pct when the schema declares them) it is shown beside.
+column: fields region_value_ytd / region_growth_pct, and the table's word for the region in `region`) it
+is shown beside.
 """
 from __future__ import annotations
 
@@ -23,13 +24,14 @@ ORDER = ("规上工业总产值", "规上工业营业收入", "营业收入", "�
 LEFT_OUT = ("规上工业增加值", "规模以上工业增加值", "新登记市场主体", "新设市场主体", "新增市场主体")
 REGION_COLUMNS = ("region_value_ytd", "region_growth_pct")
 TABLE_COLUMNS = ["indicator", "unit", "period", "label", "value_ytd", "growth_pct", "prev_label", "change_pp",
-                 "region_value_ytd", "region_growth_pct"]
+                 "region_value_ytd", "region_growth_pct", "region"]
 
 
 def _frame(con) -> pd.DataFrame:
     have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                       "WHERE table_name = 'indicators'").fetchall()}
     extra = "".join(f", {c}" if c in have else f", NULL::DOUBLE AS {c}" for c in REGION_COLUMNS)
+    extra += ", region" if "region" in have else ", NULL::VARCHAR AS region"
     df = query(con, f"SELECT indicator, unit, period, value_ytd, growth_pct{extra} FROM indicators "
                     f"WHERE month(period) > 1 ORDER BY period")
     if df.empty:
@@ -46,7 +48,8 @@ def indicator_table(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame
     year ended by as_of, in ORDER then as written. Columns TABLE_COLUMNS: indicator (core name), unit,
     period (date), label ('1-5月'), value_ytd (row's unit), growth_pct (percent), prev_label and change_pp
     (growth against the previous period of the year, 个百分点; None for the first), region_value_ytd /
-    region_growth_pct (全市/全区 figure when the table has one, else None). Empty when the year has none."""
+    region_growth_pct (全市/全区 figure when the table has one, else None), region (the table's own word for
+    that region: 全市, 全区 …; None without). Empty when the year has none."""
     d = as_date(as_of)
     df = _frame(con)
     if df.empty:
@@ -65,7 +68,7 @@ def indicator_table(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame
                      "value_ytd": last["value_ytd"], "growth_pct": last["growth_pct"],
                      "prev_label": None if prev is None else period_labels(pd.Series([prev["period"]])).iloc[0],
                      "change_pp": change, "region_value_ytd": last["region_value_ytd"],
-                     "region_growth_pct": last["region_growth_pct"]})
+                     "region_growth_pct": last["region_growth_pct"], "region": last["region"]})
     out = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     rank = {n: i for i, n in enumerate(ORDER)}
     out = out.assign(_o=[rank.get(n, len(ORDER)) for n in out["indicator"]]).sort_values("_o", kind="stable")

@@ -224,43 +224,46 @@ def apply_lights(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
                          days_in_stage=df["days_in_stage"].astype("Int64"),
                          overdue_days=df["overdue_days"].astype("Int64")).drop(columns=["days_to_due"])
     R = TRAFFIC_LIGHT_RULES
-    # the rule, vectorised: one boolean column and one reason text per condition
-    stage = df["stage"]
-    overdue = df["overdue_days"].fillna(0).astype("int64")
-    days = df["days_in_stage"]
-    to_due = df["days_to_due"]
-    green_stage = stage.isin(R["green_stages"]).to_numpy()
-    limit = stage.map(R["max_days_in_stage"])
-    progress = df["progress"].astype("string").str.strip().fillna("")
-    over_txt = "节点时限已超期" + overdue.astype(str) + "天"
+    # the rule, vectorised: one boolean array per condition; its reason text is written only for the rows it hits
+    n = len(df)
+    stage = df["stage"].to_numpy(dtype=object)
+    overdue = df["overdue_days"].fillna(0).to_numpy(dtype="int64")
+    days = df["days_in_stage"].to_numpy(dtype="float64", na_value=np.nan)
+    to_due = df["days_to_due"].to_numpy(dtype="float64", na_value=np.nan)
+    green_stage = df["stage"].isin(R["green_stages"]).to_numpy()
+    limit = df["stage"].map(R["max_days_in_stage"]).to_numpy(dtype="float64", na_value=np.nan)
+    no_progress = (df["progress"].astype("string").str.strip().fillna("") == "").to_numpy(dtype=bool)
+
+    def over_txt(i):
+        return [f"节点时限已超期{d}天" for d in overdue[i]]
+
     red = [
-        (stage.isin(R["red_stages"]), pd.Series("项目停滞", index=df.index)),
+        (df["stage"].isin(R["red_stages"]).to_numpy(), lambda i: ["项目停滞"] * len(i)),
         (overdue > R["red_overdue_days"], over_txt),
     ]
     yellow = [
         ((overdue > R["yellow_overdue_days"]) & (overdue <= R["red_overdue_days"]), over_txt),
-        (to_due.notna() & (to_due <= R["yellow_due_within_days"]),
-         "节点时限" + to_due.fillna(0).astype("int64").map(fmt.due_text)),   # 0 -> 节点时限今日到期
-        (limit.notna() & days.notna() & (days > limit),
-         "处于" + stage + "阶段已" + days.fillna(0).astype("int64").astype(str) + "天（超过"
-         + limit.fillna(0).astype("int64").astype(str) + "天）"),
-        ((progress == "") if R["yellow_no_progress"] else pd.Series(False, index=df.index),
-         pd.Series("无最新进展记录", index=df.index)),
+        (~np.isnan(to_due) & (to_due <= R["yellow_due_within_days"]),
+         lambda i: ["节点时限" + fmt.due_text(int(d)) for d in to_due[i]]),   # 0 -> 节点时限今日到期
+        (~np.isnan(limit) & ~np.isnan(days) & (days > limit),
+         lambda i: [f"处于{s}阶段已{int(d)}天（超过{int(m)}天）" for s, d, m in zip(stage[i], days[i], limit[i])]),
+        (no_progress if R["yellow_no_progress"] else np.zeros(n, dtype=bool), lambda i: ["无最新进展记录"] * len(i)),
     ]
 
-    def joined(conds) -> tuple[np.ndarray, pd.Series]:
-        hit = np.zeros(len(df), dtype=bool)
-        text = pd.Series("", index=df.index)
+    def joined(conds) -> tuple[np.ndarray, np.ndarray]:
+        hit = np.zeros(n, dtype=bool)
+        text = np.full(n, "", dtype=object)
         for cond, reason in conds:
-            c = cond.fillna(False).to_numpy(dtype=bool) & ~green_stage
-            text = text.where(~c, text + np.where(text == "", "", "；") + reason)
-            hit |= c
+            i = np.flatnonzero(cond & ~green_stage)
+            if len(i):
+                text[i] = [t + "；" + r if t else r for t, r in zip(text[i], reason(i))]
+                hit[i] = True
         return hit, text
 
     is_red, red_text = joined(red)
     is_yellow, yellow_text = joined(yellow)
     lights = np.where(is_red, "红", np.where(is_yellow, "黄", "绿"))
-    both = red_text + np.where((red_text != "") & (yellow_text != ""), "；", "") + yellow_text
+    both = np.array([r + "；" + y if r and y else r + y for r, y in zip(red_text, yellow_text)], dtype=object)
     reasons = np.where(is_red, both, np.where(is_yellow, yellow_text,
                                               np.where(green_stage, "已投产", "按计划推进")))
     df = df.assign(light=lights, reason=reasons)
