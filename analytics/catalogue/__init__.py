@@ -131,7 +131,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("sales", "助企帮销", "pages/sales.py", ":material/shopping_cart:"),
     PageSpec("service", "企业服务", "pages/service.py", ":material/support_agent:"),
     PageSpec("quality", "数据质量", "pages/quality.py", ":material/fact_check:", charts=False),
-    PageSpec("briefing", "月度简报", "pages/briefing.py", ":material/article:", section="数据管理"),
+    PageSpec("briefing", "月度简报", "pages/briefing.py", ":material/article:", section="数据管理", charts=False),
     PageSpec("upload", "数据导入", "pages/upload.py", ":material/upload_file:", section="数据管理", charts=False),
 )
 DEFAULT_PAGE = PAGES[0].path
@@ -148,4 +148,15 @@ def page(path: str) -> PageSpec:
 
 
 # the subject modules register their entries on import (kept last: they import Entry and entry from here)
-from analytics.catalogue import entities, history, indicators, industry, projects, sales, service, structure, targets  # noqa: E402,F401  # noqa: E402,F401
+from analytics.catalogue import (  # noqa: E402,F401,E501
+    entities,
+    history,
+    indicators,
+    industry,
+    projects,
+    quality,
+    sales,
+    service,
+    structure,
+    targets,
+)
