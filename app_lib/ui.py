@@ -517,6 +517,15 @@ def metric(label: str, value: str, delta: str | None = None, *, trend=None, help
               chart_data=trend if trend and len(trend) > 1 else None, chart_type=chart_type)
 
 
+def cards(row, widths: list[float] | None = None) -> None:
+    """A row of metric cards (analytics.catalogue.cards.Card), one column each (`widths` relative)."""
+    for col, card in zip(st.columns(widths or len(row)), row):
+        with col:
+            metric(card.label, literal.text(card.value) if card.literal else card.value, card.delta,
+                   trend=card.trend or None, help=card.help, chart_type=card.chart_type,
+                   delta_color="off" if card.neutral else "normal", delta_arrow="off" if card.neutral else "auto")
+
+
 def _title_of(fig) -> str:
     try:
         return str(fig.layout.title.text or "图表")

@@ -1,9 +1,9 @@
 """市场主体: the stock and new registrations over time, mix by type and sector, a searchable table."""
 import streamlit as st
 
-from analytics import fmt
+from analytics.catalogue import cards
 from analytics.catalogue import entities as cat
-from analytics.metrics import entities, one_year_before, targets
+from analytics.metrics import entities, targets
 from analytics.schema import ENTITY_TYPES
 from app_lib import ui
 
@@ -12,34 +12,7 @@ as_of, sector = ui.as_of(), ui.sector()
 
 total = ui.run(entities.stock_at, as_of, sector)
 ui.require_data(total > 0, ("entities",), "在册市场主体", "暂无市场主体数据：请先导入市场主体名录。")
-total_prev = ui.run(entities.stock_at, one_year_before(as_of), sector)
-new12 = ui.run(entities.new_12m, as_of, sector)
-ends12 = ui.run(entities.endings_in_window, one_year_before(as_of), as_of, sector)   # 迁出 counted apart
-new_prev12 = ui.run(entities.new_in_window, one_year_before(one_year_before(as_of)), one_year_before(as_of), sector)
-monthly = ui.run(entities.new_by_month, as_of, 12, sector)
-series = ui.run(entities.stock_series, one_year_before(one_year_before(as_of)), as_of, "month", sector)
-types = ui.run(entities.type_mix, as_of, sector)
-by_type = dict(zip(types["entity_type"], types["count"]))
-
-c = st.columns(5)
-with c[0]:
-    stock_yoy = entities.yoy_pct(total, total_prev)
-    ui.metric("市场主体总数", fmt.count(total, "户"),
-              f"{total - total_prev:+d}户" + (f"（同比{fmt.change_pct_text(stock_yoy)}）" if stock_yoy is not None else ""),
-              trend=series["stock"].tolist(), help="较上年同日")
-with c[1]:
-    new_yoy = entities.yoy_pct(new12, new_prev12)
-    ui.metric("近一年新设", fmt.count(new12, "户"), None if new_yoy is None else f"同比{fmt.change_pct_text(new_yoy)}",
-              trend=monthly["new"].tolist(), chart_type="bar", help="与此前12个月新设户数相比")
-with c[2]:
-    ui.metric("近一年注销、吊销", fmt.count(ends12["cancelled"], "户"),
-              f"另迁出{ends12['moved_out']}户" if ends12["moved_out"] else None, delta_color="off", delta_arrow="off",
-              help="迁出（迁离园区）不计入注销、吊销，单独列示")
-with c[3]:
-    ui.metric("企业", fmt.count(by_type.get("企业"), "户"))
-with c[4]:
-    ui.metric("个体工商户", fmt.count(by_type.get("个体工商户"), "户"),
-              f"农民专业合作社{by_type.get('农民专业合作社', 0)}户", delta_color="off", delta_arrow="off")
+ui.cards(ui.run(cards.entity_cards, as_of, sector))
 
 for line in ui.run(targets.sentences_for, as_of, "entities"):   # 目标任务 (metrics.targets)
     st.caption(f"目标任务：{line}")

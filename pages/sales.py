@@ -1,7 +1,8 @@
 """助企帮销: the running total, monthly sales, channels, top enterprises and products, milestone effects."""
 import streamlit as st
 
-from analytics import fmt, literal, text
+from analytics import fmt, text
+from analytics.catalogue import cards
 from analytics.catalogue import sales as cat
 from analytics.metrics import sales, targets
 from app_lib import ui
@@ -14,29 +15,7 @@ date_text = fmt.date_cn(as_of)
 
 total = ui.run(sales.total, as_of)
 ui.require_data(total > 0, ("sales",), "助企帮销数据", "暂无助企帮销数据：请先导入助企帮销台账。")
-monthly = ui.run(sales.monthly, as_of)
-channels = ui.run(sales.by_dimension, as_of, "channel")
-this_year, same_days_last_year = ui.run(sales.yoy, as_of)
-last_month = monthly.iloc[-1] if len(monthly) else None
-
-c = st.columns(4)
-with c[0]:
-    ui.metric("帮销累计", fmt.wan_to_text(total), trend=monthly["cumulative_wan"].tolist(),
-              help=f"累计{fmt.number(total, 2, thousands=True)}万元（截至{date_text}）")
-with c[1]:
-    ui.metric(f"{as_of.year}年以来", fmt.wan_to_text(this_year),
-              f"同比{fmt.change_pct_text((this_year / same_days_last_year - 1) * 100)}" if same_days_last_year else None,
-              help=f"上年同期（{as_of.year - 1}年1月1日至{as_of.month}月{as_of.day}日）"
-                   f"{fmt.wan_to_text(same_days_last_year) if same_days_last_year else '无帮销记录'}")
-with c[2]:
-    ui.metric(f"本月（{as_of.month}月，截至{as_of.day}日）",
-              fmt.wan(last_month["amount_wan"]) if last_month is not None else "—",
-              trend=monthly["amount_wan"].tolist(), chart_type="bar")
-with c[3]:
-    top_channel = channels.iloc[0] if len(channels) else None
-    ui.metric("第一大渠道", literal.text(top_channel["channel"]) if top_channel is not None else "—",
-              f"占{fmt.pct(top_channel['share_pct'])}" if top_channel is not None else None, delta_color="off",
-              delta_arrow="off")
+ui.cards(ui.run(cards.sales_cards, as_of))
 
 # rows dated by month only and a partial last month are said before the charts (analytics.text)
 notes = [n for n in (text.month_only_note(ui.run(sales.month_only_rows, as_of)), text.partial_month_note(as_of)) if n]

@@ -1,7 +1,7 @@
 """企业服务: 包保 accounts per leader, visits (三访三促), demands and their status."""
 import streamlit as st
 
-from analytics import fmt
+from analytics.catalogue import cards
 from analytics.catalogue import service as cat
 from analytics.metrics import service
 from app_lib import ui
@@ -13,24 +13,7 @@ if ui.sector():
 n_accounts = ui.run(service.key_accounts)
 visits = ui.run(service.visits_by_month, as_of)
 ui.require(n_accounts > 0 or len(visits) > 0, "暂无包保与走访数据：请先导入包保对象和走访台账。")
-leaders = ui.run(service.accounts_per_leader)
-share, median_days = ui.run(service.resolution, as_of)
-open_items = ui.run(service.open_demands, as_of)
-
-c = st.columns(5)
-with c[0]:
-    ui.metric("包保企业和项目", fmt.count(n_accounts, "个"), f"包保领导{len(leaders)}名", delta_color="off",
-              delta_arrow="off")
-with c[1]:
-    ui.metric("累计走访", fmt.count(int(visits["visits"].sum()) if len(visits) else 0, "次"))
-with c[2]:
-    ui.metric("诉求办结率", fmt.pct(share))
-with c[3]:
-    ui.metric("办结用时中位数", fmt.days(median_days))
-with c[4]:
-    ui.metric("未办结诉求", fmt.count(len(open_items), "件"),
-              f"其中90天以上{int((open_items['age_bucket'] == '90天以上').sum()) if len(open_items) else 0}件",
-              delta_color="off", delta_arrow="off")
+ui.cards(ui.run(cards.service_cards, as_of))
 
 accounts_note = ui.run(service.accounts_note, as_of)   # the 包保 list has no dates: say it is today's list
 if accounts_note:

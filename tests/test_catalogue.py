@@ -92,3 +92,31 @@ def test_one_list_of_pages_has_unique_paths_and_existing_scripts():
 def test_registering_a_name_twice_is_refused():
     with pytest.raises(ValueError, match="目录中已有同名图表"):
         catalogue.entry("sales.monthly")(lambda con, as_of: None)
+
+
+def test_overview_cards_show_the_published_figures_worded_once(sample):
+    from analytics.catalogue import cards
+    from analytics.metrics import entities
+    row = cards.overview_cards(sample, AS_OF)
+    shown = {c.label: (c.value, c.delta) for c in row}
+    before = entities.stock_at(sample, dt.date(2024, 6, 15))
+    assert shown == {
+        "规上工业增加值增速（1-5月）": ("9.9%", "+6.9个百分点"),       # 9.9 % against 2024's 3.0 %
+        "市场主体总数": ("6879户", f"+{6879 - before}户（同比增长{(6879 / before - 1) * 100:.1f}%）"),
+        "近一年新设市场主体": ("1163户", None),
+        "2025年签约项目": ("39个", "总投资23.5亿元"),
+        "助企帮销累计": ("9000余万元", None),
+        "包保重点企业和项目": ("67个", None),
+    }
+    # the 市场主体 page's first card is the same card (one wording), for the whole park
+    assert cards.entity_cards(sample, AS_OF)[0] == row[1]
+    assert [c.neutral for c in row] == [False, False, False, True, False, False]
+
+
+@pytest.mark.parametrize("name", ["overview_cards", "entity_cards", "sales_cards", "service_cards", "quality_cards"])
+def test_every_card_row_builds_on_an_empty_store(empty, name):
+    from analytics.catalogue import cards
+    func = getattr(cards, name)
+    row = func(empty) if name == "quality_cards" else func(empty, AS_OF)
+    assert row and all(c.label and c.value for c in row)
+    assert all("nan" not in c.value + (c.delta or "") for c in row)
