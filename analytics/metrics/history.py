@@ -1,7 +1,9 @@
 """项目全生命周期 (可追溯): the project ledger's dated versions, and what they say about any date.
 
 Every upload of the project ledger is a dated version (analytics.store.ledger_versions: one row per
-project per live upload, with batch_id, version_on, imported_at, file_name and the ledger's fields).
+project of the ledger as it stood after each live upload, with batch_id, version_on, imported_at,
+file_name and the ledger's fields). A whole ledger (the default rule) is that version, and the current
+table is the newest one; an upload under "append" is the previous version with its rows added or updated.
 The functions below are pure over such a frame (`versions`); the `*_at` wrappers read it from the store.
 
 Definitions:
