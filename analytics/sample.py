@@ -719,6 +719,11 @@ def _write_indicators(firms: list[_Firm], entities: list[_Entity], seed: int, pa
            (2025, 4): (9.1, 112480), (2025, 5): (8.7, 151930)}
     retail = {(2024, 12): (4.6, 186420), (2025, 2): (5.2, 30870), (2025, 3): (5.0, 46310),
               (2025, 4): (4.8, 61980), (2025, 5): (4.9, 78440)}
+    # the city's figures beside the park's (全市 columns of the table; illustrative values, 万元 and percent)
+    city_fai = {(2024, 12): (3.1, 9862400), (2025, 2): (6.2, 912600), (2025, 3): (5.8, 1987300),
+                (2025, 4): (5.5, 2806100), (2025, 5): (5.3, 3651800)}
+    city_retail = {(2024, 12): (4.2, 7205300), (2025, 2): (4.9, 1189400), (2025, 3): (4.6, 1781200),
+                   (2025, 4): (4.4, 2370500), (2025, 5): (4.5, 2979600)}
     for (year, month) in sorted(_OFFICIAL_VA_GROWTH, reverse=True):
         rows = _industrial_rows(firms, year, month)
         output = sum(r["output"] for r in rows)
@@ -731,10 +736,13 @@ def _write_indicators(firms: list[_Firm], entities: list[_Entity], seed: int, pa
             [1, "规上工业增加值", "万元", "—", _OFFICIAL_VA_GROWTH[(year, month)]],
             [2, "规上工业总产值", "万元", round(output / 10, 1), output_growth],   # 千元 -> 万元
             [3, "规上工业营业收入", "万元", round(revenue / 10, 1), round(output_growth + rng.uniform(-1.5, 1.5), 1)],
-            [4, "固定资产投资", "万元", fai_value, fai_growth],
-            [5, "社会消费品零售总额", "万元", retail_value, retail_growth],
+            [4, "固定资产投资", "万元", fai_value, fai_growth, city_fai[(year, month)][1], city_fai[(year, month)][0]],
+            [5, "社会消费品零售总额", "万元", retail_value, retail_growth, city_retail[(year, month)][1],
+             city_retail[(year, month)][0]],
             [6, "新登记市场主体", "户", None, None],
         ]
+        for r in data:
+            r.extend([None] * (7 - len(r)))
         # new registrations in the period, consistent with the registry (closed ones included)
         new_now = sum(1 for e in entities if e.established_on.year == year and e.established_on.month <= month)
         new_prev = sum(1 for e in entities if e.established_on.year == year - 1 and e.established_on.month <= month)
@@ -746,8 +754,8 @@ def _write_indicators(firms: list[_Firm], entities: list[_Entity], seed: int, pa
         _write_table(ws, _Table(
             title=f"{PARK}主要经济指标（{year}年1-{month}月）",
             notes=(f"制表单位：{PARK}管委会经济发展部",),
-            header=["序号", "指标名称", "计量单位", value_header, growth_header],
-            rows=data, footers=(["注：规上工业增加值增速按可比价计算。"],), widths={2: 22, 4: 14, 5: 18}))
+            header=["序号", "指标名称", "计量单位", value_header, growth_header, f"全市{value_header}", "全市同比增长（%）"],
+            rows=data, footers=(["注：规上工业增加值增速按可比价计算。"],), widths={2: 22, 4: 14, 5: 18, 6: 14, 7: 18}))
     return _save_stable(wb, path)
 
 

@@ -82,9 +82,7 @@ with c2:
     ui.show(ui.run(cat.movers, as_of, scope, "down"), key="eco_down")
 
 # ---- the rest of the indicator table: 固定资产投资, 社会消费品零售总额, 规上工业总产值, 营业收入 ---------------
+# the table takes the page's width: with the 全市/全区 columns beside the park's it has seven columns
 st.subheader("其他主要经济指标")
-c1, c2 = st.columns(2)
-with c1:
-    ui.show(ui.run(cat_indicators.indicator_growth, as_of), key="eco_ind_growth")
-with c2:
-    ui.show(ui.run(cat_indicators.indicator_table, as_of), key="eco_ind_table")
+ui.show(ui.run(cat_indicators.indicator_table, as_of), key="eco_ind_table")
+ui.show(ui.run(cat_indicators.indicator_growth, as_of), key="eco_ind_growth")

@@ -98,3 +98,23 @@ def test_the_region_column_of_an_indicator_table_is_shown_beside_the_park(tmp_pa
         == (412.5, -1.3)
     assert e.labels["region_growth_pct"] == f"{word}同比增长（%）"
     assert e.labels["region_value_text"] == f"{word}本年累计"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("navigation_mode")
+def test_the_economy_page_shows_the_citys_figures_of_the_sample(store_copy, monkeypatch):
+    # the sample's table of 1-5月 2025 carries 全市 columns: 固定资产投资 5.3 %, 社会消费品零售总额 4.5 %
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv(store.DB_ENV_VAR, str(store_copy[0]))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/economy.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(t.value for t in at.table if "全市同比增长（%）" in t.value.columns)
+    rows = table.set_index("指标")
+    assert rows.loc["固定资产投资", "全市同比增长（%）"] == "5.3"
+    assert rows.loc["社会消费品零售总额", "全市同比增长（%）"] == "4.5"
+    assert rows.loc["固定资产投资", "全市本年累计"] == "365.2亿元"

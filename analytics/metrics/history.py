@@ -1,7 +1,9 @@
 """项目全生命周期 (可追溯): the project ledger's dated versions, and what they say about any date.
 
 Every upload of the project ledger is a dated version (analytics.store.ledger_versions: one row per
-project per live upload, with batch_id, version_on, imported_at, file_name and the ledger's fields).
+project of the ledger as it stood after each live upload, with batch_id, version_on, imported_at,
+file_name and the ledger's fields). A whole ledger (the default rule) is that version, and the current
+table is the newest one; an upload under "append" is the previous version with its rows added or updated.
 The functions below are pure over such a frame (`versions`); the `*_at` wrappers read it from the store.
 
 Definitions:
@@ -579,6 +581,14 @@ _NARROW = ("x.project_key, x.name, x.sector, x.investment, x.stage, x.signed_on,
            "x.leader, x.department")
 
 
+def _dated_state(state: pd.DataFrame) -> pd.DataFrame:
+    """One version's rows (normalised) as a ledger state whose stage_since is only the stage's own date."""
+    own = pd.Series(pd.NaT, index=state.index, dtype="datetime64[us]")
+    for col, stage in STAGE_OF_DATE.items():
+        own = own.where(state["stage"] != stage, state[col])
+    return _as_state(state.assign(stage_since=own, since_basis="台账日期", basis=BASIS_VERSION))
+
+
 def _state_sql(con, day: date, with_since: bool = True) -> pd.DataFrame:
     """ledger_at() computed in the store: the version known at day, with each project's stage_since
     (its stage date, else the first of the consecutive versions up to then that show its stage; with
@@ -594,10 +604,7 @@ def _state_sql(con, day: date, with_since: bool = True) -> pd.DataFrame:
     # without stage_since the figure is a count (transitions, cohorts, stages): the ledger's short columns
     state = normalise(_version_rows(con, "x._batch_id = ?", [batch], "x.*" if with_since else _NARROW))
     if not with_since:
-        own = pd.Series(pd.NaT, index=state.index, dtype="datetime64[us]")
-        for col, stage in STAGE_OF_DATE.items():
-            own = own.where(state["stage"] != stage, state[col])
-        return _as_state(state.assign(stage_since=own, since_basis="台账日期", basis=BASIS_VERSION))
+        return _dated_state(state)
     runs = con.execute(f"""
         WITH v AS ({_LIVE_VERSIONS_SQL}),
         r AS {_ROWS_SQL},
@@ -683,12 +690,19 @@ def transitions_on(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd
     if not _sql_ok(con):
         return transitions(load_versions(con), start, end)
     start, end = as_date(start), as_date(end)
-    if _batch_at(con, end) is None:
+    after_at, before_at = _batch_at(con, end), _batch_at(con, start - timedelta(days=1))
+    if after_at is None:
         return pd.DataFrame(columns=TRANSITION_COLUMNS)
-    span = normalise(_version_rows(con, "v.version_on >= ? AND v.version_on <= ?", [start, end],
-                                   "x.project_key, x.stage, x.signed_on, x.started_on, x.producing_on"))
-    return _transitions(_state_sql(con, start - timedelta(days=1), False), _state_sql(con, end, False), span,
-                        start, end)
+    # one read of the versions the figure needs: the one known the day before start, the one known at end,
+    # and those dated in the span
+    span_ids = [int(r[0]) for r in con.execute(f"WITH v AS ({_LIVE_VERSIONS_SQL}) SELECT batch_id FROM v "
+                                               f"WHERE version_on >= ? AND version_on <= ?", [start, end]).fetchall()]
+    ids = sorted({after_at[0], *span_ids} | ({before_at[0]} if before_at else set()))
+    rows = normalise(_version_rows(con, "x._batch_id IN (SELECT unnest(?::BIGINT[]))", [ids], _NARROW))
+    before = (_dated_state(rows[rows["batch_id"] == before_at[0]]) if before_at
+              else _state_sql(con, start - timedelta(days=1), False))
+    return _transitions(before, _dated_state(rows[rows["batch_id"] == after_at[0]]),
+                        rows[rows["batch_id"].isin(span_ids)], start, end)
 
 
 def month_transitions_on(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
