@@ -3,6 +3,7 @@ contribution, and the enterprises pulling the rate up and down."""
 import streamlit as st
 
 from analytics import fmt, text
+from analytics.catalogue import cards
 from analytics.catalogue import indicators as cat_indicators
 from analytics.catalogue import industry as cat
 from analytics.metrics import growth, targets
@@ -14,36 +15,9 @@ as_of, sector = ui.as_of(), ui.sector()
 head = ui.run(growth.headline_growth, as_of)
 ui.require_data(head.period is not None, ("industrial", "indicators"), "规上工业数据",
                 "暂无规上工业数据：请先在“数据导入”页导入规上工业企业主要指标或主要经济指标。")
-period = head.period
-period_text = fmt.period_label(period, with_year=True)
-# the latest period may be of an earlier year (before 1-2月 is reported): the card then names its year
-# (the card's width holds about 15 characters: 2024年规上工业增加值增速 for the whole year)
-growth_title = (f"规上工业增加值增速（{head.label}）" if period.year == as_of.year
-                else f"{period.year}年规上工业增加值增速" if period.month == 12
-                else f"规上工业增加值增速（{period_text}）")
 if sector:
     st.caption(f"顶部指标为全园区口径；下方图表和企业名单按所选产业（{sector}）。")
-
-cols = st.columns([1.25, 1, 1, 1, 1])
-with cols[0]:
-    ui.metric(growth_title, fmt.pct(head.pct),
-              None if head.change_pp is None else fmt.signed_pp(head.change_pp),
-              trend=list(head.series.values()),
-              help=f"{'统计部门公布（可比价）' if head.basis == 'official' else '企业数据同口径汇总（现价）'}；"
-                   f"变化为较上年全年（{fmt.pct(head.last_year_pct)}）")
-with cols[1]:
-    ui.metric(f"{period.year - 1}年全年增速（1-12月）", fmt.pct(head.last_year_pct))
-with cols[2]:
-    # 现价 is never set against the official 可比价 rate: the difference is shown on the 可比价 card only
-    ui.metric("企业汇总增速（现价）", fmt.pct(head.enterprise_pct))
-with cols[3]:
-    ui.metric("企业汇总增速（可比价）", fmt.pct(head.comparable_pct),
-              None if head.official_pct is None or head.comparable_pct is None
-              else f"与公布数差{fmt.signed_pp(head.comparable_pct - head.official_pct)}", delta_color="off",
-              delta_arrow="off",
-              help="企业现价增加值按工业生产者出厂价格指数折算；未导入价格指数时为“—”")
-with cols[4]:
-    ui.metric("样本企业", fmt.count(head.n_enterprises, "家"))
+ui.cards(ui.run(cards.economy_cards, as_of), [1.25, 1, 1, 1, 1])
 
 for line in ui.run(targets.sentences_for, as_of, "economy"):   # 目标任务 (metrics.targets)
     st.caption(f"目标任务：{line}")
@@ -55,6 +29,7 @@ with right:
     state = ui.show(ui.run(cat.sector_contribution, as_of), key="eco_contrib", selectable=True, slot=1 / 2)
 
 if not sector and head.official_pct is not None and head.enterprise_pct is not None:
+    period, period_text = head.period, fmt.period_label(head.period, with_year=True)
     gap = ui.run(growth.gap_decomposition, period)
     with st.expander(f"公布数与企业汇总为何不同（{period_text}）", expanded=False):
         st.markdown(text.gap_sentence(gap, head.n_enterprises) + "。")

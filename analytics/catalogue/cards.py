@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from analytics import fmt, summary
-from analytics.metrics import entities, one_year_before, projects, quality, sales, service
+from analytics.metrics import entities, growth, one_year_before, projects, quality, sales, service
 
 
 @dataclass(frozen=True)
@@ -41,22 +41,44 @@ def _stock_card(con, as_of: date, sector: str | None, total: int) -> Card:
     return Card("市场主体总数", fmt.count(total, "户"), change, help="较上年同日", trend=_trend(trend))
 
 
+def growth_card(head: growth.GrowthHeadline, as_of: date) -> Card:
+    """规上工业增加值增速 (percent) on its basis, with its change against last year's 1-12月 (个百分点).
+
+    The latest period may be of an earlier year (before 1-2月 is reported): the label then names its
+    year (a card holds about 15 characters: 2024年规上工业增加值增速 for the whole year)."""
+    period = head.period
+    if period is None:
+        return Card("规上工业增加值增速", fmt.pct(None))
+    label = (f"规上工业增加值增速（{head.label}）" if period.year == as_of.year
+             else f"{period.year}年规上工业增加值增速" if period.month == 12
+             else f"规上工业增加值增速（{fmt.period_label(period, with_year=True)}）")
+    basis = "统计部门公布（可比价）" if head.basis == "official" else "企业数据同口径汇总（现价）"
+    return Card(label, fmt.pct(head.pct), None if head.change_pp is None else fmt.signed_pp(head.change_pp),
+                help=f"{basis}；变化为较上年全年（{fmt.pct(head.last_year_pct)}）", trend=_trend(head.series.values()))
+
+
+def economy_cards(con, as_of: date) -> tuple[Card, ...]:
+    """经济运行 page (whole park): the headline growth, last year's, the enterprise sums at 现价 and 可比价
+    (percent) and the enterprises reporting (家). 现价 is never set against the official 可比价 rate: the
+    difference is shown on the 可比价 card only."""
+    head = growth.headline_growth(con, as_of)
+    last_year = (head.period.year if head.period else as_of.year) - 1
+    gap = (None if head.official_pct is None or head.comparable_pct is None
+           else f"与公布数差{fmt.signed_pp(head.comparable_pct - head.official_pct)}")
+    return (
+        growth_card(head, as_of),
+        Card(f"{last_year}年全年增速（1-12月）", fmt.pct(head.last_year_pct)),
+        Card("企业汇总增速（现价）", fmt.pct(head.enterprise_pct)),
+        Card("企业汇总增速（可比价）", fmt.pct(head.comparable_pct), gap, neutral=True,
+             help="企业现价增加值按工业生产者出厂价格指数折算；未导入价格指数时为“—”"),
+        Card("样本企业", fmt.count(head.n_enterprises, "家")),
+    )
+
+
 def overview_cards(con, as_of: date) -> tuple[Card, ...]:
     """The overview's six headline cards at as_of (whole park); a card whose data is missing shows 暂无."""
     h = summary.headline(con, as_of)
-    out = []
-    label = h.get("industrial_growth_label") or ""
-    title = f"规上工业增加值增速（{label}）" if label else "规上工业增加值增速"
-    period = h.get("industrial_growth_period") or ""
-    if label and not period.startswith(str(as_of.year)):   # e.g. the 2024 figure in February 2025
-        # a card holds about 15 characters: 2024年规上工业增加值增速 for the whole year
-        title = (f"{period[:4]}年规上工业增加值增速" if period.endswith("-12")
-                 else f"规上工业增加值增速（{fmt.period_label(f'{period}-01', with_year=True)}）")
-    basis = "统计部门公布，可比价" if h.get("industrial_growth_basis") == "official" else "企业数据测算，现价"
-    change = h.get("industrial_growth_change_pp")
-    out.append(Card(title, fmt.pct(h["industrial_growth_ytd"]), None if change is None else fmt.signed_pp(change),
-                    help=f"{basis}；变化为较上年全年（{fmt.pct(h.get('industrial_growth_last_year'))}）",
-                    trend=_trend((h.get("industrial_growth_series") or {}).values())))
+    out = [growth_card(growth.headline_growth(con, as_of), as_of)]
     total = h["entities_total"]
     if total is None:
         out.append(Card("市场主体总数", fmt.count(None, "户")))
