@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,8 @@ import pytest
 from analytics import briefing, docx_gov, images, store, text
 
 AS_OF = dt.date(2025, 6, 15)
-HAS_CHROMIUM = shutil.which("chromium") is not None or Path("/usr/bin/chromium").exists()
-needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="未安装 chromium：无法导出图表图片")
+FONT_MISSING = images.missing_reason()   # None with matplotlib and a CJK font (fonts-noto-cjk)
+needs_font = pytest.mark.skipif(FONT_MISSING is not None, reason=f"{FONT_MISSING}：无法导出图表图片")
 
 
 def _tiny(path) -> None:
@@ -370,7 +369,7 @@ def test_edits_replace_the_text_and_keep_the_figures(tiny):
     assert b.section("sales").paragraph == SALES                # the briefing itself is not changed
 
 
-@needs_chromium
+@needs_font
 def test_write_briefing_files(tiny, tmp_path):
     from docx import Document
     out = tmp_path / "out"
@@ -465,8 +464,8 @@ def test_briefing_page_on_an_empty_store(tmp_path, monkeypatch, navigation_mode)
 
 
 def test_export_files_bundle(tiny):
-    if not HAS_CHROMIUM:
-        pytest.skip("未安装 chromium：无法导出图表图片")
+    if FONT_MISSING:
+        pytest.skip(f"{FONT_MISSING}：无法导出图表图片")
     import zipfile
     files = briefing.export_files(tiny, AS_OF)
     with zipfile.ZipFile(io.BytesIO(files["zip"])) as z:
@@ -518,24 +517,24 @@ def _briefing_page(db, monkeypatch):
     return at
 
 
-def test_briefing_page_without_chromium_or_libreoffice_still_gives_the_word_file(tmp_path, monkeypatch,
-                                                                                 navigation_mode):
+def test_briefing_page_without_a_chinese_font_or_libreoffice_still_gives_the_word_file(tmp_path, monkeypatch,
+                                                                                        navigation_mode):
     import time
     path = tmp_path / "tiny.duckdb"
     _tiny(path)
-    images.stop()   # a worker an earlier test started would still draw: this process has "no browser" from now
-    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))   # the browser lookup finds nothing
+    images.stop()   # a worker an earlier test started would still draw: the next one reads the font setting
+    monkeypatch.setenv("PARK_CHART_FONT", "无此字体")   # the font lookup finds nothing
     monkeypatch.setenv("SOFFICE", str(tmp_path / "no-soffice"))
     at = _briefing_page(path, monkeypatch)
     downloads = {d.proto.label: d.proto for d in at.get("download_button")}
     assert downloads["下载Word简报"].disabled and downloads["下载PDF简报"].disabled
     t = time.perf_counter()
     at.button(key="brief_make").click().run()
-    assert time.perf_counter() - t < 60    # no browser: no wait for one (the hang it replaces was endless)
+    assert time.perf_counter() - t < 60    # no font: said at the worker's start (the hang it replaces was endless)
+    images.stop()
     assert not at.exception, [e.value for e in at.exception]
     assert [w.value for w in at.warning][-2:] == [
-        f"简报未含图表图片：BROWSER_PATH 指向的 {tmp_path / 'no-chromium'} 不是可执行的浏览器，图表未导出为图片"
-        "（安装：apt-get install chromium fonts-noto-cjk，或 make browser-deps）",
+        "简报未含图表图片：未找到 PARK_CHART_FONT 指定的字体“无此字体”，图表未导出为图片（安装：apt-get install fonts-noto-cjk）",
         "未安装 LibreOffice，未生成PDF简报（安装：apt-get install libreoffice-writer；也可用 Word/WPS 打开 .docx 另存为PDF）"]
     downloads = {d.proto.label: d.proto for d in at.get("download_button")}
     assert not downloads["下载Word简报"].disabled and not downloads["下载图表PNG"].disabled
