@@ -104,6 +104,40 @@ def test_pdf_fonts_are_chinese_noto_with_simplified_forms(rendered):
     assert not [n for n in names if "DejaVu" in n or "Droid" in n], names
 
 
+def _han(line: str) -> int:
+    """CJK characters and full-width punctuation in a line (what the 28-character rule counts)."""
+    return sum(1 for ch in line if ord(ch) > 0x2E80)
+
+
+@pytest.mark.slow
+@needs_office
+def test_body_lines_hold_28_characters_and_the_record_ends_the_document(rendered):
+    """GB/T 9704's grid as LibreOffice lays it out: a body line holds at most 28 characters of 三号 and
+    a full one exactly 28; Word's page setup gets the 22-line grid (w:docGrid, 28.9 pt). The 版记 is
+    the last text of the last page, above its page number."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    b, docx, pdf, _, _ = rendered
+    doc = Document(str(docx))
+    grid = doc.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch"))) == ("lines", "578")
+    paragraphs = [s.paragraph for s in b.sections if s.paragraph]
+    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    body = [line.replace(" ", "") for line in layout.splitlines()]
+    body = [line for line in body if len(line) >= 12 and any(line in p for p in paragraphs)]
+    assert len(body) > 30
+    counts = [_han(line) for line in body]
+    assert max(counts) == docx_gov.CHARS_PER_LINE, sorted(counts)[-5:]
+    n = office.pdf_page_count(pdf.read_bytes())
+    page = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout   # top to bottom
+    last = [line.replace(" ", "") for line in page.splitlines() if line.strip()]
+    cfg = docx_gov.load_config()
+    assert last[-1] == f"—{n}—"
+    assert last[-2] == f"{cfg.printed_by}2025年6月16日印发" and last[-3].startswith("抄送：")
+
+
 @pytest.mark.slow
 @needs_office
 def test_docx_names_the_office_fonts(rendered):
