@@ -16,6 +16,8 @@ What is drawn (the subset the briefing's figures use; anything else raises DrawE
     (the dashboard wraps it for a narrow column);
   * line shapes (a zero line, dotted milestone lines) and text annotations (①②③ above the plot).
 
+It reads the figure as plotly's JSON (fig.to_json()) and what it needs of analytics.charts from
+style_for(fig, width), so the drawing process loads neither plotly nor pandas.
 Sizes: a figure laid out at width x its own height (CSS px) is written at `scale`, so the PNG is
 (scale * width) x (scale * height) pixels; plotly's px sizes are kept (1 px = 0.75 pt at 96 px an
 inch). Font: $PARK_CHART_FONT when set, else the first of CJK_FONTS matplotlib knows, else any font
@@ -32,8 +34,7 @@ import shutil
 import struct
 import subprocess
 import zlib
-
-from analytics import charts
+from datetime import datetime, timedelta
 
 FONT_ENV_VAR = "PARK_CHART_FONT"
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
@@ -85,14 +86,64 @@ def find_font() -> tuple[str | None, str | None]:
     return None, f"未找到中文字体，图表未导出为图片（安装：{INSTALL_HINT}）"
 
 
-def draw_png(fig, width: int, scale: int, family: str) -> bytes:
-    """The plotly figure as PNG bytes, (scale*width) x (scale*fig height) pixels, in `family`."""
-    return _Drawing(fig, width, scale, family).png()
+def style_for(fig, width: int) -> dict:
+    """What the drawing takes from analytics.charts, worked out where the figure was built (this keeps
+    pandas and plotly out of the drawing process): the figure's height (px), the source note's lines
+    rewrapped to `width`, and the band sizes of the figure's top (px) and the footnote colour."""
+    from analytics import charts
+    text = fig.layout.xaxis.title.text if fig.layout.xaxis.title else None
+    spans = _SPAN.findall(text or "")
+    joined = "".join(_plain(s).replace("\n", "") for s in spans)
+    note = charts.wrap_parts(joined.split(" · "), int((width - 2 * EDGE_PX) / NOTE_PX)) if joined else []
+    return {"height": int(fig.layout.height or charts.HEIGHT_PX), "note": note,
+            "bands": {"title_pad": charts.TITLE_PAD_PX, "title_line": charts.TITLE_LINE_PX,
+                      "subtitle_line": charts.SUBTITLE_LINE_PX, "gap": charts.BAND_GAP_PX,
+                      "legend_row": charts.LEGEND_ROW_PX, "marker_band": charts.MARKER_BAND_PX,
+                      "marker_numbers": charts.MARKER_NUMBERS, "foot_color": charts.FOOT_COLOR}}
 
 
-def figure_size(fig, width: int) -> tuple[int, int]:
-    """(width, height) in CSS px at which the figure is laid out for its image."""
-    return int(width), int(fig.layout.height or charts.HEIGHT_PX)
+def draw_png(fig: dict, width: int, scale: int, family: str, style: dict) -> bytes:
+    """The figure (plotly's JSON: {"data": [...], "layout": {...}}) as PNG bytes, (scale*width) x
+    (scale*style height) pixels, in `family`; `style` from style_for."""
+    return _Drawing(_Node(fig), width, scale, family, style).png()
+
+
+# the plotly properties that are objects: absent, they read as an empty one (as plotly's own objects do)
+_COMPOUND = frozenset({"font", "title", "subtitle", "legend", "xaxis", "yaxis", "yaxis2", "marker", "pattern", "line",
+                       "margin", "pad", "textfont"})
+
+
+class _Node:
+    """Attribute access to plotly's JSON, like plotly's figure objects: a missing property is None (an
+    empty _Node for an object property), typed arrays ({"dtype", "bdata"}) read as lists."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, d: dict):
+        self._d = d
+
+    def __getattr__(self, name: str):
+        if name not in self._d:
+            return _Node({}) if name in _COMPOUND else None
+        return _wrap(self._d[name])
+
+    def __bool__(self) -> bool:
+        return bool(self._d)
+
+
+def _wrap(v):
+    if isinstance(v, dict):
+        return _typed(v) if "bdata" in v else _Node(v)
+    if isinstance(v, list):
+        return [_wrap(x) for x in v]
+    return v
+
+
+def _typed(v: dict) -> list:
+    import base64
+
+    import numpy as np
+    return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v.get("dtype", "f8")).tolist()
 
 
 def encode_png(rgba) -> bytes:
@@ -156,10 +207,12 @@ def _number_formatter(step: float):
 class _Drawing:
     """Draws one plotly figure with matplotlib; png() gives the bytes."""
 
-    def __init__(self, fig, width: int, scale: int, family: str):
+    def __init__(self, fig, width: int, scale: int, family: str, style: dict):
         self.src = fig
         self.layout = fig.layout
-        self.w, self.h = figure_size(fig, width)
+        self.w, self.h = int(width), int(style["height"])
+        self.note = list(style["note"])
+        self.bands = style["bands"]
         self.scale = scale
         self.family = family
         self.base_px = float(self.layout.font.size or 13)
@@ -220,19 +273,16 @@ class _Drawing:
         return order
 
     def _coords(self, letter: str, values) -> list:
-        import pandas as pd
         values = _seq(values)
         if letter in self.cats:
             index = {c: i for i, c in enumerate(self.cats[letter])}
             return [index[str(v)] for v in values]
         if letter == "x" and self.dates:
-            return list(pd.to_datetime(pd.Series(values)).dt.to_pydatetime())
+            return [_date(v) for v in values]
         return [float("nan") if v is None else float(v) for v in values]
 
     def _date(self, v):
-        import pandas as pd
-        return pd.to_datetime(v, unit="ms").to_pydatetime() if isinstance(v, (int, float)) else \
-            pd.Timestamp(v).to_pydatetime()
+        return _date(v)
 
     # -- drawing -------------------------------------------------------------
     def png(self) -> bytes:
@@ -498,46 +548,34 @@ class _Drawing:
 
     def _frame(self) -> None:
         """Title, subtitle, legend and the source note, at plotly's px places."""
-        lay = self.layout
+        lay, bands = self.layout, self.bands
         x0 = (lay.title.x if lay.title.x is not None else 0.01)
-        y = charts.TITLE_PAD_PX
+        y = bands["title_pad"]
         title = _plain(lay.title.text)
         tfont = lay.title.font
         for line in title.splitlines():
             self.fig.text(x0, self._fy(y), line, ha="left", va="top",
                           **self._font(tfont.size or 17, tfont.color or TEXT_COLOR))
-            y += charts.TITLE_LINE_PX
+            y += bands["title_line"]
         sub = lay.title.subtitle
         for line in _plain(sub.text if sub else None).splitlines():
             self.fig.text(x0, self._fy(y + 2), line, ha="left", va="top",
-                          **self._font(sub.font.size or 12, sub.font.color or charts.FOOT_COLOR))
-            y += charts.SUBTITLE_LINE_PX
-        y += charts.BAND_GAP_PX
+                          **self._font(sub.font.size or 12, sub.font.color or bands["foot_color"]))
+            y += bands["subtitle_line"]
+        y += bands["gap"]
         if self.legend and (lay.showlegend or len(self.legend) > 1):
             handles, labels = zip(*self.legend)
             self.fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(x0, self._fy(y)),
                             ncol=len(labels), frameon=False, borderaxespad=0, borderpad=0, handlelength=1.6,
                             columnspacing=1.6, prop={"family": self.family, "size": self._pt(self.base_px)},
                             labelcolor=TEXT_COLOR)
-            y += charts.LEGEND_ROW_PX + charts.BAND_GAP_PX
-        if any(_plain(a.text) and _plain(a.text) in charts.MARKER_NUMBERS for a in lay.annotations or ()):
-            y += charts.MARKER_BAND_PX       # the numbered milestone lines label the plot's top edge
-        self.top_px = y + charts.BAND_GAP_PX
-        self.note = self._note_lines()
+            y += bands["legend_row"] + bands["gap"]
+        if any(_plain(a.text) and _plain(a.text) in bands["marker_numbers"] for a in lay.annotations or ()):
+            y += bands["marker_band"]       # the numbered milestone lines label the plot's top edge
+        self.top_px = y + bands["gap"]
         for i, line in enumerate(reversed(self.note)):
             self.fig.text(0.5, (EDGE_PX / 2 + i * NOTE_LINE_PX) / self.h, line, ha="center", va="bottom",
-                          **self._font(NOTE_PX, charts.FOOT_COLOR))
-
-    def _note_lines(self) -> list[str]:
-        """The grey source note of the x axis title (or of a bottom annotation, already drawn), rewrapped
-        to the image width: the dashboard wraps it for a narrow column."""
-        text = self.layout.xaxis.title.text if self.layout.xaxis.title else None
-        spans = _SPAN.findall(text or "")
-        if not spans:
-            return []
-        joined = "".join(_plain(s).replace("\n", "") for s in spans)
-        chars = int((self.w - 2 * EDGE_PX) / NOTE_PX)
-        return charts.wrap_parts(joined.split(" · "), chars)
+                          **self._font(NOTE_PX, bands["foot_color"]))
 
     def _place_plot(self) -> None:
         """Put the plot area between the top band (title, subtitle, legend: _frame) and the note, then pull it in so that
@@ -571,17 +609,14 @@ def _axis_words(title: str | None) -> str:
 
 
 def _seq(values) -> list:
-    """A trace's data array as a list: plotly's JSON keeps numbers as typed arrays
-    ({"dtype": "f8", "bdata": base64, "shape": ...}), which from_json leaves as they are."""
-    if values is None:
-        return []
-    if isinstance(values, dict) and "bdata" in values:
-        import base64
+    return [] if values is None else list(values)
 
-        import numpy as np
-        a = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values.get("dtype", "f8"))
-        return a.tolist()
-    return list(values)
+
+def _date(v) -> datetime:
+    """A date axis value of plotly's JSON: an ISO string, or milliseconds since 1970 (UTC)."""
+    if isinstance(v, (int, float)):
+        return datetime(1970, 1, 1) + timedelta(milliseconds=v)
+    return datetime.fromisoformat(str(v).replace("Z", "")).replace(tzinfo=None)
 
 
 def _days(width: float):

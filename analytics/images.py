@@ -1,8 +1,8 @@
 """Plotly figures -> PNG bytes, drawn with matplotlib (analytics.chartdraw) in a worker process with
 hard time limits. No browser: the briefing's images need neither Chromium nor kaleido.
 
-ONE worker process (`python -m analytics.images --serve`) per process loads matplotlib, pandas,
-plotly and the CJK font once, then answers requests on its stdin/stdout. It runs apart so that
+ONE worker process (`python -m analytics.images --serve`) per process loads matplotlib and the CJK
+font once (not plotly, not pandas: it reads plotly's JSON), then answers requests on its stdin/stdout. It runs apart so that
 
 - it boots on the second core while this process imports and builds the briefing's text
   (prestart()), and draws each chart as soon as the text's builder hands it over (prefetch(fig)):
@@ -39,7 +39,7 @@ if TYPE_CHECKING:   # plotly loads only when an image is asked for: the worker c
 
 WIDTH_PX = 960             # layout width of a briefing chart, CSS px
 SCALE = 2                  # PNG pixels per CSS px
-START_TIMEOUT_S = 20.0     # worker start: Python, matplotlib, pandas, plotly, the font, one warm-up image
+START_TIMEOUT_S = 20.0     # worker start: Python, matplotlib, the font, one warm-up image
 IMAGE_TIMEOUT_S = 15.0     # one image once the worker runs
 WORKER_ENV_VAR = "PARK_CHART_WORKER"   # another command line for the worker (e.g. under nice); tests: a wedged one
 log = logging.getLogger(__name__)
@@ -157,8 +157,10 @@ class ImageWorker:
         """Send one figure (the caller's figure is not modified); returns its ticket for result()."""
         if self._proc is None:
             self.start()
+        from analytics.chartdraw import style_for
         self._next_id += 1
-        req = json.dumps({"id": self._next_id, "fig": fig.to_json(), "width": width, "scale": scale})
+        req = json.dumps({"id": self._next_id, "fig": fig.to_json(), "width": width, "scale": scale,
+                          "style": style_for(fig, width)})
         self._titles[self._next_id] = _title(fig)
         try:
             self._proc.stdin.write(req.encode("utf-8") + b"\n")
@@ -331,21 +333,20 @@ def _title(fig: go.Figure) -> str:
 # The worker process itself
 # ---------------------------------------------------------------------------
 def _serve() -> int:
-    """Worker loop: load matplotlib, plotly and the font, draw one warm-up image, say READY (or ERR with
-    the Chinese reason), then answer one JSON request a line ({"id", "fig", "width", "scale"}) with
-    OK + PNG bytes or ERR + message. Ends when stdin closes (the parent is gone)."""
+    """Worker loop: load matplotlib and the font, draw one warm-up image, say READY (or ERR with the
+    Chinese reason), then answer one JSON request a line ({"id", "fig" (plotly's JSON), "width",
+    "scale", "style" (chartdraw.style_for)}) with OK + PNG bytes or ERR + message. Ends when stdin
+    closes (the parent is gone). Neither plotly nor pandas is loaded here."""
     out, inp = sys.stdout.buffer, sys.stdin.buffer
     t0 = time.perf_counter()
     try:
-        import plotly.io as pio
-
         from analytics import chartdraw
         family, reason = chartdraw.find_font()
         if family is None:
             _send(out, "ERR", 0, reason.encode("utf-8"))
             return 1
-        import plotly.graph_objects as go
-        chartdraw.draw_png(go.Figure(go.Bar(x=["一"], y=[1]), layout={"height": 60}), 60, 1, family)
+        warm = {"data": [{"type": "bar", "x": ["一"], "y": [1]}], "layout": {"title": {"text": "预热"}}}
+        chartdraw.draw_png(warm, 60, 1, family, {"height": 60, "note": [], "bands": _WARM_BANDS})
     except Exception as exc:  # noqa: BLE001  (an import or font error: said once, in Chinese)
         _send(out, "ERR", 0, f"无法启动图表绘制进程：{exc}".encode("utf-8", errors="replace"))
         return 1
@@ -353,7 +354,7 @@ def _serve() -> int:
     for line in inp:
         req = json.loads(line)
         try:
-            png = chartdraw.draw_png(pio.from_json(req["fig"], skip_invalid=True), req["width"], req["scale"], family)
+            png = chartdraw.draw_png(json.loads(req["fig"]), req["width"], req["scale"], family, req["style"])
         except chartdraw.DrawError as exc:
             _send(out, "ERR", req["id"], str(exc).encode("utf-8"))
             continue
@@ -362,6 +363,10 @@ def _serve() -> int:
             continue
         _send(out, "OK", req["id"], png)
     return 0
+
+
+_WARM_BANDS = {"title_pad": 2, "title_line": 10, "subtitle_line": 8, "gap": 2, "legend_row": 8, "marker_band": 8,
+               "marker_numbers": "", "foot_color": "#616e7c"}
 
 
 def _title_json(req: dict) -> str:
