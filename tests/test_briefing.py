@@ -471,6 +471,7 @@ def test_briefing_page_on_an_empty_store(tmp_path, monkeypatch, navigation_mode)
     assert [i.value for i in at.info] == ["截至2025年6月15日暂无可用于简报的数据：请先在“数据导入”页导入工作簿。"]
 
 
+@pytest.mark.slow
 def test_export_files_bundle(tiny):
     if FONT_MISSING:
         pytest.skip(f"{FONT_MISSING}：无法导出图表图片")
