@@ -632,6 +632,7 @@ def export(b: Briefing, *, pdf: bool = True, config: docx_gov.OfficeConfig | Non
     if pdf and warm_office:
         office.prestart()
     notes: list[str] = []
+    import docx as _docx  # noqa: F401  (python-docx loads here, while the chart worker finishes the last images)
     pngs, img_timing, reason = chart_images(b)
     if reason:
         notes.append(f"简报未含图表图片：{reason}")
