@@ -65,7 +65,8 @@ SIZE_TABLE_PT = 10.5
 SIZE_TABLE_BODY_PT = 12.0   # tables inside the body text (小四)
 LINE_PT = 28.9              # fixed line spacing of the body: 225 mm 版心 / 22 lines
 RED = "FF0000"
-RECORD_RULE_GAP_PT = 4.0    # 版记: room between a rule and its line of text, above and below
+RECORD_RULE_GAP_PT = 4      # 版记: room between a rule and its line of text, above and below (whole pt)
+RECORD_RULE_MM = (0.35, 0.25)   # 版记: first and last rule, the ones between
 
 # page geometry (mm)
 PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
@@ -755,12 +756,11 @@ def _attachment(doc, i: int, a: Attachment, n: int) -> None:
         _run(p, a.note, FONT_KAI, SIZE_TABLE_BODY_PT)
 
 
-def _record(doc, gd: GovDocument, width_pt: float, landscape: bool) -> None:
-    """版记: a one-column table, one row for 抄送 and one for the 印发 line, between rules (first and
-    last 0.35 mm, the one between 0.25 mm), 仿宋 四号, one character in from either side. The table
-    floats at the foot of the 版心 of its page (w:tblpPr: vertAnchor=margin, tblpY = 版心 height less
-    its own), where Word puts it; LibreOffice 7.4 lays floating tables out inline, so in its PDF the
-    版记 follows the last table (see docs/BRIEFING.md)."""
+def _record(doc, gd: GovDocument, width_pt: float) -> None:
+    """版记 at the foot of the last page: 抄送 and the 印发 line between rules (first and last 0.35 mm,
+    the one between 0.25 mm), 仿宋 四号, one character in from either side, in a text box anchored to
+    the bottom of the 版心 (wp:anchor, positionV relativeFrom=margin align=bottom; Word and LibreOffice
+    both put it there), held by the document's last paragraph (1 pt high)."""
     lines = []
     if gd.cc:
         lines.append(("抄送：" + gd.cc.rstrip("。") + "。", None))
@@ -768,43 +768,54 @@ def _record(doc, gd: GovDocument, width_pt: float, landscape: bool) -> None:
         lines.append((gd.printed_by, f"{date_text(gd.issued_on)}印发"))
     if not lines:
         return
-    height_pt = len(lines) * (LINE_PT + RECORD_RULE_GAP_PT) + RECORD_RULE_GAP_PT
-    page_h_pt = (PAGE_W_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM if landscape else
-                 PAGE_H_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM) * PT_PER_MM
-    # a hair narrower than the 版心: LibreOffice imports a floating table as wide as the text as an inline one
-    record_w = width_pt - 1
-    table = doc.add_table(rows=len(lines), cols=1)
-    tbl_pr = table._tbl.tblPr
-    for child in list(tbl_pr):
-        tbl_pr.remove(child)
-    tbl_pr.append(_el("w:tblpPr", leftFromText=0, rightFromText=0, topFromText=0, bottomFromText=0,
-                      vertAnchor="margin", horzAnchor="margin", tblpX=0, tblpY=round((page_h_pt - height_pt) * 20)))
-    tbl_pr.append(_el("w:tblOverlap", val="never"))
-    tbl_pr.append(_el("w:tblW", w=round(record_w * 20), type="dxa"))
-    borders = _el("w:tblBorders")
-    for side, mm in (("top", 0.35), ("left", 0), ("bottom", 0.35), ("right", 0), ("insideH", 0.25), ("insideV", 0)):
-        borders.append(_el(f"w:{side}", val="single", sz=round(mm * PT_PER_MM * 8), space=0, color="000000")
-                       if mm else _el(f"w:{side}", val="nil"))
-    tbl_pr.append(borders)
-    tbl_pr.append(_el("w:tblLayout", type="fixed"))
-    margins = _el("w:tblCellMar")
-    for side in ("left", "right"):
-        margins.append(_el(f"w:{side}", w=round(SIZE_RECORD_PT * 20), type="dxa"))
-    tbl_pr.append(margins)
-    for gc in table._tbl.tblGrid.findall(_qn("w:gridCol")):
-        gc.set(_qn("w:w"), str(round(record_w * 20)))
-    for row, (left, right) in zip(table.rows, lines):
-        tc_pr = row.cells[0]._tc.get_or_add_tcPr()
-        tc_pr.append(_el("w:tcW", w=round(record_w * 20), type="dxa"))
-        p = row.cells[0].paragraphs[0]
-        _para_format(p, align="left", line_pt=LINE_PT, first_indent_pt=0, before_pt=RECORD_RULE_GAP_PT / 2,
-                     after_pt=RECORD_RULE_GAP_PT / 2)
+    pars = []
+    for i, (left, right) in enumerate(lines):
+        p = doc.add_paragraph()
+        _para_format(p, align="left", line_pt=LINE_PT, first_indent_pt=0, left_pt=SIZE_RECORD_PT,
+                     right_pt=SIZE_RECORD_PT, before_pt=0, after_pt=0)
+        if i == 0:
+            _border(p, "top", width_pt=RECORD_RULE_MM[0] * PT_PER_MM, space_pt=RECORD_RULE_GAP_PT)
+        _border(p, "bottom", width_pt=RECORD_RULE_MM[1 if i < len(lines) - 1 else 0] * PT_PER_MM,
+                space_pt=RECORD_RULE_GAP_PT)
         _run(p, left, FONT_FANGSONG, SIZE_RECORD_PT)
         if right:
-            _tab_right(p, record_w - 2 * SIZE_RECORD_PT)
+            _tab_right(p, width_pt - 2 * SIZE_RECORD_PT)
             _run(p, "\t" + right, FONT_FANGSONG, SIZE_RECORD_PT)
-    end = doc.add_paragraph()   # a table cannot end a document (Word would add this paragraph itself);
+        pars.append(p._p)
+    height_pt = len(lines) * (LINE_PT + 2 * RECORD_RULE_GAP_PT) + 4
+    emu = 12700   # EMU a point
+    w, h = round(width_pt * emu), round(height_pt * emu)
+    from docx.oxml import parse_xml
+    anchor = parse_xml(f"""
+<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+     xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+     xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+     xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:drawing>
+ <wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" behindDoc="0"
+            locked="0" layoutInCell="1" allowOverlap="0">
+  <wp:simplePos x="0" y="0"/>
+  <wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>
+  <wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>
+  <wp:extent cx="{w}" cy="{h}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>
+  <wp:wrapTopAndBottom/>
+  <wp:docPr id="9001" name="版记"/><wp:cNvGraphicFramePr/>
+  <a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">
+   <wps:wsp><wps:cNvSpPr txBox="1"/>
+    <wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>
+     <a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>
+    <wps:txbx><w:txbxContent/></wps:txbx>
+    <wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b"><a:noAutofit/></wps:bodyPr>
+   </wps:wsp></a:graphicData></a:graphic>
+ </wp:anchor></w:drawing></w:r>""")
+    rpr = _el("w:rPr")
+    anchor.insert(0, rpr)
+    _set_fonts(rpr, FONT_FANGSONG, SIZE_RECORD_PT)   # the holding run names its fonts too, like every run
+    content = anchor.find(".//" + _qn("w:txbxContent"))
+    for p in pars:
+        content.append(p)          # moved out of the body into the text box
+    end = doc.add_paragraph()
     _para_format(end, line_pt=1, first_indent_pt=0)   # 1 pt high, so it never needs a page of its own
+    end._p.append(anchor)
 
 
 def to_docx(gd: GovDocument) -> bytes:
@@ -828,7 +839,7 @@ def to_docx(gd: GovDocument) -> bytes:
     for i, a in enumerate(gd.attachments, start=1):
         _attachment(doc, i, a, len(gd.attachments))
         landscape = needs_landscape(a.header, a.rows)
-    _record(doc, gd, LANDSCAPE_TEXT_W_PT if landscape else TEXT_W_PT, landscape)
+    _record(doc, gd, LANDSCAPE_TEXT_W_PT if landscape else TEXT_W_PT)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -258,14 +258,14 @@ def test_docx_is_laid_out_as_an_official_briefing(tiny):
     i = texts.index("测试办公室")
     assert texts[i + 1] == "2025年6月16日"
     assert ["附件1", "红灯、黄灯项目清单"] == texts[texts.index("附件1"):texts.index("附件1") + 2]
-    # 版记: the document's last table, floating at the foot of the 版心 (tblpY = 版心 height less its two rows)
-    record = doc.tables[-1]
-    assert [r.cells[0].text for r in record.rows] == ["抄送：甲单位，乙单位。", "测试办公室\t2025年6月16日印发"]
-    pos = record._tbl.tblPr.find(qn("w:tblpPr"))
-    assert (pos.get(qn("w:vertAnchor")), pos.get(qn("w:horzAnchor"))) == ("margin", "margin")
-    height_pt = 2 * (docx_gov.LINE_PT + docx_gov.RECORD_RULE_GAP_PT) + docx_gov.RECORD_RULE_GAP_PT
-    assert int(pos.get(qn("w:tblpY"))) == round((225 * 72 / 25.4 - height_pt) * 20)
-    assert record._tbl.getnext() is doc.paragraphs[-1]._p and doc.paragraphs[-1].text == ""
+    # 版记: a text box anchored to the foot of the 版心, held by the document's last paragraph
+    end = doc.paragraphs[-1]._p
+    anchor = end.find(".//" + qn("wp:anchor"))
+    assert anchor.find(qn("wp:positionV")).get("relativeFrom") == "margin"
+    assert anchor.find(qn("wp:positionV")).find(qn("wp:align")).text == "bottom"
+    from docx.text.paragraph import Paragraph
+    assert [Paragraph(p, None).text for p in anchor.iter(qn("w:p"))] == ["抄送：甲单位，乙单位。",
+                                                                          "测试办公室\t2025年6月16日印发"]
     # A4 portrait with the GB/T 9704 margins; page numbers in the footer, odd right, even left
     s0 = doc.sections[0]
     assert (round(s0.page_width.mm), round(s0.page_height.mm)) == (210, 297)
@@ -318,10 +318,9 @@ def test_appendix_tables_fit_their_words_and_repeat_headers(tiny):
     from docx.oxml.ns import qn
     b = briefing.build_briefing(tiny, AS_OF)
     doc = Document(io.BytesIO(briefing.to_docx(b, issued_on=dt.date(2025, 6, 16))))
-    # metrics + header; 2 projects; 2 demands; the 版记 (抄送, 印发)
-    assert [len(t.rows) for t in doc.tables] == [6, 3, 3, 2]
+    assert [len(t.rows) for t in doc.tables] == [6, 3, 3]   # metrics + header; 2 projects; 2 demands
     assert doc.tables[1].rows[1].cells[1].text == "项目0"
-    for t in doc.tables[:-1]:
+    for t in doc.tables:
         assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
         grid = [int(c.get(qn("w:w"))) / 20 for c in t._tbl.tblGrid.findall(qn("w:gridCol"))]
         size = t.rows[1].cells[0].paragraphs[0].runs[0].font.size.pt

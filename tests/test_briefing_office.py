@@ -111,10 +111,10 @@ def _han(line: str) -> int:
 
 @pytest.mark.slow
 @needs_office
-def test_body_lines_hold_28_characters_and_the_record_ends_the_document(rendered):
+def test_body_lines_hold_28_characters_and_the_record_sits_at_the_foot_of_the_last_page(rendered):
     """GB/T 9704's grid as LibreOffice lays it out: a body line holds at most 28 characters of 三号 and
     a full one exactly 28; Word's page setup gets the 22-line grid (w:docGrid, 28.9 pt). The 版记 is
-    the last text of the last page, above its page number."""
+    the last text of the last page, at the foot of the 版心, above the page number."""
     from docx import Document
     from docx.oxml.ns import qn
     b, docx, pdf, _, _ = rendered
@@ -129,13 +129,24 @@ def test_body_lines_hold_28_characters_and_the_record_ends_the_document(rendered
     assert len(body) > 30
     counts = [_han(line) for line in body]
     assert max(counts) == docx_gov.CHARS_PER_LINE, sorted(counts)[-5:]
+    # the 版记: its two lines are the last text of the last page, at the foot of the 版心 (above the page number)
     n = office.pdf_page_count(pdf.read_bytes())
-    page = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout   # top to bottom
-    last = [line.replace(" ", "") for line in page.splitlines() if line.strip()]
-    cfg = docx_gov.load_config()
-    assert last[-1] == f"—{n}—"
-    assert last[-2] == f"{cfg.printed_by}2025年6月16日印发" and last[-3].startswith("抄送：")
+    html = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    page_w, page_h = (float(v) for v in re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html).groups())
+    lines: dict[float, list] = {}   # words grouped into lines by their top edge: {yMin: [yMax, text]}
+    for y0, y1, w in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+                                html):
+        line = lines.setdefault(round(float(y0)), [float(y1), ""])
+        line[1] += w
+    rows = sorted((top, bottom, text) for top, (bottom, text) in lines.items())
+    assert rows[-1][2] == f"—{n}—"                                       # the page number, lowest
+    record, rest = rows[-3:-1], rows[:-3]
+    assert record[0][2].startswith("抄送：") and record[1][2] == f"{docx_gov.load_config().printed_by}2025年6月16日印发"
+    assert record[0][0] > rest[-1][1] + 2 * docx_gov.LINE_PT             # well below the last table: at the foot
+    bottom_mm = (docx_gov.MARGIN_RIGHT_MM if page_w > page_h else docx_gov.MARGIN_BOTTOM_MM)
+    foot = page_h - bottom_mm * docx_gov.PT_PER_MM                     # the 版心's bottom edge, pt from the top
+    assert foot - 30 < record[1][1] <= foot + 1, (record, foot)
 
 
 @pytest.mark.slow
