@@ -163,7 +163,6 @@ def encode_png(rgba) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_COMPRESS)) + chunk(b"IEND", b""))
 
 
-
 # ---------------------------------------------------------------------------
 # One figure
 # ---------------------------------------------------------------------------
@@ -182,14 +181,6 @@ def _title_of(fig) -> str:
         return _plain(fig.layout.title.text) or "图表"
     except AttributeError:
         return "图表"
-
-
-def _luminance(color: str) -> float:
-    c = color.lstrip("#")
-    if len(c) != 6:
-        return 0.0
-    r, g, b = (int(c[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    return 0.299 * r + 0.587 * g + 0.114 * b
 
 
 def _number_formatter(step: float):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import briefing, docx_gov, images, store, text
+from analytics import briefing, charts, docx_gov, images, store, text
 
 AS_OF = dt.date(2025, 6, 15)
 FONT_MISSING = images.missing_reason()   # None with matplotlib and a CJK font (fonts-noto-cjk)
@@ -374,6 +374,30 @@ def test_edits_replace_the_text_and_keep_the_figures(tiny):
     assert e.section("industry").paragraph == INDUSTRY          # blank edit: the generated text stays
     assert e.charts == b.charts and e.metrics == b.metrics
     assert b.section("sales").paragraph == SALES                # the briefing itself is not changed
+
+
+@needs_font
+def test_chart_images_are_drawn_from_the_figure_in_the_parks_colours(tiny):
+    import json
+
+    import plotly.graph_objects as go
+    from PIL import Image
+
+    from analytics import chartdraw
+    family, _ = chartdraw.find_font()
+    c = briefing.build_briefing(tiny, AS_OF).charts[3]          # 签约项目产业分布: one bar a sector
+    png = chartdraw.draw_png(json.loads(c.figure.to_json()), 960, 1, family, chartdraw.style_for(c.figure, 960))
+    with Image.open(io.BytesIO(png)) as im:
+        assert im.size == images.figure_size(c.figure)
+        colours = {f"#{r:02x}{g:02x}{b:02x}": n for n, (r, g, b) in im.convert("RGB").getcolors(1 << 20)}
+    bars = dict(zip(c.figure.data[0].x, c.figure.data[0].marker.color))
+    assert len(bars) >= 2
+    for sector, colour in bars.items():       # each sector's bar in its fixed colour (analytics.charts)
+        assert colour == charts.SECTOR_COLORS[sector] and colours.get(colour, 0) > 500, (sector, colour)
+    pie = go.Figure(go.Pie(labels=["甲"], values=[1]), layout={"title": {"text": "测试饼图"}})
+    with pytest.raises(chartdraw.DrawError) as err:
+        chartdraw.draw_png(json.loads(pie.to_json()), 960, 1, family, chartdraw.style_for(pie, 960))
+    assert str(err.value) == "图表“测试饼图”含暂不支持导出图片的图形类型（pie）"
 
 
 @needs_font
