@@ -105,6 +105,7 @@ class ImageWorker:
         self.start_s = 0.0
         self._next_id = 0
         self._titles: dict[int, str] = {}
+        self._outbox: queue.Queue = queue.Queue()
 
     @property
     def alive(self) -> bool:
@@ -118,7 +119,22 @@ class ImageWorker:
                                       start_new_session=True)
         threading.Thread(target=self._read, args=(self._proc.stdout, self._replies), name="chart-worker-reader",
                          daemon=True).start()
+        # requests go out through a thread of their own: a worker that stops reading (wedged, still loading
+        # with the pipe full) must not block the caller, whose waits have deadlines
+        self._outbox = queue.Queue()
+        threading.Thread(target=self._write, args=(self._proc.stdin, self._outbox), name="chart-worker-writer",
+                         daemon=True).start()
         return self
+
+    @staticmethod
+    def _write(stream, outbox: queue.Queue) -> None:
+        try:
+            while (data := outbox.get()) is not None:
+                stream.write(data)
+                stream.flush()
+            stream.close()      # close(): the worker sees the end of its input and exits
+        except (OSError, ValueError):
+            pass
 
     @staticmethod
     def _read(stream, replies: queue.Queue) -> None:
@@ -162,12 +178,7 @@ class ImageWorker:
         req = json.dumps({"id": self._next_id, "fig": fig.to_json(), "width": width, "scale": scale,
                           "style": style_for(fig, width)})
         self._titles[self._next_id] = _title(fig)
-        try:
-            self._proc.stdin.write(req.encode("utf-8") + b"\n")
-            self._proc.stdin.flush()
-        except (OSError, AttributeError):
-            self.kill()
-            raise ImageError("图表绘制进程已退出") from None
+        self._outbox.put(req.encode("utf-8") + b"\n")   # never blocks: see start()
         return self._next_id
 
     def result(self, ticket: int) -> bytes:
@@ -193,21 +204,21 @@ class ImageWorker:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
-        for stream in (proc.stdin, proc.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
+        self._outbox.put(None)
+        try:
+            proc.stdout.close()
+        except OSError:
+            pass
 
     def close(self, grace_s: float = 3.0) -> None:
         """Close the worker's stdin (it exits), kill it after grace_s."""
         proc = self._proc
         if proc is None:
             return
+        self._outbox.put(None)   # the writer closes the worker's stdin after what is queued
         try:
-            proc.stdin.close()
             proc.wait(timeout=grace_s)
-        except (OSError, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
             pass
         self.kill()
 

@@ -243,9 +243,14 @@ def _fake_worker(tmp_path: Path) -> Path:
 def test_a_wedged_worker_is_killed_at_its_time_limit(tmp_path):
     import plotly.graph_objects as go
     worker = images.ImageWorker(argv=[str(_fake_worker(tmp_path))], start_timeout_s=3)
+    # figures far larger than a pipe's buffer: handing them to a worker that never reads must not block
+    big = go.Figure(go.Scatter(x=[f"类别{i}" for i in range(20_000)], y=list(range(20_000))))
     t = time.perf_counter()
+    worker.start()
+    tickets = [worker.submit(big) for _ in range(3)]
+    assert time.perf_counter() - t < 2
     with pytest.raises(images.ImageTimeout) as err:
-        worker.result(worker.start().submit(go.Figure()))
+        worker.result(tickets[0])
     assert time.perf_counter() - t < 8
     assert str(err.value) == "启动图表绘制进程超过3秒未完成，已停止图表绘制进程"
     time.sleep(0.3)
