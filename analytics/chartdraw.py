@@ -505,17 +505,13 @@ class _Drawing:
             axis.set_major_formatter(ticker.FuncFormatter(_number_formatter(step)))
             if spec.showgrid is False and k == 0:
                 ax.grid(False)
-            title = _plain(spec.title.text) if spec.title else ""
+            title = _axis_words(spec.title.text if spec.title else None)   # without the grey source note
             if title:
                 setter = ax.set_xlabel if axis is ax.xaxis else ax.set_ylabel
                 setter(title, labelpad=self._pt(8), **self._font())
-        if not self.horizontal:   # the x axis title: its own words (not the grey source note) as the label
-            words = _axis_words(lay.xaxis.title.text if lay.xaxis.title else None)
-            if words:
-                self.ax.set_xlabel(words, labelpad=self._pt(6), **self._font())
-        else:
-            words = _axis_words(lay.xaxis.title.text if lay.xaxis.title else None)
-            self.ax.set_xlabel(words, labelpad=self._pt(6), **self._font()) if words else self.ax.set_xlabel("")
+        words = _axis_words(lay.xaxis.title.text if lay.xaxis.title else None)
+        if words and not self.horizontal:   # the category / date axis's own words (the note goes at the bottom)
+            self.ax.set_xlabel(words, labelpad=self._pt(6), **self._font())
 
     def _date_axis(self) -> None:
         import datetime as dt

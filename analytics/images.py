@@ -2,7 +2,8 @@
 hard time limits. No browser: the briefing's images need neither Chromium nor kaleido.
 
 ONE worker process (`python -m analytics.images --serve`) per process loads matplotlib and the CJK
-font once (not plotly, not pandas: it reads plotly's JSON), then answers requests on its stdin/stdout. It runs apart so that
+font once (not plotly, not pandas: it reads plotly's JSON), then answers requests on its
+stdin/stdout. It runs apart so that
 
 - it boots on the second core while this process imports and builds the briefing's text
   (prestart()), and draws each chart as soon as the text's builder hands it over (prefetch(fig)):
