@@ -400,6 +400,7 @@ def test_chart_images_are_drawn_from_the_figure_in_the_parks_colours(tiny):
     assert str(err.value) == "图表“测试饼图”含暂不支持导出图片的图形类型（pie）"
 
 
+@pytest.mark.slow
 @needs_font
 def test_write_briefing_files(tiny, tmp_path):
     from docx import Document
