@@ -30,6 +30,7 @@ import logging
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -343,11 +344,14 @@ def _red_yellow(con, as_of: date) -> pd.DataFrame:
     return lights
 
 
-def build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> Briefing:
+def build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
+                   on_chart: Callable[[go.Figure], None] | None = None) -> Briefing:
     """The briefing at as_of (default: summary.default_as_of(con), i.e. today capped at the latest data).
 
     Reads the store only; nothing is written. Each subject's paragraph is None when its data is
-    missing, with the note in Section.omitted."""
+    missing, with the note in Section.omitted. on_chart(figure) is called with each chart's figure as
+    soon as its subject is built (write_briefing: analytics.images.prefetch, so that the images are
+    drawn while the rest of the text is built)."""
     t0 = time.perf_counter()
     d = as_date(as_of) if as_of is not None else summary.default_as_of(con)
     h = summary.headline(con, d)
@@ -375,6 +379,8 @@ def build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None = None) ->
         omitted = None if paragraph else _omitted_note(con, key, tables, d)
         sections.append(Section(key, heading, paragraph, omitted))
         chart_specs += specs
+        for _, _, fig, _ in specs if on_chart else ():
+            on_chart(fig)
     chart_list = [Chart(subject, f"图{i}_{_stem(title)}", title, fig, frame)
                   for i, (subject, title, fig, frame) in enumerate(chart_specs, start=1)]
     lag = summary.publication_lag(con, d)   # a date after the data: the title names the data's month, and warns
@@ -448,9 +454,9 @@ def table_caption(kind: str, b: Briefing, max_rows: int = TABLE_MAX_ROWS) -> str
 # Files
 # ---------------------------------------------------------------------------
 def chart_pngs_timed(b: Briefing) -> tuple[dict[str, bytes], dict]:
-    """({'图1_….png': 2x PNG bytes} for every chart, drawn by the shared kaleido worker (analytics.images),
-    the timing of analytics.images.render_png in seconds). Raises images.ImageError (Chinese message)
-    at once without Chromium, or past the image time limits."""
+    """({'图1_….png': 2x PNG bytes} for every chart, drawn with matplotlib by the shared chart worker
+    (analytics.images), the timing of analytics.images.render_png in seconds). Raises images.ImageError
+    (Chinese message) without a CJK font, or past the image time limits."""
     from analytics import images
     if not b.charts:
         return {}, {"start_s": 0.0, "per_image_s": [], "total_s": 0.0}
@@ -465,7 +471,8 @@ def chart_pngs(b: Briefing) -> dict[str, bytes]:
 
 def chart_images(b: Briefing) -> tuple[dict[str, bytes], dict, str | None]:
     """(pngs, timing, None) like chart_pngs_timed, or ({}, timing, the one-line Chinese reason) when the
-    images cannot be drawn (no Chromium: at once; a browser that does not answer: after its time limit).
+    images cannot be drawn (no CJK font: once the worker has started; a worker that does not answer:
+    after its time limit).
     Never raises for the images: the briefing goes out without them."""
     from analytics import images
     t0 = time.perf_counter()
@@ -592,7 +599,7 @@ def zip_pngs(pngs: dict[str, bytes]) -> bytes:
 
 @dataclass(frozen=True)
 class Exported:
-    """The files of one briefing. pdf is None without LibreOffice; pngs is {} without Chromium;
+    """The files of one briefing. pdf is None without LibreOffice; pngs is {} without a CJK font;
     notes: one Chinese line for each thing left out and why (empty when everything was made);
     timings in seconds (images, docx_s, pdf_s)."""
     docx: bytes
@@ -616,15 +623,16 @@ class Exported:
 def export(b: Briefing, *, pdf: bool = True, config: docx_gov.OfficeConfig | None = None,
            issued_on: date | None = None, preview_pages: bool = False, warm_office: bool = False) -> Exported:
     """Every file of an (edited) briefing: chart images (analytics.images, time-limited; none without
-    Chromium), the .docx, the PDF (analytics.office, when LibreOffice is present and pdf=True), the
+    CJK font), the .docx, the PDF (analytics.office, when LibreOffice is present and pdf=True), the
     Markdown, and with preview_pages the PDF's pages as PNG (poppler's pdftoppm). Never hangs and
-    never raises for a missing browser, LibreOffice or poppler: what could not be made is said in
+    never raises for a missing font, LibreOffice or poppler: what could not be made is said in
     `notes`. warm_office: start LibreOffice first, so it boots while the images are drawn (it then
     runs until this process ends: for one-shot processes such as the command line)."""
     from analytics import office
     if pdf and warm_office:
         office.prestart()
     notes: list[str] = []
+    import docx as _docx  # noqa: F401  (python-docx loads here, while the chart worker finishes the last images)
     pngs, img_timing, reason = chart_images(b)
     if reason:
         notes.append(f"简报未含图表图片：{reason}")
@@ -668,19 +676,19 @@ def write_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None, out_dir: 
                    issued_on: date | None = None) -> list[Path]:
     """Write the briefing at as_of (None: summary.default_as_of) into out_dir and return the paths:
     月度简报_<date>.docx, 月度简报_<date>.pdf (when LibreOffice is present and pdf=True),
-    月度简报_<date>.md, charts/图N_<title>.png (2x, when Chromium is present) and with screenshots=True
-    screenshots/<url path>.png (full pages of the running dashboard at as_of, analytics.screenshots).
+    月度简报_<date>.md, charts/图N_<title>.png (2x, drawn with matplotlib; none without a CJK font) and
+    with screenshots=True screenshots/<url path>.png (full pages of the running dashboard at as_of, analytics.screenshots).
 
-    Without Chromium (or LibreOffice) the other files are still written; why each missing file is
-    missing is kept, one Chinese line each, in write_briefing.last_notes. The chart browser starts in
-    the background before the text is built. With screenshots the dashboard is served from a snapshot
+    Without a CJK font (or LibreOffice) the other files are still written; why each missing file is
+    missing is kept, one Chinese line each, in write_briefing.last_notes. The chart worker starts in
+    the background before the text is built and draws each chart as soon as it is built. With screenshots the dashboard is served from a snapshot
     of the store and captured in a background thread. Timings (seconds) are logged and kept in
     write_briefing.last_timings."""
     from analytics import images
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
     d = as_date(as_of) if as_of is not None else summary.default_as_of(con)
-    images.prestart()   # the browser boots while the text is built
+    images.prestart()   # the chart worker loads while the text is built, and draws each chart once it is built
     if pdf:
         from analytics import office
         office.prestart()   # and LibreOffice while the text and the images are made
@@ -703,7 +711,7 @@ def write_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None, out_dir: 
                 shot_result["seconds"] = time.perf_counter() - t
             worker = threading.Thread(target=capture, name="briefing-screenshots", daemon=True)
             worker.start()
-        b = apply_edits(build_briefing(con, d), edits)
+        b = apply_edits(build_briefing(con, d, on_chart=images.prefetch), edits)
         timings = dict(b.timings)
         e = export(b, pdf=pdf, issued_on=issued_on, warm_office=True)
         timings.update(e.timings)

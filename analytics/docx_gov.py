@@ -14,7 +14,7 @@ Order of the document (what GovDocument holds):
   附件   each on a new page (landscape when its table needs it): "附件1" 黑体 三号, its title
          小标宋 二号, the table in 仿宋 五号 with a 黑体 header row repeated on every page and
          column widths fitted to the content (fit_widths);
-  版记   two rules around "抄送：…" and "<印发机关>  <date>印发" (仿宋 四号).
+  版记   at the foot of the last page: rules around "抄送：…" and "<印发机关>  <date>印发" (仿宋 四号).
 Page numbers in the footer, "— 1 —" in 宋体 四号 (14 pt), odd pages right, even pages left, one
 character in from the edge.
 
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 import re
 import tomllib
 import unicodedata
@@ -64,6 +65,8 @@ SIZE_TABLE_PT = 10.5
 SIZE_TABLE_BODY_PT = 12.0   # tables inside the body text (小四)
 LINE_PT = 28.9              # fixed line spacing of the body: 225 mm 版心 / 22 lines
 RED = "FF0000"
+RECORD_RULE_GAP_PT = 4      # 版记: room between a rule and its line of text, above and below (whole pt)
+RECORD_RULE_MM = (0.35, 0.25)   # 版记: first and last rule, the ones between
 
 # page geometry (mm)
 PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
@@ -72,6 +75,10 @@ FOOTER_DISTANCE_MM = 21.0   # page number about 7 mm under the 版心
 PT_PER_MM = 72 / 25.4
 TEXT_W_PT = (PAGE_W_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM) * PT_PER_MM            # 442.2 pt
 LANDSCAPE_TEXT_W_PT = (PAGE_H_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM) * PT_PER_MM   # 637.8 pt
+CHARS_PER_LINE = 28         # characters of 三号 on a body line (GB/T 9704: 28 x 22)
+# each body character condensed so that 28 fill the 156 mm line: 442.2 / 28 = 15.79 pt a character,
+# rounded down to Word's 1/20 pt (15.75 pt; 28 x 15.75 = 441 pt, 1.2 pt to spare)
+BODY_CHAR_SPACING_PT = math.floor((TEXT_W_PT / CHARS_PER_LINE - SIZE_BODY_PT) * 20) / 20
 CELL_MARGIN_PT = 4.0        # left and right padding inside a table cell
 CELL_SLACK_PT = 3.0         # room for glyphs a little wider than their em estimate
 WORD_CELL_MAX_EM = 6.0      # a cell this short (in em) is one word: it never wraps
@@ -349,6 +356,8 @@ def _set_fonts(rpr, east_asian: str, size_pt: float | None = None, color: str | 
 def _run(par, text: str, font: str, size_pt: float, color: str | None = None, bold: bool = False,
          spacing_pt: float | None = None):
     run = par.add_run(text)
+    if spacing_pt is None and size_pt == SIZE_BODY_PT:
+        spacing_pt = BODY_CHAR_SPACING_PT     # 三号 text on the 28-character line
     _set_fonts(run._r.get_or_add_rPr(), font, size_pt, color, bold, spacing_pt)
     return run
 
@@ -380,6 +389,21 @@ def _para_format(par, *, align: str | None = None, line_pt: float | None = None,
     if page_break_before:
         pf.page_break_before = True
     pf.widow_control = True
+    if line_pt != LINE_PT:   # off the body's 22-line grid: figures, captions, tables keep their own heights
+        ppr = pf._element.get_or_add_pPr()
+        for old in ppr.findall(_qn("w:snapToGrid")):
+            ppr.remove(old)
+        snap = _el("w:snapToGrid", val=0)
+        later = next((e for e in (ppr.find(_qn(f"w:{t}")) for t in PPR_AFTER_SNAP) if e is not None), None)
+        if later is not None:
+            later.addprevious(snap)
+        else:
+            ppr.append(snap)
+
+
+# the pPr children that come after w:snapToGrid (CT_PPrBase order)
+PPR_AFTER_SNAP = ("spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+                  "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
 
 
 def _border(par, side: str, color: str = "000000", width_pt: float = 1.0, space_pt: int = 1) -> None:
@@ -486,7 +510,7 @@ def _font_table(doc) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _page_setup(section, landscape: bool = False) -> None:
+def _page_setup(section, landscape: bool = False, grid: bool = False) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
     if landscape:
@@ -502,6 +526,26 @@ def _page_setup(section, landscape: bool = False) -> None:
         section.left_margin, section.right_margin = Mm(MARGIN_LEFT_MM), Mm(MARGIN_RIGHT_MM)
     section.footer_distance = Mm(FOOTER_DISTANCE_MM)
     section.header_distance = Mm(15)
+    sect = section._sectPr
+    for old in sect.findall(_qn("w:docGrid")):
+        sect.remove(old)   # a new section copies the one before it
+    if grid:
+        _doc_grid(section)
+
+
+def _doc_grid(section) -> None:
+    """The GB/T 9704 grid (页面设置 → 文档网格 "只指定行网格"): 22 lines a page, linePitch the body's
+    line height in twips. The 28 characters a line come from the body runs' character spacing
+    (BODY_CHAR_SPACING_PT), not from a character grid: LibreOffice lays a linesAndChars grid out
+    with square cells (14 characters a line)."""
+    sect = section._sectPr
+    grid = _el("w:docGrid", type="lines", linePitch=round(LINE_PT * 20))
+    anchor = next((e for e in (sect.find(_qn(f"w:{t}")) for t in ("printerSettings", "sectPrChange")) if e is not None),
+                  None)
+    if anchor is not None:      # docGrid comes after the page size, margins and columns (CT_SectPr order)
+        anchor.addprevious(grid)
+    else:
+        sect.append(grid)
 
 
 def _footers(doc, section) -> None:
@@ -713,27 +757,65 @@ def _attachment(doc, i: int, a: Attachment, n: int) -> None:
 
 
 def _record(doc, gd: GovDocument, width_pt: float) -> None:
-    """版记: 抄送 and 印发 lines between rules (first and last 0.35 mm, the middle 0.25 mm)."""
-    if not (gd.cc or gd.printed_by):
-        return
-    gap = doc.add_paragraph()
-    _para_format(gap, line_pt=None, before_pt=3 * LINE_PT, first_indent_pt=0)
+    """版记 at the foot of the last page: 抄送 and the 印发 line between rules (first and last 0.35 mm,
+    the one between 0.25 mm), 仿宋 四号, one character in from either side, in a text box anchored to
+    the bottom of the 版心 (wp:anchor, positionV relativeFrom=margin align=bottom; Word and LibreOffice
+    both put it there), held by the document's last paragraph (1 pt high)."""
     lines = []
     if gd.cc:
         lines.append(("抄送：" + gd.cc.rstrip("。") + "。", None))
     if gd.printed_by:
         lines.append((gd.printed_by, f"{date_text(gd.issued_on)}印发"))
+    if not lines:
+        return
+    pars = []
     for i, (left, right) in enumerate(lines):
         p = doc.add_paragraph()
         _para_format(p, align="left", line_pt=LINE_PT, first_indent_pt=0, left_pt=SIZE_RECORD_PT,
-                     right_pt=SIZE_RECORD_PT, keep_next=i < len(lines) - 1)
+                     right_pt=SIZE_RECORD_PT, before_pt=0, after_pt=0)
         if i == 0:
-            _border(p, "top", width_pt=1.0, space_pt=2)
-        _border(p, "bottom", width_pt=1.0 if i == len(lines) - 1 else 0.7, space_pt=2)
+            _border(p, "top", width_pt=RECORD_RULE_MM[0] * PT_PER_MM, space_pt=RECORD_RULE_GAP_PT)
+        _border(p, "bottom", width_pt=RECORD_RULE_MM[1 if i < len(lines) - 1 else 0] * PT_PER_MM,
+                space_pt=RECORD_RULE_GAP_PT)
         _run(p, left, FONT_FANGSONG, SIZE_RECORD_PT)
         if right:
             _tab_right(p, width_pt - 2 * SIZE_RECORD_PT)
             _run(p, "\t" + right, FONT_FANGSONG, SIZE_RECORD_PT)
+        pars.append(p._p)
+    height_pt = len(lines) * (LINE_PT + 2 * RECORD_RULE_GAP_PT) + 4
+    emu = 12700   # EMU a point
+    w, h = round(width_pt * emu), round(height_pt * emu)
+    from docx.oxml import parse_xml
+    anchor = parse_xml(f"""
+<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+     xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+     xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+     xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:drawing>
+ <wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" behindDoc="0"
+            locked="0" layoutInCell="1" allowOverlap="0">
+  <wp:simplePos x="0" y="0"/>
+  <wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>
+  <wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>
+  <wp:extent cx="{w}" cy="{h}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>
+  <wp:wrapTopAndBottom/>
+  <wp:docPr id="9001" name="版记"/><wp:cNvGraphicFramePr/>
+  <a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">
+   <wps:wsp><wps:cNvSpPr txBox="1"/>
+    <wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>
+     <a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>
+    <wps:txbx><w:txbxContent/></wps:txbx>
+    <wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b"><a:noAutofit/></wps:bodyPr>
+   </wps:wsp></a:graphicData></a:graphic>
+ </wp:anchor></w:drawing></w:r>""")
+    rpr = _el("w:rPr")
+    anchor.insert(0, rpr)
+    _set_fonts(rpr, FONT_FANGSONG, SIZE_RECORD_PT)   # the holding run names its fonts too, like every run
+    content = anchor.find(".//" + _qn("w:txbxContent"))
+    for p in pars:
+        content.append(p)          # moved out of the body into the text box
+    end = doc.add_paragraph()
+    _para_format(end, line_pt=1, first_indent_pt=0)   # 1 pt high, so it never needs a page of its own
+    end._p.append(anchor)
 
 
 def to_docx(gd: GovDocument) -> bytes:
@@ -747,17 +829,17 @@ def to_docx(gd: GovDocument) -> bytes:
     doc.core_properties.author = gd.unit
     doc.core_properties.language = "zh-CN"
     first = doc.sections[0]
-    _page_setup(first)
+    _page_setup(first, grid=True)   # the body; the appendix tables keep their own row heights
     _footers(doc, first)
     _masthead(doc, gd)
     _title(doc, gd)
     _body(doc, gd)
     _closing(doc, gd)
-    width = TEXT_W_PT
+    landscape = False
     for i, a in enumerate(gd.attachments, start=1):
         _attachment(doc, i, a, len(gd.attachments))
-        width = LANDSCAPE_TEXT_W_PT if needs_landscape(a.header, a.rows) else TEXT_W_PT
-    _record(doc, gd, width)
+        landscape = needs_landscape(a.header, a.rows)
+    _record(doc, gd, LANDSCAPE_TEXT_W_PT if landscape else TEXT_W_PT)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

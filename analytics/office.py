@@ -258,6 +258,8 @@ def docx_to_pdf(docx: bytes, timeout_s: float = PDF_TIMEOUT_S) -> bytes:
     t0 = time.monotonic()
     with _lock:
         warm = _warm if _warm is not None and _warm.alive else None
+        if warm is None and _warm is not None:
+            stop()   # it has exited (it may end after a conversion handed to it): free the cached profile
         if warm is not None and not warm.wait_ready(t0 + timeout_s / 2):
             stop()
             warm = None

@@ -1,6 +1,6 @@
 """Process trees on Linux: find every process below a pid (from /proc) and kill them all.
 
-Chromium (through kaleido) and LibreOffice start processes in sessions of their own, so killing a
+Chromium (screenshots) and LibreOffice start processes in sessions of their own, so killing a
 process group is not enough: kill_tree walks the parent links instead.
 """
 from __future__ import annotations

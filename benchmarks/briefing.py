@@ -34,7 +34,7 @@ import json, os, sys
 from datetime import date
 from pathlib import Path
 from analytics import images, office
-images.prestart()   # as the command line does: the browser and LibreOffice boot during the imports
+images.prestart()   # as the command line does: matplotlib and LibreOffice load during the imports
 if sys.argv[5] == '1':
     office.prestart()
 from analytics import briefing, store
@@ -43,20 +43,21 @@ paths = briefing.write_briefing(con, date.fromisoformat(sys.argv[2]), Path(sys.a
                                 pdf=sys.argv[5] == '1')
 t = dict(briefing.write_briefing.last_timings)
 img = t.pop('images', {})
-t['image_wait_s'] = img.get('start_s')
+t['image_load_s'] = img.get('start_s')
 t['images_s'] = sum(img.get('per_image_s') or [0])
 t['n_files'] = len(paths)
 t['notes'] = len(briefing.write_briefing.last_notes)
 cpu = os.times()
 t['cpu_s'] = cpu.user + cpu.system                        # this process: the critical path on an idle machine
-t['cpu_children_s'] = cpu.children_user + cpu.children_system   # waited-for helpers (image worker, soffice client)
+t['cpu_children_s'] = cpu.children_user + cpu.children_system   # waited-for helpers (the soffice client)
 print(json.dumps(t))
 """
 
 
 # CPU seconds of each step of one briefing, in a fresh process: the steps on the critical path run one
-# after another, the chart browser and LibreOffice in processes of their own (their CPU read from /proc).
-# On an idle machine with two cores the wall time is about imports + build + images + docx + pdf CPU.
+# after another, the chart worker and LibreOffice in processes of their own (their CPU read from /proc).
+# On an idle machine with two cores the wall time is about imports + build + images + docx + pdf CPU, as
+# long as the worker (which draws while the text is built) and LibreOffice's start fit on the other core.
 _CPU = """
 import json, os, sys, time
 t0 = time.process_time()
@@ -76,13 +77,13 @@ def tree_cpu(pid):
     return tot / os.sysconf('SC_CLK_TCK')
 out = {'imports_cpu_s': time.process_time() - t0}
 con = store.connect(sys.argv[1], read_only=True)
-t = time.process_time(); b = briefing.build_briefing(con, date.fromisoformat(sys.argv[2])); out['build_cpu_s'] = time.process_time() - t
-w = images._shared
-w._ensure_ready()
-out['image_worker_start_cpu_s'] = tree_cpu(w._proc.pid)
-c = tree_cpu(w._proc.pid); t = time.process_time()
+t = time.process_time()
+b = briefing.build_briefing(con, date.fromisoformat(sys.argv[2]), on_chart=images.prefetch)
+out['build_cpu_s'] = time.process_time() - t
+t = time.process_time()
 pngs = briefing.chart_pngs(b)
-out['images_cpu_s'] = tree_cpu(w._proc.pid) - c + time.process_time() - t
+out['images_cpu_s'] = time.process_time() - t          # this process: collecting the prefetched images
+out['image_worker_cpu_s'] = tree_cpu(images._shared._proc.pid)   # the worker: start + six images, on the other core
 t = time.process_time(); docx = briefing.to_docx(b, pngs); out['docx_cpu_s'] = time.process_time() - t
 warm = office._warm
 if warm is not None:

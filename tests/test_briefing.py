@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 
-from analytics import briefing, docx_gov, images, store, text
+from analytics import briefing, charts, docx_gov, images, store, text
 
 AS_OF = dt.date(2025, 6, 15)
-HAS_CHROMIUM = shutil.which("chromium") is not None or Path("/usr/bin/chromium").exists()
-needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="未安装 chromium：无法导出图表图片")
+FONT_MISSING = images.missing_reason()   # None with matplotlib and a CJK font (fonts-noto-cjk)
+needs_font = pytest.mark.skipif(FONT_MISSING is not None, reason=f"{FONT_MISSING}：无法导出图表图片")
 
 
 def _tiny(path) -> None:
@@ -259,7 +258,14 @@ def test_docx_is_laid_out_as_an_official_briefing(tiny):
     i = texts.index("测试办公室")
     assert texts[i + 1] == "2025年6月16日"
     assert ["附件1", "红灯、黄灯项目清单"] == texts[texts.index("附件1"):texts.index("附件1") + 2]
-    assert texts[-2:] == ["抄送：甲单位，乙单位。", "测试办公室\t2025年6月16日印发"]
+    # 版记: a text box anchored to the foot of the 版心, held by the document's last paragraph
+    end = doc.paragraphs[-1]._p
+    anchor = end.find(".//" + qn("wp:anchor"))
+    assert anchor.find(qn("wp:positionV")).get("relativeFrom") == "margin"
+    assert anchor.find(qn("wp:positionV")).find(qn("wp:align")).text == "bottom"
+    from docx.text.paragraph import Paragraph
+    assert [Paragraph(p, None).text for p in anchor.iter(qn("w:p"))] == ["抄送：甲单位，乙单位。",
+                                                                          "测试办公室\t2025年6月16日印发"]
     # A4 portrait with the GB/T 9704 margins; page numbers in the footer, odd right, even left
     s0 = doc.sections[0]
     assert (round(s0.page_width.mm), round(s0.page_height.mm)) == (210, 297)
@@ -370,7 +376,32 @@ def test_edits_replace_the_text_and_keep_the_figures(tiny):
     assert b.section("sales").paragraph == SALES                # the briefing itself is not changed
 
 
-@needs_chromium
+@needs_font
+def test_chart_images_are_drawn_from_the_figure_in_the_parks_colours(tiny):
+    import json
+
+    import plotly.graph_objects as go
+    from PIL import Image
+
+    from analytics import chartdraw
+    family, _ = chartdraw.find_font()
+    c = briefing.build_briefing(tiny, AS_OF).charts[3]          # 签约项目产业分布: one bar a sector
+    png = chartdraw.draw_png(json.loads(c.figure.to_json()), 960, 1, family, chartdraw.style_for(c.figure, 960))
+    with Image.open(io.BytesIO(png)) as im:
+        assert im.size == images.figure_size(c.figure)
+        colours = {f"#{r:02x}{g:02x}{b:02x}": n for n, (r, g, b) in im.convert("RGB").getcolors(1 << 20)}
+    bars = dict(zip(c.figure.data[0].x, c.figure.data[0].marker.color))
+    assert len(bars) >= 2
+    for sector, colour in bars.items():       # each sector's bar in its fixed colour (analytics.charts)
+        assert colour == charts.SECTOR_COLORS[sector] and colours.get(colour, 0) > 500, (sector, colour)
+    pie = go.Figure(go.Pie(labels=["甲"], values=[1]), layout={"title": {"text": "测试饼图"}})
+    with pytest.raises(chartdraw.DrawError) as err:
+        chartdraw.draw_png(json.loads(pie.to_json()), 960, 1, family, chartdraw.style_for(pie, 960))
+    assert str(err.value) == "图表“测试饼图”含暂不支持导出图片的图形类型（pie）"
+
+
+@pytest.mark.slow
+@needs_font
 def test_write_briefing_files(tiny, tmp_path):
     from docx import Document
     out = tmp_path / "out"
@@ -464,9 +495,10 @@ def test_briefing_page_on_an_empty_store(tmp_path, monkeypatch, navigation_mode)
     assert [i.value for i in at.info] == ["截至2025年6月15日暂无可用于简报的数据：请先在“数据导入”页导入工作簿。"]
 
 
+@pytest.mark.slow
 def test_export_files_bundle(tiny):
-    if not HAS_CHROMIUM:
-        pytest.skip("未安装 chromium：无法导出图表图片")
+    if FONT_MISSING:
+        pytest.skip(f"{FONT_MISSING}：无法导出图表图片")
     import zipfile
     files = briefing.export_files(tiny, AS_OF)
     with zipfile.ZipFile(io.BytesIO(files["zip"])) as z:
@@ -518,24 +550,24 @@ def _briefing_page(db, monkeypatch):
     return at
 
 
-def test_briefing_page_without_chromium_or_libreoffice_still_gives_the_word_file(tmp_path, monkeypatch,
-                                                                                 navigation_mode):
+def test_briefing_page_without_a_chinese_font_or_libreoffice_still_gives_the_word_file(tmp_path, monkeypatch,
+                                                                                        navigation_mode):
     import time
     path = tmp_path / "tiny.duckdb"
     _tiny(path)
-    images.stop()   # a worker an earlier test started would still draw: this process has "no browser" from now
-    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))   # the browser lookup finds nothing
+    images.stop()   # a worker an earlier test started would still draw: the next one reads the font setting
+    monkeypatch.setenv("PARK_CHART_FONT", "无此字体")   # the font lookup finds nothing
     monkeypatch.setenv("SOFFICE", str(tmp_path / "no-soffice"))
     at = _briefing_page(path, monkeypatch)
     downloads = {d.proto.label: d.proto for d in at.get("download_button")}
     assert downloads["下载Word简报"].disabled and downloads["下载PDF简报"].disabled
     t = time.perf_counter()
     at.button(key="brief_make").click().run()
-    assert time.perf_counter() - t < 60    # no browser: no wait for one (the hang it replaces was endless)
+    assert time.perf_counter() - t < 60    # no font: said at the worker's start (the hang it replaces was endless)
+    images.stop()
     assert not at.exception, [e.value for e in at.exception]
     assert [w.value for w in at.warning][-2:] == [
-        f"简报未含图表图片：BROWSER_PATH 指向的 {tmp_path / 'no-chromium'} 不是可执行的浏览器，图表未导出为图片"
-        "（安装：apt-get install chromium fonts-noto-cjk，或 make browser-deps）",
+        "简报未含图表图片：未找到 PARK_CHART_FONT 指定的字体“无此字体”，图表未导出为图片（安装：apt-get install fonts-noto-cjk）",
         "未安装 LibreOffice，未生成PDF简报（安装：apt-get install libreoffice-writer；也可用 Word/WPS 打开 .docx 另存为PDF）"]
     downloads = {d.proto.label: d.proto for d in at.get("download_button")}
     assert not downloads["下载Word简报"].disabled and not downloads["下载图表PNG"].disabled

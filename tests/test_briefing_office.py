@@ -1,6 +1,6 @@
 """The briefing as the office receives it: the .docx rendered by LibreOffice (pages, fonts, header
-block, page numbers, table columns), the command line without Chromium, and a server that stops on
-SIGTERM in the middle of a chart export. The rendered pages go to artifacts/briefing/ (PNG)."""
+block, page numbers, table columns), the command line without Chromium (the charts need none), a
+wedged chart worker killed at its limit, and a server that stops on SIGTERM in the middle of a chart export. The rendered pages go to artifacts/briefing/ (PNG)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +36,8 @@ def _text(pdf: Path, page: int | None = None) -> str:
 
 @pytest.fixture(scope="module")
 def rendered(store_db, tmp_path_factory):
-    """(briefing, .docx path, .pdf path) of the sample store at AS_OF, chart images included when Chromium
-    is there; the pages written to artifacts/briefing/page-N.png."""
+    """(briefing, .docx path, .pdf path) of the sample store at AS_OF, chart images included (when a CJK
+    font is there); the pages written to artifacts/briefing/page-N.png."""
     path, _ = store_db
     con = store.connect(str(path), read_only=True)
     try:
@@ -104,6 +104,51 @@ def test_pdf_fonts_are_chinese_noto_with_simplified_forms(rendered):
     assert not [n for n in names if "DejaVu" in n or "Droid" in n], names
 
 
+def _han(line: str) -> int:
+    """CJK characters and full-width punctuation in a line (what the 28-character rule counts)."""
+    return sum(1 for ch in line if ord(ch) > 0x2E80)
+
+
+@pytest.mark.slow
+@needs_office
+def test_body_lines_hold_28_characters_and_the_record_sits_at_the_foot_of_the_last_page(rendered):
+    """GB/T 9704's grid as LibreOffice lays it out: a body line holds at most 28 characters of 三号 and
+    a full one exactly 28; Word's page setup gets the 22-line grid (w:docGrid, 28.9 pt). The 版记 is
+    the last text of the last page, at the foot of the 版心, above the page number."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    b, docx, pdf, _, _ = rendered
+    doc = Document(str(docx))
+    grid = doc.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch"))) == ("lines", "578")
+    paragraphs = [s.paragraph for s in b.sections if s.paragraph]
+    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    body = [line.replace(" ", "") for line in layout.splitlines()]
+    body = [line for line in body if len(line) >= 12 and any(line in p for p in paragraphs)]
+    assert len(body) > 30
+    counts = [_han(line) for line in body]
+    assert max(counts) == docx_gov.CHARS_PER_LINE, sorted(counts)[-5:]
+    # the 版记: its two lines are the last text of the last page, at the foot of the 版心 (above the page number)
+    n = office.pdf_page_count(pdf.read_bytes())
+    html = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    page_w, page_h = (float(v) for v in re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html).groups())
+    lines: dict[float, list] = {}   # words grouped into lines by their top edge: {yMin: [yMax, text]}
+    for y0, y1, w in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+                                html):
+        line = lines.setdefault(round(float(y0)), [float(y1), ""])
+        line[1] += w
+    rows = sorted((top, bottom, text) for top, (bottom, text) in lines.items())
+    assert rows[-1][2] == f"—{n}—"                                       # the page number, lowest
+    record, rest = rows[-3:-1], rows[:-3]
+    assert record[0][2].startswith("抄送：") and record[1][2] == f"{docx_gov.load_config().printed_by}2025年6月16日印发"
+    assert record[0][0] > rest[-1][1] + 2 * docx_gov.LINE_PT             # well below the last table: at the foot
+    bottom_mm = (docx_gov.MARGIN_RIGHT_MM if page_w > page_h else docx_gov.MARGIN_BOTTOM_MM)
+    foot = page_h - bottom_mm * docx_gov.PT_PER_MM                     # the 版心's bottom edge, pt from the top
+    assert foot - 30 < record[1][1] <= foot + 1, (record, foot)
+
+
 @pytest.mark.slow
 @needs_office
 def test_docx_names_the_office_fonts(rendered):
@@ -158,58 +203,56 @@ def test_rendered_pages_are_drawn(rendered):
 
 
 # ---------------------------------------------------------------------------
-# Never a hang: the command line without Chromium
+# Never a hang: the command line without Chromium, a wedged chart worker
 # ---------------------------------------------------------------------------
 @pytest.mark.slow
-def test_cli_without_chromium_writes_the_word_file_and_says_why(store_db, tmp_path):
+def test_cli_without_chromium_writes_the_word_file_and_the_images(store_db, tmp_path):
     db, _ = store_db
     cmd = [sys.executable, "-m", "analytics", "briefing", "--db", str(db), "--as-of", "2025-06-15"]
-    # the normal briefing time on this machine now (with Chromium when there is one; no PDF either way)
-    t = time.perf_counter()
-    ref = subprocess.run(cmd + ["--out", str(tmp_path / "ref"), "--no-pdf"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
-    normal_s = time.perf_counter() - t
-    assert ref.returncode == 0, ref.stderr
-    env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-chromium"), "SOFFICE": str(tmp_path / "no-soffice")}
+    # no browser anywhere (BROWSER_PATH wrong, nothing on PATH) and no LibreOffice: the charts are drawn
+    # with matplotlib all the same, the PDF is left out with its reason
+    env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-chromium"), "PATH": str(tmp_path),
+           "SOFFICE": str(tmp_path / "no-soffice")}
     t = time.perf_counter()
     proc = subprocess.run(cmd + ["--out", str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
     seconds = time.perf_counter() - t
     assert proc.returncode == 0, proc.stderr
-    # within the normal briefing time (before: a traceback, then a hang killed at 300 s); 5 s of slack for a
-    # machine whose load changes between the two runs
-    assert seconds < normal_s + 5, (seconds, normal_s)
-    assert "Traceback" not in proc.stderr and "ChromeNotFoundError" not in proc.stderr
+    assert seconds < 60, seconds          # before: a traceback, then a hang killed at 300 s
+    assert "Traceback" not in proc.stderr
     assert proc.stderr.splitlines() == [
-        f"注意：简报未含图表图片：BROWSER_PATH 指向的 {tmp_path / 'no-chromium'} 不是可执行的浏览器，图表未导出为图片"
-        "（安装：apt-get install chromium fonts-noto-cjk，或 make browser-deps）",
         "注意：未安装 LibreOffice，未生成PDF简报（安装：apt-get install libreoffice-writer；也可用 Word/WPS 打开 .docx 另存为PDF）"]
     docx = tmp_path / "out" / "月度简报_2025-06-15.docx"
-    assert f"已生成：{docx}" in proc.stdout and docx.stat().st_size > 10_000
-    assert not (tmp_path / "out" / "charts").exists()
+    assert f"已生成：{docx}" in proc.stdout and docx.stat().st_size > 300_000   # six 2x chart images inside
+    charts = sorted((tmp_path / "out" / "charts").glob("*.png"))
+    assert [p.name[:2] for p in charts] == ["图1", "图2", "图3", "图4", "图5", "图6"]
 
 
-WEDGED = "sleep 600.4242"   # the command line of the fake browser's process, to find it in /proc
+WEDGED = "sleep 600.4242"   # the command line of the fake worker's process, to find it in /proc
 
 
-def _fake_browser(tmp_path: Path) -> Path:
-    """An executable that never answers (a wedged browser): kaleido waits on it forever."""
-    fake = tmp_path / "wedged-chromium"
+def _fake_worker(tmp_path: Path) -> Path:
+    """An executable that never answers (a wedged chart worker)."""
+    fake = tmp_path / "wedged-worker"
     fake.write_text(f"#!/bin/sh\nexec {WEDGED}\n")
     fake.chmod(0o755)
     return fake
 
 
 @pytest.mark.slow
-def test_a_wedged_browser_is_killed_at_its_time_limit(tmp_path):
+def test_a_wedged_worker_is_killed_at_its_time_limit(tmp_path):
     import plotly.graph_objects as go
-    fake = _fake_browser(tmp_path)
-    worker = images.ImageWorker(chromium=str(fake), start_timeout_s=3)
+    worker = images.ImageWorker(argv=[str(_fake_worker(tmp_path))], start_timeout_s=3)
+    # figures far larger than a pipe's buffer: handing them to a worker that never reads must not block
+    big = go.Figure(go.Scatter(x=[f"类别{i}" for i in range(20_000)], y=list(range(20_000))))
     t = time.perf_counter()
+    worker.start()
+    tickets = [worker.submit(big) for _ in range(3)]
+    assert time.perf_counter() - t < 2
     with pytest.raises(images.ImageTimeout) as err:
-        worker.start().render([go.Figure()])
+        worker.result(tickets[0])
     assert time.perf_counter() - t < 8
-    assert str(err.value) == "启动图表导出浏览器超过3秒未完成，已停止浏览器（Chromium 无响应）"
+    assert str(err.value) == "启动图表绘制进程超过3秒未完成，已停止图表绘制进程"
     time.sleep(0.3)
     assert not _processes_running(WEDGED)
 
@@ -240,8 +283,7 @@ def test_server_stops_on_sigterm_during_an_image_export(tmp_path, monkeypatch):
     from analytics import screenshots
     db = tmp_path / "tiny.duckdb"
     _tiny(db)
-    fake = _fake_browser(tmp_path)
-    monkeypatch.setenv("BROWSER_PATH", str(fake))   # the server's chart export waits on a browser that never answers
+    monkeypatch.setenv(images.WORKER_ENV_VAR, str(_fake_worker(tmp_path)))   # the export waits on a wedged worker
     server = screenshots.AppServer(db).start()
     try:
         url = server.wait()
@@ -253,12 +295,12 @@ def test_server_stops_on_sigterm_during_an_image_export(tmp_path, monkeypatch):
                 button = page.get_by_role("button", name="生成简报文件")
                 button.wait_for(timeout=60_000)
                 button.click()
-                # the export is running: the spinner shows, the worker waits on the wedged browser
+                # the export is running: the spinner shows, it waits on the wedged worker
                 page.get_by_text("正在生成图表图片").wait_for(timeout=30_000)
                 deadline = time.monotonic() + 20
                 while not _processes_running(WEDGED) and time.monotonic() < deadline:
                     time.sleep(0.2)
-                assert _processes_running(WEDGED), "the export never reached the browser"
+                assert _processes_running(WEDGED), "the export never reached the worker"
                 t = time.perf_counter()
                 server._proc.send_signal(signal.SIGTERM)
                 server._proc.wait(timeout=15)
@@ -269,4 +311,4 @@ def test_server_stops_on_sigterm_during_an_image_export(tmp_path, monkeypatch):
         server.stop()
     assert stopped_s < 10, stopped_s
     time.sleep(0.5)
-    assert not _processes_running(WEDGED)       # the worker and its "browser" went with the server
+    assert not _processes_running(WEDGED)       # the wedged worker went with the server
