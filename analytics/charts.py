@@ -6,7 +6,7 @@ No streamlit here. Every figure is screenshot-ready on its own:
   * a footnote INSIDE the figure names the source dataset and the data's date,
     and for growth figures the price basis (现价 / 可比价);
   * fonts are Noto Sans CJK SC first, so Chinese glyphs take their
-    simplified-Chinese forms in the browser and in kaleido;
+    simplified-Chinese forms in the browser and in the briefing's images (analytics.chartdraw);
   * colours come from the constants below and nowhere else.
 
 Builders never mutate the frame they are given. An empty frame gives a figure
