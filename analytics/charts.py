@@ -296,8 +296,11 @@ def _style(fig: go.Figure, title: str, foot: str, x_title: str | None = None, y_
         fig.update_layout(xaxis_title={"text": axis_title, "standoff": 10})
     else:
         fig.update_xaxes(title_text=x_title)
+        # from the figure's left edge, not the plot's (a 1/3 slot at 1366 px is about 290 px wide: a footnote
+        # line of FOOT_LINE_CHARS after the 60 px left margin ran past its right edge)
         fig.add_annotation(text=foot_html, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                           yshift=-12, showarrow=False, align="left", font={"size": 11, "color": FOOT_COLOR})
+                           xshift=-(fig.layout.margin.l or 0) + 8, yshift=-12, showarrow=False, align="left",
+                           font={"size": 11, "color": FOOT_COLOR})
     fig.update_yaxes(title_text=y_title, gridcolor=GRID, zerolinecolor="#cbd2d9", automargin=True,
                      exponentformat="none", separatethousands=True)
     return fit_bands(fig)
