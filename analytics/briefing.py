@@ -46,7 +46,7 @@ from analytics.catalogue import projects as cat_projects
 from analytics.catalogue import sales as cat_sales
 from analytics.catalogue import service as cat_service
 from analytics.metrics import entities, growth, projects, sales, service, targets
-from analytics.metrics._common import as_date, is_empty
+from analytics.metrics._common import as_date, is_empty, memo_scope
 
 log = logging.getLogger(__name__)
 
@@ -351,7 +351,14 @@ def build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
     Reads the store only; nothing is written. Each subject's paragraph is None when its data is
     missing, with the note in Section.omitted. on_chart(figure) is called with each chart's figure as
     soon as its subject is built (write_briefing: analytics.images.prefetch, so that the images are
-    drawn while the rest of the text is built)."""
+    drawn while the rest of the text is built). The store is read under one memo_scope: a figure
+    several sections ask for (the headline growth) is computed once."""
+    with memo_scope():
+        return _build_briefing(con, as_of, on_chart)
+
+
+def _build_briefing(con: duckdb.DuckDBPyConnection, as_of: date | None,
+                    on_chart: Callable[[go.Figure], None] | None) -> Briefing:
     t0 = time.perf_counter()
     d = as_date(as_of) if as_of is not None else summary.default_as_of(con)
     h = summary.headline(con, d)

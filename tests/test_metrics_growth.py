@@ -198,3 +198,28 @@ def test_headline_rounds_half_up_like_the_statistics_office():
                              ind(date(2025, 5, 1), "A", 102.25, 100.0, "医药")])
     h = growth.headline_growth(c, date(2025, 6, 15))
     assert (h.pct, h.basis, h.last_year_pct, h.change_pp) == (2.3, "enterprise", 1.0, 1.3)
+
+
+def test_scoped_memo_computes_once_inside_a_scope_and_hands_out_copies():
+    """The briefing reads the headline growth four times: inside memo_scope it is computed once; a caller
+    that changes the frame it got does not change the next caller's; outside a scope nothing is kept."""
+    import pandas as pd
+
+    from analytics.metrics._common import memo_scope, scoped_memo
+    calls = []
+
+    @scoped_memo
+    def frame(con, n):
+        calls.append(n)
+        return pd.DataFrame({"v": [n]})
+
+    con = object()
+    with memo_scope():
+        a = frame(con, 1)
+        a.loc[0, "v"] = 99
+        assert frame(con, 1)["v"].tolist() == [1] and calls == [1]
+        frame(con, 2)
+        assert calls == [1, 2]
+    frame(con, 1)
+    frame(con, 1)
+    assert calls == [1, 2, 1, 1]

@@ -2,10 +2,43 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
+import contextvars
+import functools
 from datetime import date, datetime
 
 import duckdb
 import pandas as pd
+
+_SCOPE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("metrics_memo", default=None)
+
+
+@contextlib.contextmanager
+def memo_scope():
+    """Within the block, functions marked @scoped_memo compute once per (connection, arguments).
+
+    For a job that reads one unchanging store many times (the briefing asks for the headline growth
+    four times); outside a scope nothing is cached (the dashboard caches by data version itself)."""
+    token = _SCOPE.set({})
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def scoped_memo(func):
+    """Cache `func(con, *args)` inside memo_scope(); a DataFrame result is handed out as a copy."""
+    @functools.wraps(func)
+    def wrapper(con, *args, **kwargs):
+        cache = _SCOPE.get()
+        if cache is None:
+            return func(con, *args, **kwargs)
+        key = (func.__qualname__, id(con), args, tuple(sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = func(con, *args, **kwargs)
+        hit = cache[key]
+        return hit.copy() if isinstance(hit, pd.DataFrame) else hit
+    return wrapper
 
 
 def as_date(d) -> date:

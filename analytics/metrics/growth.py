@@ -32,7 +32,7 @@ import duckdb
 import pandas as pd
 
 from analytics.fmt import round_half_up
-from analytics.metrics._common import as_date, none_if_nan, period_labels, query
+from analytics.metrics._common import as_date, none_if_nan, period_labels, query, scoped_memo
 
 MEASURES = ("value_added", "output", "revenue")
 BASES = ("current", "comparable")
@@ -75,6 +75,7 @@ def _deflated(basis: str) -> tuple[str, str]:
     return ("", "r.cur")
 
 
+@scoped_memo
 def growth_series(con: duckdb.DuckDBPyConnection, year: int | None = None, basis: str = "current",
                   sector: str | None = None, measure: str = "value_added") -> pd.DataFrame:
     """Same-sample cumulative growth, one row per cumulative period (ascending).
@@ -133,6 +134,7 @@ def indicator_core(name) -> tuple[str, bool]:
         return t, rate
 
 
+@scoped_memo
 def official_growth(con: duckdb.DuckDBPyConnection, indicator: str = "规上工业增加值") -> pd.DataFrame:
     """The official rate from the indicator table, one row per cumulative period (ascending).
 
@@ -223,6 +225,7 @@ def _diff1(a, b):
     return None if a is None or b is None else float(round_half_up(a - b, 1))
 
 
+@scoped_memo
 def _combined(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     """Periods whose month has ended by as_of: enterprise (current, comparable) and official rates."""
     cur = growth_series(con)
@@ -287,6 +290,7 @@ def _month_growth(full: pd.DataFrame, period: date, basis: str) -> tuple[float |
     return _r1(((t["ytd"] - b["ytd"]) / base - 1) * 100), "current"
 
 
+@scoped_memo
 def headline_growth(con: duckdb.DuckDBPyConnection, as_of: date) -> GrowthHeadline:
     """The growth figure the overview and the briefing lead with (see GrowthHeadline)."""
     as_of = as_date(as_of)
