@@ -113,7 +113,75 @@ class ParsedSheet:
 
 # --------------------------------------------------------------------------- Arrow helpers
 
-NFKC_NEEDED_RE = r"[^\x{0000}-\x{007F}\x{4E00}-\x{9FFF}]"  # outside ASCII and CJK ideographs
+def _string_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, UTF-8 bytes) of a string array, the bytes not copied: cell i is bytes[offsets[i]:offsets[i + 1]]."""
+    if arr.type == pa.large_string():
+        width = np.int64
+    else:
+        arr, width = (arr if arr.type == pa.string() else arr.cast(pa.string())), np.int32
+    offsets = np.frombuffer(arr.buffers()[1], width)[arr.offset:arr.offset + len(arr) + 1].astype(np.int64)
+    data = arr.buffers()[2]
+    data = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets - offsets[0], data[offsets[0]:offsets[-1]]
+
+
+def _cells_with(arr: pa.Array, byte_mask: Callable[[np.ndarray], np.ndarray]) -> np.ndarray | None:
+    """A boolean per cell: whether any of its UTF-8 bytes is selected by `byte_mask`; None when none is."""
+    if len(arr) == 0:
+        return None
+    offsets, data = _string_bytes(arr)
+    hits = np.flatnonzero(byte_mask(data))
+    if not len(hits):
+        return None
+    out = np.zeros(len(arr), dtype=bool)
+    out[np.searchsorted(offsets, hits, side="right") - 1] = True
+    return out
+
+
+def _outside_ascii_and_cjk(data: np.ndarray) -> np.ndarray:
+    """UTF-8 lead bytes of characters outside ASCII and U+4000-U+9FFF (the CJK ideographs): C0-E3, EA-FF."""
+    return (data >= 0xC0) & ((data <= 0xE3) | (data >= 0xEA))
+
+
+def _ascii_spaces(data: np.ndarray) -> np.ndarray:
+    return (data == 32) | ((data >= 9) & (data <= 13))
+
+
+# the first UTF-8 byte of a cell that EMPTY_CELL_RE may match: ASCII spaces, - / \ ~, and the lead byte of
+# — – ― (E2), the ideographic space (E3), full-width － ／ ～ (EF), 无 and 暂无 (E6, 3 or 6 bytes long)
+_EMPTY_LEADS = np.zeros(256, dtype=bool)
+_EMPTY_LEADS[list(b"\t\n\x0b\x0c\r -/\\~") + [0xE2, 0xE3, 0xEF]] = True
+
+
+def empty_cells(arr: pa.Array) -> np.ndarray:
+    """A boolean per cell: null, '' or a placeholder EMPTY_CELL_RE matches ('—', '-', '/', '无', spaces).
+
+    The regex runs only on the cells whose first byte can start a match (numpy over the UTF-8
+    bytes): on a whole column it cost more than every other step of the row selection.
+    """
+    if len(arr) == 0:
+        return np.zeros(0, dtype=bool)
+    offsets, data = _string_bytes(arr)
+    lengths = np.diff(offsets)
+    out = lengths == 0
+    if arr.null_count:
+        out |= arr.is_null().to_numpy(zero_copy_only=False)
+    first = np.zeros(len(arr), dtype=np.uint8)
+    has = ~out
+    first[has] = data[offsets[:-1][has]]
+    maybe = has & (_EMPTY_LEADS[first] | ((first == 0xE6) & ((lengths == 3) | (lengths == 6))))
+    idx = np.flatnonzero(maybe)
+    if len(idx):
+        hit = pc.match_substring_regex(arr.take(pa.array(idx)), EMPTY_CELL_RE)
+        out[idx] = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+    return out
+
+
+def _space_runs(data: np.ndarray) -> np.ndarray:
+    """Tabs, line breaks, and a space after a space (perhaps across two cells: then a clean-up for nothing)."""
+    ws = (data == 9) | (data == 10) | (data == 13)
+    ws[1:] |= (data[1:] == 32) & (data[:-1] == 32)
+    return ws
 
 
 def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Array:
@@ -127,13 +195,14 @@ def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Ar
     """
     arr = _nfkc_where_needed(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
     arr = pc.utf8_trim_whitespace(arr)
-    empty = pc.match_substring_regex(arr, EMPTY_CELL_RE)
-    arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
+    empty = empty_cells(arr)
+    if empty.any():
+        arr = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), arr)
     if kind in ("code", "uscc"):
-        if pc.any(pc.match_substring_regex(arr, r"\s")).as_py():
+        if _cells_with(arr, _ascii_spaces) is not None:
             arr = pc.replace_substring_regex(arr, r"\s+", "")
         arr = pc.ascii_upper(arr) if pc.all(pc.string_is_ascii(arr)).as_py() else pc.utf8_upper(arr)
-    elif kind == "str" and pc.any(pc.match_substring_regex(arr, r"\s\s|[\t\n\r]")).as_py():
+    elif kind == "str" and _cells_with(arr, _space_runs) is not None:
         arr = pc.replace_substring_regex(arr, r"\s+", " ")
     return arr
 
@@ -141,12 +210,12 @@ def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Ar
 def _nfkc_where_needed(arr: pa.Array) -> pa.Array:
     """NFKC on the cells holding a character outside ASCII and the CJK ideographs (full-width forms,
     ideographic space…; NFKC is the identity on the others and the slowest step), invisible characters
-    pasted from web pages (zero-width space, BOM, soft hyphen) removed from them."""
-    if pc.all(pc.string_is_ascii(arr)).as_py():
+    pasted from web pages (zero-width space, BOM, soft hyphen) removed from them. The cells are found
+    from their UTF-8 bytes with numpy (a regex over every cell cost as much as the rest of the clean-up)."""
+    needed = _cells_with(arr, _outside_ascii_and_cjk)
+    if needed is None:
         return arr
-    mask = pc.fill_null(pc.match_substring_regex(arr, NFKC_NEEDED_RE), False)
-    if not pc.any(mask).as_py():
-        return arr
+    mask = pa.array(needed)
     normalised = pc.utf8_normalize(arr.filter(mask), "NFKC")
     normalised = pc.replace_substring_regex(normalised, "[\u200b-\u200d\u2060\ufeff\u00ad]", "")
     return pc.replace_with_mask(arr, mask, normalised)
@@ -271,7 +340,7 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
         if _may_be_subtotal(col):
             hit = pc.fill_null(pc.match_substring_regex(col, SUBTOTAL_ANY_RE), False)
             subtotal = hit if subtotal is None else pc.or_(subtotal, hit)
-        is_empty = pc.fill_null(pc.match_substring_regex(col, EMPTY_CELL_RE), True)
+        is_empty = pa.array(empty_cells(col))
         first_text = col if first_text is None else pc.coalesce(first_text, pc.if_else(is_empty, pa.scalar(None, pa.string()), col))
         if i in serial_cols:
             continue
