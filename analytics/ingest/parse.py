@@ -140,7 +140,10 @@ def _cells_with(arr: pa.Array, byte_mask: Callable[[np.ndarray], np.ndarray]) ->
 
 def _outside_ascii_and_cjk(data: np.ndarray) -> np.ndarray:
     """UTF-8 lead bytes of characters outside ASCII and U+4000-U+9FFF (the CJK ideographs): C0-E3, EA-FF."""
-    return (data >= 0xC0) & ((data <= 0xE3) | (data >= 0xEA))
+    lead = data >= 0xC0
+    if not lead.any():  # ASCII text: codes, dates, numbers
+        return lead
+    return lead & ((data <= 0xE3) | (data >= 0xEA))
 
 
 def _ascii_spaces(data: np.ndarray) -> np.ndarray:
@@ -178,10 +181,16 @@ def empty_cells(arr: pa.Array) -> np.ndarray:
 
 
 def _space_runs(data: np.ndarray) -> np.ndarray:
-    """Tabs, line breaks, and a space after a space (perhaps across two cells: then a clean-up for nothing)."""
-    ws = (data == 9) | (data == 10) | (data == 13)
-    ws[1:] |= (data[1:] == 32) & (data[:-1] == 32)
-    return ws
+    """Tabs, line breaks, and a space after a space (perhaps across two cells: then a clean-up for nothing);
+    looked at only where a byte is a space or a control character (Chinese text has few)."""
+    low = data <= 32
+    at = np.flatnonzero(low)
+    if not len(at):
+        return low
+    byte = data[at]
+    before = data[np.maximum(at - 1, 0)]
+    low[at] = (byte == 9) | (byte == 10) | (byte == 13) | ((byte == 32) & (before == 32) & (at > 0))
+    return low
 
 
 def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Array:
@@ -221,13 +230,17 @@ def _nfkc_where_needed(arr: pa.Array) -> pa.Array:
     return pc.replace_with_mask(arr, mask, normalised)
 
 
+_USCC_VALUE = np.full(256, -1, dtype=np.int8)  # byte -> its value in the credit-code alphabet, -1 outside it
+_USCC_VALUE[[ord(ch) for ch in USCC_ALPHABET]] = np.arange(len(USCC_ALPHABET), dtype=np.int8)
+_USCC_WEIGHTS = np.array(USCC_WEIGHTS, dtype=np.int32)
+
+
 def uscc_check_columns(codes: pa.Array) -> tuple[pa.Array, pa.Array]:
     """(shape_ok, expected check character) per code, computed with numpy over the 18-byte codes.
 
     shape_ok: 18 characters of 0-9 A-Z without I, O, Z, S, V; expected: the GB 32100-2015
     check character of the first 17 (null where the shape is wrong).
     """
-    import numpy as np
     n = len(codes)
     lengths = pc.fill_null(pc.binary_length(codes), 0)
     cand_mask = pc.equal(lengths, 18)
@@ -239,11 +252,8 @@ def uscc_check_columns(codes: pa.Array) -> tuple[pa.Array, pa.Array]:
         offsets = np.frombuffer(cand.buffers()[1], dtype=np.int32)[cand.offset:cand.offset + len(cand) + 1]
         data = np.frombuffer(cand.buffers()[2], dtype=np.uint8)
         mat = data[offsets[0]:offsets[0] + 18 * len(cand)].reshape(len(cand), 18)
-        value = np.full(256, -1, dtype=np.int64)
-        for i, ch in enumerate(USCC_ALPHABET):
-            value[ord(ch)] = i
-        vals = value[mat]
-        total = (vals[:, :17] * np.array(USCC_WEIGHTS, dtype=np.int64)).sum(axis=1)
+        vals = _USCC_VALUE[mat]  # int8: 18 bytes a code, not 144
+        total = vals[:, :17].astype(np.int32) @ _USCC_WEIGHTS
         pos = idx.to_numpy()
         shape_ok[pos] = (vals >= 0).all(axis=1)
         exp_index[pos] = (31 - total % 31) % 31
