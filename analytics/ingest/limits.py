@@ -162,32 +162,21 @@ def _count_tags(buf: bytes, sheet: bool) -> tuple[int, int]:
     return rows, cells
 
 
-def _stream_part(fp, info: zipfile.ZipInfo, figures: ZipFigures) -> None:
-    """Inflate one part from its raw bytes, counting output; refuse as soon as it is over a limit."""
+def _seek_data(fp, info: zipfile.ZipInfo) -> None:
+    """Position `fp` at the first byte of the part's data (after its local header)."""
     fp.seek(info.header_offset)
     header = fp.read(_LOCAL_HEADER.size)
     if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
         _refuse(CORRUPT_PART.format(part=info.filename))
     fields = _LOCAL_HEADER.unpack(header)
-    name_len, extra_len = fields[-2], fields[-1]
-    fp.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
-    if info.flag_bits & 0x1:
-        return  # encrypted part: the reader refuses the file with its own reason
-    if info.compress_type == zipfile.ZIP_STORED:
-        if info.compress_size > MAX_PART_BYTES:
-            _refuse(PART_TOO_BIG.format(part=info.filename, size=_mb(info.compress_size), limit=_mb(MAX_PART_BYTES)))
-        figures.unzipped_bytes += info.compress_size
-        return  # stored bytes are what they are; their count is the declared one
-    if info.compress_type != zipfile.ZIP_DEFLATED:
-        _refuse(METHOD_UNSUPPORTED.format(part=info.filename))
-    sheet = _is_sheet(info.filename)
-    strings = info.filename == "xl/sharedStrings.xml"
+    fp.seek(info.header_offset + _LOCAL_HEADER.size + fields[-2] + fields[-1])
+
+
+def _inflate_chunks(fp, info: zipfile.ZipInfo, out_bytes: int):
+    """Yield (inflated bytes, compressed bytes read so far) of a deflated part, at most `out_bytes` a step
+    (`fp` positioned at its data); a broken stream is refused as CORRUPT_PART."""
     inflate = _inflater()
     left_in = info.compress_size
-    produced = 0
-    rows = 0
-    tail = b""
-    limit = min(info.file_size, MAX_PART_BYTES)
     while not inflate.eof:
         if inflate.unconsumed_tail:
             chunk = inflate.unconsumed_tail
@@ -199,18 +188,54 @@ def _stream_part(fp, info: zipfile.ZipInfo, figures: ZipFigures) -> None:
         else:  # all input given: ISA-L may still hold output that unconsumed_tail does not show
             chunk = b""
         try:
-            out = inflate.decompress(chunk, OUT_CHUNK_BYTES)
+            out = inflate.decompress(chunk, out_bytes)
         except _INFLATE_ERRORS:
             _refuse(CORRUPT_PART.format(part=info.filename))
         if not out and not chunk:
-            break  # a truncated stream: nothing more comes out
+            return  # a truncated stream: nothing more comes out
+        yield out, info.compress_size - left_in
+
+
+def inflate_part(zip_source, name: str, out_bytes: int = OUT_CHUNK_BYTES):
+    """The bytes of one part of a zip (path or file-like), chunk by chunk: what zipfile.open gives (without
+    its CRC check), inflated with ISA-L. For the readers' own scans of a part check_zip has passed."""
+    with zipfile.ZipFile(zip_source) as zf:
+        info = zf.getinfo(name)
+        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+            with zf.open(info) as fh:
+                yield from iter(lambda: fh.read(out_bytes), b"")
+            return
+        _seek_data(zf.fp, info)
+        for out, _ in _inflate_chunks(zf.fp, info, out_bytes):
+            yield out
+
+
+def _stream_part(fp, info: zipfile.ZipInfo, figures: ZipFigures) -> None:
+    """Inflate one part from its raw bytes, counting output; refuse as soon as it is over a limit."""
+    _seek_data(fp, info)
+    if info.flag_bits & 0x1:
+        return  # encrypted part: the reader refuses the file with its own reason
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size > MAX_PART_BYTES:
+            _refuse(PART_TOO_BIG.format(part=info.filename, size=_mb(info.compress_size), limit=_mb(MAX_PART_BYTES)))
+        figures.unzipped_bytes += info.compress_size
+        return  # stored bytes are what they are; their count is the declared one
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        _refuse(METHOD_UNSUPPORTED.format(part=info.filename))
+    sheet = _is_sheet(info.filename)
+    strings = info.filename == "xl/sharedStrings.xml"
+    produced = 0
+    rows = 0
+    tail = b""
+    limit = min(info.file_size, MAX_PART_BYTES)
+    for out, read_in in _inflate_chunks(fp, info, OUT_CHUNK_BYTES):
         produced += len(out)
         if produced > limit:
             if produced > MAX_PART_BYTES:
                 _refuse(PART_TOO_BIG.format(part=info.filename, size=f"> {_mb(MAX_PART_BYTES)}",
                                             limit=_mb(MAX_PART_BYTES)))
             _refuse(SIZE_LIED.format(part=info.filename, size=_mb(info.file_size)))
-        if produced > RATIO_FLOOR_BYTES and produced > MAX_RATIO * (info.compress_size - left_in + 1):
+        if produced > RATIO_FLOOR_BYTES and produced > MAX_RATIO * (read_in + 1):
             _refuse(RATIO_TOO_HIGH.format(part=info.filename, ratio=MAX_RATIO))
         if sheet == "ods":
             buf = tail + out

@@ -144,21 +144,17 @@ class _XmlScan:
 
     def _run(self, zip_source, xml_path: str) -> None:
         try:
-            with zipfile.ZipFile(zip_source) as zf, zf.open(xml_path) as fh:
-                tail = b""
-                while True:
-                    chunk = fh.read(SCAN_CHUNK_BYTES)
-                    if not chunk:
-                        break
-                    buf = tail + chunk
-                    cut = buf.rfind(b"</c>")
-                    cut2 = buf.rfind(b"/>")
-                    cut = max(cut + 4 if cut >= 0 else 0, cut2 + 2 if cut2 >= 0 else 0)
-                    if len(buf) - cut > SCAN_CHUNK_BYTES:  # no element end in a whole chunk: give up the tail
-                        cut = len(buf)
-                    self._scan(buf[:cut])
-                    tail = buf[cut:]
-                self._scan(tail)
+            tail = b""
+            for chunk in limits.inflate_part(zip_source, xml_path, SCAN_CHUNK_BYTES):
+                buf = tail + chunk
+                cut = buf.rfind(b"</c>")
+                cut2 = buf.rfind(b"/>")
+                cut = max(cut + 4 if cut >= 0 else 0, cut2 + 2 if cut2 >= 0 else 0)
+                if len(buf) - cut > SCAN_CHUNK_BYTES:  # no element end in a whole chunk: give up the tail
+                    cut = len(buf)
+                self._scan(buf[:cut])
+                tail = buf[cut:]
+            self._scan(tail)
         except Exception as exc:  # reported as "unknown" positions; fastexcel gives the real error
             self.error = str(exc)
 
