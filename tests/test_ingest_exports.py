@@ -416,3 +416,44 @@ def test_counts_of_a_sheet_without_a_required_column(tmp_path):
     assert s.counts_text() == "读取 1 行：0 行可导入，1 行有错误（1 个单元格）"
     s = _one(write_book(tmp_path / "i.xlsx", {"指标": [["指标名称", "增速"], ["规上工业增加值", 9.9]]}))
     assert s.counts_text() == "读取 1 行：表格缺少必需的列（见问题清单），整张表不能导入"
+
+
+# --------------------------------------------------------------------------- the same kinds from other offices
+
+def test_kind3_other_platform_lower_case_codes_and_word_order(tmp_path):
+    # a note above the header, the credit code named 社会统一信用代码, the field codes in lower case
+    rows = [["数据来源：青海省数据共享交换平台  导出时间：2025-09-01"],
+            ["社会统一信用代码", "企业(机构)名称", "成立日期", "经营状态", "法定代表人", "注册资本(万元)", "登记机关"],
+            ["uniscid", "entname", "estdate", "regstate", "lerep", "regcap", "regorg"],
+            [uscc(1), "青海甲生物科技有限公司", "2020/01/01", "在营（开业）企业", "张三", "100", "西宁市市场监督管理局"],
+            [uscc(2), "青海乙生物科技有限公司", "2021/03/04", "存续", "李四", "50", "西宁市市场监督管理局"]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"Sheet1": rows}))
+    assert s.dataset == "entities" and s.header_rows == (2, 3) and s.problems == []
+    assert s.frame["uscc"].tolist() == [uscc(1), uscc(2)]
+    assert s.frame["status"].tolist() == ["存续", "存续"]
+    assert s.frame["registered_capital"].tolist() == [100.0, 50.0]
+    assert s.unused_columns == ["法定代表人", "登记机关"]
+
+
+def test_kind5_other_typings_of_dates_and_amounts(tmp_path):
+    # 项目所处阶段 (the subject before the field's name), a month with 份, 旬 after a dash, 千万/百万 in a cell
+    rows = [["项目名称", "项目所处阶段", "签约日期", "总投资(亿元)"],
+            ["甲", "签约", "2025年6月份", "约3"],
+            ["乙", "签约", "2025-06-下旬", "0.8亿元左右"],
+            ["丙", "签约", "2025.6", "5千万元"],
+            ["丁", "签约", "2025年3季度", "3百万"]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"招商": rows}))
+    assert s.dataset == "projects" and s.errors == []
+    assert _days(s.frame["signed_on"]) == ["2025-06-01", "2025-06-21", "2025-06-01", "2025-07-01"]
+    # 亿元 header: 3 亿 = 30000 万元; the cell's own unit wins: 5千万元 = 5000 万元, 3百万 = 300 万元
+    assert s.frame["investment"].tolist() == [30000.0, 8000.0, 5000.0, 300.0]
+    assert [p.row for p in s.warnings] == [3, 5]  # the two spans (下旬, 季度) read as a day
+
+
+def test_kind2_growth_headed_bi_shang_nian_zeng_jian(tmp_path):
+    rows = [["2025年1-7月主要经济指标"], ["指标", "单位", "1-7月", "比上年增减（%）"],
+            ["一、规模以上工业增加值", "亿元", 8.5, 9.9], ["二、固定资产投资", "亿元", 20.1, -3.5]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"指标": rows}))
+    assert s.dataset == "indicators" and s.errors == []
+    assert s.frame["indicator"].tolist() == ["规模以上工业增加值", "固定资产投资"]
+    assert s.frame["growth_pct"].tolist() == [9.9, -3.5]

@@ -396,10 +396,10 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
 _DATE_FULL = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:[ T]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _DATE_MONTH_DAY = r"^(\d{1,2})月(\d{1,2})[日号]$"  # "5月10日": the year of the sheet name or title
 _WEEKDAY = r"[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?$"
-_DATE_MONTH = r"^(\d{4})[-/.年](\d{1,2})月?$"
+_DATE_MONTH = r"^(\d{4})[-/.年](\d{1,2})月?份?$"
 _DATE_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 # spans people type instead of a day (the day each means: FUZZY_DAYS)
-_DATE_XUN = r"^(\d{4})[-/.年](\d{1,2})月?份?(上旬|中旬|下旬|初|中|底|末)$"
+_DATE_XUN = r"^(\d{4})[-/.年](\d{1,2})月?份?[-/.]?(上旬|中旬|下旬|初|中|底|末)$"
 _DATE_QUARTER = r"^(\d{4})(?:年第?|[Qq]|年?第)([一二三四1-4])(?:季度|季)?(初|末|底)?$"
 _DATE_HALF = r"^(\d{4})年?(上半年|下半年|年初|年中|年底|年末)$"
 FUZZY_DAYS = (
@@ -414,11 +414,13 @@ _PERIOD_CUM = r"^(?:(\d{4})年)?(?:(\d{1,2})[-~—–至到])?(\d{1,2})月份?$"
 _PERIOD_NUM = r"^(\d{4})[-/.](\d{1,2})$"
 _PERIOD_COMPACT = r"^(\d{4})(\d{2})$"
 _PERIOD_YEAR = r"^(\d{4})年(?:全年|度)?$"
-_MONEY_UNIT = r"(千元|万元|亿元|元|千|万|亿)$"
+_MONEY_UNIT = r"(千万元|百万元|十万元|千万|百万|十万|千元|万元|亿元|元|千|万|亿)$"
 # a foreign currency in a money cell ("100万美元"): not converted, left empty with a warning
 _FOREIGN_CURRENCY = r"(美元|美金|港元|港币|欧元|日元|英镑|澳元|加元|新台币|卢布|韩元)"
 # a unit in a cell without 元 ("1.5亿", "8,000万") -> the unit it stands for
 CELL_UNIT_ALIASES = {"千": "千元", "万": "万元", "亿": "亿元"}
+# compound units in a cell ("5千万元", "3百万") -> 万元 per unit
+CELL_COMPOUND_UNITS = {"千万元": 1000.0, "千万": 1000.0, "百万元": 100.0, "百万": 100.0, "十万元": 10.0, "十万": 10.0}
 
 
 class _Sql:
@@ -943,9 +945,10 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
         sql.add(4, f"(cur_{n} IS NOT NULL)", f"f_{n}__foreign")
         sql.check(f"f_{n}__foreign", WARNING, n, h, lambda r, n=n: msg.MONEY_FOREIGN.format(currency=r[f"cur_{n}"]),
                   aux=(f"cur_{n}",), value_col=v)
-        cell_units = list(MONEY_UNIT_TO_WAN) + list(CELL_UNIT_ALIASES)
-        cases = " ".join(f"WHEN '{u}' THEN {sql.param(f'unit_{i}', MONEY_UNIT_TO_WAN[CELL_UNIT_ALIASES.get(u, u)])}"
-                         for i, u in enumerate(cell_units))
+        cell_units = {u: MONEY_UNIT_TO_WAN[CELL_UNIT_ALIASES.get(u, u)] for u in (*MONEY_UNIT_TO_WAN, *CELL_UNIT_ALIASES)}
+        cell_units.update(CELL_COMPOUND_UNITS)
+        cases = " ".join(f"WHEN '{u}' THEN {sql.param(f'unit_{i}', factor_of)}"
+                         for i, (u, factor_of) in enumerate(cell_units.items()))
         # unit change: the cell's unit wins over the header's; the value leaves in 万元
         sql.add(4, f"CASE WHEN {fast} IS NOT NULL THEN {fast} * {factor} "
                    f"WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) * "
