@@ -457,3 +457,33 @@ def test_kind2_growth_headed_bi_shang_nian_zeng_jian(tmp_path):
     assert s.dataset == "indicators" and s.errors == []
     assert s.frame["indicator"].tolist() == ["规模以上工业增加值", "固定资产投资"]
     assert s.frame["growth_pct"].tolist() == [9.9, -3.5]
+
+
+def _mht(pages: list[tuple[str, str]], charset: str = "gb2312") -> bytes:
+    """A web archive as Excel's "单个文件网页" writes it: multipart/related, quoted-printable HTML parts."""
+    from email.charset import QP, Charset
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+    archive = MIMEMultipart("related")
+    for location, html in pages:
+        cs = Charset(charset)
+        cs.body_encoding = QP
+        part = MIMEText(html, "html", cs)
+        part["Content-Location"] = location
+        archive.attach(part)
+    del archive["MIME-Version"]  # Excel's archive begins with it: the sniff looks for it first
+    return b"MIME-Version: 1.0\n" + archive.as_bytes()
+
+
+def test_kind7_web_archive_mht_reads_like_the_workbook_or_says_what_to_do(tmp_path):
+    xlsx = _one(write_book(tmp_path / "名录.xlsx", {"名录": REGISTRY}))
+    frameset = ('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><xml><x:ExcelWorkbook><x:ExcelWorksheets>'
+                "<x:ExcelWorksheet><x:Name>市场主体</x:Name></x:ExcelWorksheet></x:ExcelWorksheets></x:ExcelWorkbook>"
+                "</xml></head><frameset><frame src=sheet001.htm></frameset></html>")
+    sheet = html_table([["2025年市场主体名录"]] + REGISTRY, spans={(0, 0): (1, 7)}).decode("utf-8")
+    (tmp_path / "名录.mht").write_bytes(_mht([("file:///C:/名录.htm", frameset), ("file:///C:/sheet001.htm", sheet)]))
+    r = read_workbook(tmp_path / "名录.mht", today=TODAY)
+    assert r.error is None and [s.sheet for s in r.sheets] == ["市场主体"]
+    assert r.sheets[0].errors == [] and _comparable(r.sheets[0]) == _comparable(xlsx)
+    (tmp_path / "空.mht").write_bytes(_mht([("file:///C:/a.htm", "<html><body><p>说明</p></body></html>")]))
+    assert read_workbook(tmp_path / "空.mht").error == msg.FILE_MHT_NO_TABLE
