@@ -12,7 +12,7 @@ Two layers, both independent of what the file declares:
    compressed size of output when the header lies. This pass cannot ride along with the reader's
    own (calamine reads a part to its end whatever its header says, 1.5 GB of a lying 4 MB part
    before its checksum fails), so it is made cheap instead: ISA-L's inflate and numpy tag counts,
-   about 0.25 s per 100 MB of sheet XML, a fifth of the workbook reader's time.
+   about 0.2-0.3 s per 100 MB of sheet XML, a tenth of what the workbook reader takes for it.
 2. `read_guarded(...)`: read_workbook in a child process (a fresh interpreter: no threads, memory
    or modules of the web server; the file goes over a temporary file, the result comes back
    pickled) with a wall-time limit and a memory limit (the child watches its own resident memory);
