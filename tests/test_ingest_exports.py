@@ -487,3 +487,25 @@ def test_kind7_web_archive_mht_reads_like_the_workbook_or_says_what_to_do(tmp_pa
     assert r.sheets[0].errors == [] and _comparable(r.sheets[0]) == _comparable(xlsx)
     (tmp_path / "空.mht").write_bytes(_mht([("file:///C:/a.htm", "<html><body><p>说明</p></body></html>")]))
     assert read_workbook(tmp_path / "空.mht").error == msg.FILE_MHT_NO_TABLE
+
+
+def test_kind7_other_web_system_and_office_layouts(tmp_path):
+    # a GBK page with <thead>/<tbody>, a heading outside the table, &nbsp; cells and a 合计 table below
+    page = ("<html><head><meta charset='gbk'></head><body><h3>市场主体名录</h3><table><thead><tr><td>序号</td>"
+            "<td>统一社会信用代码</td><td>企业名称</td><td>登记状态</td><td>成立日期</td></tr></thead><tbody>"
+            f"<tr><td>1</td><td>{uscc(1)}</td><td>甲</td><td>存续</td><td>2020年3月1日</td></tr>"
+            f"<tr><td>2</td><td>{uscc(2)}</td><td>乙&nbsp;</td><td>&nbsp;</td><td>2021/7/15</td></tr>"
+            "</tbody></table><table><tr><td>合计</td><td>2</td></tr></table></body></html>")
+    (tmp_path / "名录.xls").write_bytes(page.encode("gbk"))
+    s = _one(tmp_path / "名录.xls")
+    assert s.dataset == "entities" and s.problems == []
+    assert s.frame["name"].tolist() == ["甲", "乙"] and _days(s.frame["established_on"]) == ["2020-03-01", "2021-07-15"]
+    assert msg.NOTE_ROWS_DROPPED.format(blank=0, footer=1) in s.notes
+    # a real .xls with the title, the reporting unit and a blank row above, a 合计 and a note below
+    rows = [["园区市场主体名录（截至2025年6月）"], ["填报单位：西宁经济技术开发区"], [],
+            ["统一社会信用代码", "市场主体名称", "主体类型", "成立日期", "登记状态"],
+            [uscc(1), "甲", "个体工商户", dt.date(2020, 1, 1), "存续"],
+            [None, "合计", None, None, None], ["注：本表由市场监管部门提供"]]
+    s = _one(write_xls(tmp_path / "名录2.xls", {"名录": rows}))
+    assert s.header_rows == (4,) and s.problems == [] and s.frame["entity_type"].tolist() == ["个体工商户"]
+    assert msg.NOTE_FOOTER.format(row=7) in s.notes
