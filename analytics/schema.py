@@ -208,7 +208,7 @@ class Dataset:
         return tuple(f.name for f in self.fields if f.required)
 
 
-USCC_SYNONYMS = ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "统一社会信用代码/注册号")
+USCC_SYNONYMS = ("统一社会信用代码", "社会统一信用代码", "社会信用代码", "信用代码", "统一代码", "统一社会信用代码/注册号")
 INDUSTRY_CODE = Field("industry_code", "code", "国民经济行业代码",
                       ("国民经济行业代码", "行业代码", "行业门类代码", "国民经济行业分类代码"), mapper="industry_code",
                       doc="GB/T 4754-2017, e.g. C3581; a code without its letter gets it back")
@@ -309,7 +309,7 @@ INDICATORS = Dataset(
               ("同比增长", "增速", "比上年同期增长", "同比增长(%)", "增速(%)", "比上年同期增长(%)",
                "同比增减", "同比增长率", "增长", "增幅", "同比", "同比增速", "增长率", "比上年同期增减",
                "比上年增长", "比去年同期增长", "±%", "同比±%", "比上年同期±%", "增长%", "增减%", "增幅%",
-               "比上年同期±", "同比±", "增减±%", "比上年同期增长率", "累计增长", "累计增速"),
+               "比上年同期±", "同比±", "增减±%", "比上年同期增长率", "累计增长", "累计增速", "比上年增减"),
               plausible=(-100, 1000), figure=True),
         Field("region_value_ytd", "number", "全市（全区）本年累计",
               tuple(w + x for w in REGION_WORDS for x in _REGION_VALUE),

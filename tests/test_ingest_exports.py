@@ -416,3 +416,96 @@ def test_counts_of_a_sheet_without_a_required_column(tmp_path):
     assert s.counts_text() == "读取 1 行：0 行可导入，1 行有错误（1 个单元格）"
     s = _one(write_book(tmp_path / "i.xlsx", {"指标": [["指标名称", "增速"], ["规上工业增加值", 9.9]]}))
     assert s.counts_text() == "读取 1 行：表格缺少必需的列（见问题清单），整张表不能导入"
+
+
+# --------------------------------------------------------------------------- the same kinds from other offices
+
+def test_kind3_other_platform_lower_case_codes_and_word_order(tmp_path):
+    # a note above the header, the credit code named 社会统一信用代码, the field codes in lower case
+    rows = [["数据来源：青海省数据共享交换平台  导出时间：2025-09-01"],
+            ["社会统一信用代码", "企业(机构)名称", "成立日期", "经营状态", "法定代表人", "注册资本(万元)", "登记机关"],
+            ["uniscid", "entname", "estdate", "regstate", "lerep", "regcap", "regorg"],
+            [uscc(1), "青海甲生物科技有限公司", "2020/01/01", "在营（开业）企业", "张三", "100", "西宁市市场监督管理局"],
+            [uscc(2), "青海乙生物科技有限公司", "2021/03/04", "存续", "李四", "50", "西宁市市场监督管理局"]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"Sheet1": rows}))
+    assert s.dataset == "entities" and s.header_rows == (2, 3) and s.problems == []
+    assert s.frame["uscc"].tolist() == [uscc(1), uscc(2)]
+    assert s.frame["status"].tolist() == ["存续", "存续"]
+    assert s.frame["registered_capital"].tolist() == [100.0, 50.0]
+    assert s.unused_columns == ["法定代表人", "登记机关"]
+
+
+def test_kind5_other_typings_of_dates_and_amounts(tmp_path):
+    # 项目所处阶段 (the subject before the field's name), a month with 份, 旬 after a dash, 千万/百万 in a cell
+    rows = [["项目名称", "项目所处阶段", "签约日期", "总投资(亿元)"],
+            ["甲", "签约", "2025年6月份", "约3"],
+            ["乙", "签约", "2025-06-下旬", "0.8亿元左右"],
+            ["丙", "签约", "2025.6", "5千万元"],
+            ["丁", "签约", "2025年3季度", "3百万"]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"招商": rows}))
+    assert s.dataset == "projects" and s.errors == []
+    assert _days(s.frame["signed_on"]) == ["2025-06-01", "2025-06-21", "2025-06-01", "2025-07-01"]
+    # 亿元 header: 3 亿 = 30000 万元; the cell's own unit wins: 5千万元 = 5000 万元, 3百万 = 300 万元
+    assert s.frame["investment"].tolist() == [30000.0, 8000.0, 5000.0, 300.0]
+    assert [p.row for p in s.warnings] == [3, 5]  # the two spans (下旬, 季度) read as a day
+
+
+def test_kind2_growth_headed_bi_shang_nian_zeng_jian(tmp_path):
+    rows = [["2025年1-7月主要经济指标"], ["指标", "单位", "1-7月", "比上年增减（%）"],
+            ["一、规模以上工业增加值", "亿元", 8.5, 9.9], ["二、固定资产投资", "亿元", 20.1, -3.5]]
+    s = _one(write_book(tmp_path / "w.xlsx", {"指标": rows}))
+    assert s.dataset == "indicators" and s.errors == []
+    assert s.frame["indicator"].tolist() == ["规模以上工业增加值", "固定资产投资"]
+    assert s.frame["growth_pct"].tolist() == [9.9, -3.5]
+
+
+def _mht(pages: list[tuple[str, str]], charset: str = "gb2312") -> bytes:
+    """A web archive as Excel's "单个文件网页" writes it: multipart/related, quoted-printable HTML parts."""
+    from email.charset import QP, Charset
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+    archive = MIMEMultipart("related")
+    for location, html in pages:
+        cs = Charset(charset)
+        cs.body_encoding = QP
+        part = MIMEText(html, "html", cs)
+        part["Content-Location"] = location
+        archive.attach(part)
+    del archive["MIME-Version"]  # Excel's archive begins with it: the sniff looks for it first
+    return b"MIME-Version: 1.0\n" + archive.as_bytes()
+
+
+def test_kind7_web_archive_mht_reads_like_the_workbook_or_says_what_to_do(tmp_path):
+    xlsx = _one(write_book(tmp_path / "名录.xlsx", {"名录": REGISTRY}))
+    frameset = ('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><xml><x:ExcelWorkbook><x:ExcelWorksheets>'
+                "<x:ExcelWorksheet><x:Name>市场主体</x:Name></x:ExcelWorksheet></x:ExcelWorksheets></x:ExcelWorkbook>"
+                "</xml></head><frameset><frame src=sheet001.htm></frameset></html>")
+    sheet = html_table([["2025年市场主体名录"]] + REGISTRY, spans={(0, 0): (1, 7)}).decode("utf-8")
+    (tmp_path / "名录.mht").write_bytes(_mht([("file:///C:/名录.htm", frameset), ("file:///C:/sheet001.htm", sheet)]))
+    r = read_workbook(tmp_path / "名录.mht", today=TODAY)
+    assert r.error is None and [s.sheet for s in r.sheets] == ["市场主体"]
+    assert r.sheets[0].errors == [] and _comparable(r.sheets[0]) == _comparable(xlsx)
+    (tmp_path / "空.mht").write_bytes(_mht([("file:///C:/a.htm", "<html><body><p>说明</p></body></html>")]))
+    assert read_workbook(tmp_path / "空.mht").error == msg.FILE_MHT_NO_TABLE
+
+
+def test_kind7_other_web_system_and_office_layouts(tmp_path):
+    # a GBK page with <thead>/<tbody>, a heading outside the table, &nbsp; cells and a 合计 table below
+    page = ("<html><head><meta charset='gbk'></head><body><h3>市场主体名录</h3><table><thead><tr><td>序号</td>"
+            "<td>统一社会信用代码</td><td>企业名称</td><td>登记状态</td><td>成立日期</td></tr></thead><tbody>"
+            f"<tr><td>1</td><td>{uscc(1)}</td><td>甲</td><td>存续</td><td>2020年3月1日</td></tr>"
+            f"<tr><td>2</td><td>{uscc(2)}</td><td>乙&nbsp;</td><td>&nbsp;</td><td>2021/7/15</td></tr>"
+            "</tbody></table><table><tr><td>合计</td><td>2</td></tr></table></body></html>")
+    (tmp_path / "名录.xls").write_bytes(page.encode("gbk"))
+    s = _one(tmp_path / "名录.xls")
+    assert s.dataset == "entities" and s.problems == []
+    assert s.frame["name"].tolist() == ["甲", "乙"] and _days(s.frame["established_on"]) == ["2020-03-01", "2021-07-15"]
+    assert msg.NOTE_ROWS_DROPPED.format(blank=0, footer=1) in s.notes
+    # a real .xls with the title, the reporting unit and a blank row above, a 合计 and a note below
+    rows = [["园区市场主体名录（截至2025年6月）"], ["填报单位：西宁经济技术开发区"], [],
+            ["统一社会信用代码", "市场主体名称", "主体类型", "成立日期", "登记状态"],
+            [uscc(1), "甲", "个体工商户", dt.date(2020, 1, 1), "存续"],
+            [None, "合计", None, None, None], ["注：本表由市场监管部门提供"]]
+    s = _one(write_xls(tmp_path / "名录2.xls", {"名录": rows}))
+    assert s.header_rows == (4,) and s.problems == [] and s.frame["entity_type"].tolist() == ["个体工商户"]
+    assert msg.NOTE_FOOTER.format(row=7) in s.notes

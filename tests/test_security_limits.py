@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -93,6 +95,33 @@ def test_cells_counted_while_streaming(monkeypatch):
         "文件单元格过多（超过 2,000 个），已拒绝读取；请按年份或工作表拆分后分别上传"
     monkeypatch.setattr(limits, "MAX_CELLS", 2010)
     assert read_workbook(data, file_name="名录.xlsx").error is None
+
+
+def _with_shared_strings(data: bytes, n: int) -> bytes:
+    """`data` with a string table of `n` entries added (openpyxl writes inline strings only)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("xl/sharedStrings.xml", '<sst xmlns="x"><si><t>甲</t></si>' +
+                     "".join(f'<si><r><t>企业{i}</t></r></si>' for i in range(n - 1)) + "</sst>")
+    return out.getvalue()
+
+
+def test_tags_counted_exactly_across_inflate_chunks(monkeypatch):
+    """7-byte inflate steps cut nearly every tag: the counts are still exact (a tag cut at a step boundary
+    is counted once), and "<cols>", "<rPr>", "<sheetData>" are not cells, rows or strings."""
+    data = _with_shared_strings(_workbook(50, 4), 300)
+    monkeypatch.setattr(limits, "OUT_CHUNK_BYTES", 7)
+    figures = limits.check_zip(io.BytesIO(data))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+        assert figures.unzipped_bytes == sum(i.file_size for i in zf.infolist())
+    assert (figures.rows, figures.cells, figures.shared_strings) == (51, 204, 300)
+    assert (sheet.count(b"<row"), len(re.findall(rb"<c[ >/]", sheet))) == (51, 204)
+    monkeypatch.setattr(limits, "MAX_CELLS", 299)
+    assert read_workbook(data, file_name="名录.xlsx").error == \
+        "文件单元格过多（超过 299 个），已拒绝读取；请按年份或工作表拆分后分别上传"
 
 
 def test_sample_workbooks_pass_the_limits():

@@ -90,9 +90,16 @@ def lookup(key: str) -> list[tuple[str, str]]:
         return SYNONYM_INDEX[stripped]
     # every bracketed qualifier out: "工业总产值(当年价格)本年累计" -> 工业总产值本年累计
     bare = _ANY_BRACKET_RE.sub("", key)
-    if bare != key and bare:
-        return SYNONYM_INDEX.get(bare, [])
+    if bare != key and bare and SYNONYM_INDEX.get(bare):
+        return SYNONYM_INDEX[bare]
+    # the subject said before the field's own name: "项目所处阶段" -> 所处阶段, "企业成立日期" -> 成立日期
+    m = _SUBJECT_PREFIX_RE.match(bare or key)
+    if m and len(bare or key) - m.end() >= 2:
+        return SYNONYM_INDEX.get((bare or key)[m.end():], [])
     return []
+
+
+_SUBJECT_PREFIX_RE = re.compile(r"(?:市场主体|项目|企业|单位|主体|机构)")
 
 
 def parse_period_text(text, default_year: int | None = None) -> tuple[int, int] | None:
@@ -459,11 +466,12 @@ _FIELD_CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{1,39}$")
 
 
 def _field_codes(texts: list[str], n_filled: int) -> bool:
-    """UNISCID, ENTNAME, ESTDATE, REG_CAP…: a row of identifiers under the Chinese names (two or more,
-    every filled cell one, under a named column, most of them in capitals)."""
+    """UNISCID, ENTNAME, ESTDATE, REG_CAP… (or uniscid, entname as some platforms write them): a row of
+    identifiers under the Chinese names (two or more, every filled cell one, under a named column, no two
+    alike). A data row under Chinese names holds a figure, a date or Chinese text, never only such words."""
     if n_filled < 2 or len(texts) != n_filled or not all(_FIELD_CODE_RE.match(t) for t in texts):
         return False
-    return sum(t.upper() == t for t in texts) * 2 >= len(texts)
+    return len({t.upper() for t in texts}) == len(texts)
 
 
 def _column_codes(texts: list[str]) -> bool:

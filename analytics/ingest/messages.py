@@ -9,7 +9,8 @@ from __future__ import annotations
 # --------------------------------------------------------------------------- file level
 FILE_EMPTY = "文件是空的（0 字节）；请重新从系统导出后再上传"
 FILE_TEXT_UNREADABLE = "这是文本格式的导出文件（网页表格、XML 表格或 CSV），但无法读出表格（{detail}）；请用 Excel 打开后另存为 .xlsx 再上传"
-FILE_XML = "这是 XML 或网页存档（.mht）格式的文件，但不是 Excel 2003 XML 表格，无法直接读取；请用 Excel 打开后另存为 .xlsx 再上传"
+FILE_XML = "这是 XML 格式的文件，但不是 Excel 2003 XML 表格，无法直接读取；请用 Excel 打开后另存为 .xlsx 再上传"
+FILE_MHT_NO_TABLE = "这是网页存档（.mht，单个文件网页），但其中没有表格，无法读取；请用 Excel 打开后另存为 .xlsx 再上传"
 FILE_NOT_WORKBOOK = "不是 Excel 工作簿，无法读取；请上传 .xlsx、.xls、.csv 文件（或网页系统导出的表格）"
 FILE_ZIP_NOT_WORKBOOK = "这是压缩包，但里面不是 Excel 工作簿（没有 xl/workbook.xml，可能是 Word 文档或其他文件）；请上传 .xlsx 文件"
 FILE_CORRUPT = "文件已损坏，无法解开（{detail}）；请重新导出，或用 Excel 打开后另存为 .xlsx 再上传"

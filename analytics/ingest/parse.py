@@ -113,7 +113,84 @@ class ParsedSheet:
 
 # --------------------------------------------------------------------------- Arrow helpers
 
-NFKC_NEEDED_RE = r"[^\x{0000}-\x{007F}\x{4E00}-\x{9FFF}]"  # outside ASCII and CJK ideographs
+def _string_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, UTF-8 bytes) of a string array, the bytes not copied: cell i is bytes[offsets[i]:offsets[i + 1]]."""
+    if arr.type == pa.large_string():
+        width = np.int64
+    else:
+        arr, width = (arr if arr.type == pa.string() else arr.cast(pa.string())), np.int32
+    offsets = np.frombuffer(arr.buffers()[1], width)[arr.offset:arr.offset + len(arr) + 1].astype(np.int64)
+    data = arr.buffers()[2]
+    data = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets - offsets[0], data[offsets[0]:offsets[-1]]
+
+
+def _cells_with(arr: pa.Array, byte_mask: Callable[[np.ndarray], np.ndarray]) -> np.ndarray | None:
+    """A boolean per cell: whether any of its UTF-8 bytes is selected by `byte_mask`; None when none is."""
+    if len(arr) == 0:
+        return None
+    offsets, data = _string_bytes(arr)
+    hits = np.flatnonzero(byte_mask(data))
+    if not len(hits):
+        return None
+    out = np.zeros(len(arr), dtype=bool)
+    out[np.searchsorted(offsets, hits, side="right") - 1] = True
+    return out
+
+
+def _outside_ascii_and_cjk(data: np.ndarray) -> np.ndarray:
+    """UTF-8 lead bytes of characters outside ASCII and U+4000-U+9FFF (the CJK ideographs): C0-E3, EA-FF."""
+    lead = data >= 0xC0
+    if not lead.any():  # ASCII text: codes, dates, numbers
+        return lead
+    return lead & ((data <= 0xE3) | (data >= 0xEA))
+
+
+def _ascii_spaces(data: np.ndarray) -> np.ndarray:
+    return (data == 32) | ((data >= 9) & (data <= 13))
+
+
+# the first UTF-8 byte of a cell that EMPTY_CELL_RE may match: ASCII spaces, - / \ ~, and the lead byte of
+# — – ― (E2), the ideographic space (E3), full-width － ／ ～ (EF), 无 and 暂无 (E6, 3 or 6 bytes long)
+_EMPTY_LEADS = np.zeros(256, dtype=bool)
+_EMPTY_LEADS[list(b"\t\n\x0b\x0c\r -/\\~") + [0xE2, 0xE3, 0xEF]] = True
+
+
+def empty_cells(arr: pa.Array) -> np.ndarray:
+    """A boolean per cell: null, '' or a placeholder EMPTY_CELL_RE matches ('—', '-', '/', '无', spaces).
+
+    The regex runs only on the cells whose first byte can start a match (numpy over the UTF-8
+    bytes): on a whole column it cost more than every other step of the row selection.
+    """
+    if len(arr) == 0:
+        return np.zeros(0, dtype=bool)
+    offsets, data = _string_bytes(arr)
+    lengths = np.diff(offsets)
+    out = lengths == 0
+    if arr.null_count:
+        out |= arr.is_null().to_numpy(zero_copy_only=False)
+    first = np.zeros(len(arr), dtype=np.uint8)
+    has = ~out
+    first[has] = data[offsets[:-1][has]]
+    maybe = has & (_EMPTY_LEADS[first] | ((first == 0xE6) & ((lengths == 3) | (lengths == 6))))
+    idx = np.flatnonzero(maybe)
+    if len(idx):
+        hit = pc.match_substring_regex(arr.take(pa.array(idx)), EMPTY_CELL_RE)
+        out[idx] = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+    return out
+
+
+def _space_runs(data: np.ndarray) -> np.ndarray:
+    """Tabs, line breaks, and a space after a space (perhaps across two cells: then a clean-up for nothing);
+    looked at only where a byte is a space or a control character (Chinese text has few)."""
+    low = data <= 32
+    at = np.flatnonzero(low)
+    if not len(at):
+        return low
+    byte = data[at]
+    before = data[np.maximum(at - 1, 0)]
+    low[at] = (byte == 9) | (byte == 10) | (byte == 13) | ((byte == 32) & (before == 32) & (at > 0))
+    return low
 
 
 def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Array:
@@ -127,13 +204,14 @@ def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Ar
     """
     arr = _nfkc_where_needed(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
     arr = pc.utf8_trim_whitespace(arr)
-    empty = pc.match_substring_regex(arr, EMPTY_CELL_RE)
-    arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
+    empty = empty_cells(arr)
+    if empty.any():
+        arr = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), arr)
     if kind in ("code", "uscc"):
-        if pc.any(pc.match_substring_regex(arr, r"\s")).as_py():
+        if _cells_with(arr, _ascii_spaces) is not None:
             arr = pc.replace_substring_regex(arr, r"\s+", "")
         arr = pc.ascii_upper(arr) if pc.all(pc.string_is_ascii(arr)).as_py() else pc.utf8_upper(arr)
-    elif kind == "str" and pc.any(pc.match_substring_regex(arr, r"\s\s|[\t\n\r]")).as_py():
+    elif kind == "str" and _cells_with(arr, _space_runs) is not None:
         arr = pc.replace_substring_regex(arr, r"\s+", " ")
     return arr
 
@@ -141,15 +219,20 @@ def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Ar
 def _nfkc_where_needed(arr: pa.Array) -> pa.Array:
     """NFKC on the cells holding a character outside ASCII and the CJK ideographs (full-width forms,
     ideographic space…; NFKC is the identity on the others and the slowest step), invisible characters
-    pasted from web pages (zero-width space, BOM, soft hyphen) removed from them."""
-    if pc.all(pc.string_is_ascii(arr)).as_py():
+    pasted from web pages (zero-width space, BOM, soft hyphen) removed from them. The cells are found
+    from their UTF-8 bytes with numpy (a regex over every cell cost as much as the rest of the clean-up)."""
+    needed = _cells_with(arr, _outside_ascii_and_cjk)
+    if needed is None:
         return arr
-    mask = pc.fill_null(pc.match_substring_regex(arr, NFKC_NEEDED_RE), False)
-    if not pc.any(mask).as_py():
-        return arr
+    mask = pa.array(needed)
     normalised = pc.utf8_normalize(arr.filter(mask), "NFKC")
     normalised = pc.replace_substring_regex(normalised, "[\u200b-\u200d\u2060\ufeff\u00ad]", "")
     return pc.replace_with_mask(arr, mask, normalised)
+
+
+_USCC_VALUE = np.full(256, -1, dtype=np.int8)  # byte -> its value in the credit-code alphabet, -1 outside it
+_USCC_VALUE[[ord(ch) for ch in USCC_ALPHABET]] = np.arange(len(USCC_ALPHABET), dtype=np.int8)
+_USCC_WEIGHTS = np.array(USCC_WEIGHTS, dtype=np.int32)
 
 
 def uscc_check_columns(codes: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -158,7 +241,6 @@ def uscc_check_columns(codes: pa.Array) -> tuple[pa.Array, pa.Array]:
     shape_ok: 18 characters of 0-9 A-Z without I, O, Z, S, V; expected: the GB 32100-2015
     check character of the first 17 (null where the shape is wrong).
     """
-    import numpy as np
     n = len(codes)
     lengths = pc.fill_null(pc.binary_length(codes), 0)
     cand_mask = pc.equal(lengths, 18)
@@ -170,11 +252,8 @@ def uscc_check_columns(codes: pa.Array) -> tuple[pa.Array, pa.Array]:
         offsets = np.frombuffer(cand.buffers()[1], dtype=np.int32)[cand.offset:cand.offset + len(cand) + 1]
         data = np.frombuffer(cand.buffers()[2], dtype=np.uint8)
         mat = data[offsets[0]:offsets[0] + 18 * len(cand)].reshape(len(cand), 18)
-        value = np.full(256, -1, dtype=np.int64)
-        for i, ch in enumerate(USCC_ALPHABET):
-            value[ord(ch)] = i
-        vals = value[mat]
-        total = (vals[:, :17] * np.array(USCC_WEIGHTS, dtype=np.int64)).sum(axis=1)
+        vals = _USCC_VALUE[mat]  # int8: 18 bytes a code, not 144
+        total = vals[:, :17].astype(np.int32) @ _USCC_WEIGHTS
         pos = idx.to_numpy()
         shape_ok[pos] = (vals >= 0).all(axis=1)
         exp_index[pos] = (31 - total % 31) % 31
@@ -271,7 +350,7 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
         if _may_be_subtotal(col):
             hit = pc.fill_null(pc.match_substring_regex(col, SUBTOTAL_ANY_RE), False)
             subtotal = hit if subtotal is None else pc.or_(subtotal, hit)
-        is_empty = pc.fill_null(pc.match_substring_regex(col, EMPTY_CELL_RE), True)
+        is_empty = pa.array(empty_cells(col))
         first_text = col if first_text is None else pc.coalesce(first_text, pc.if_else(is_empty, pa.scalar(None, pa.string()), col))
         if i in serial_cols:
             continue
@@ -317,10 +396,10 @@ def select_rows(table: pa.Table, data_start: int, first_row: int, serial_cols: s
 _DATE_FULL = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:[ T]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _DATE_MONTH_DAY = r"^(\d{1,2})月(\d{1,2})[日号]$"  # "5月10日": the year of the sheet name or title
 _WEEKDAY = r"[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?$"
-_DATE_MONTH = r"^(\d{4})[-/.年](\d{1,2})月?$"
+_DATE_MONTH = r"^(\d{4})[-/.年](\d{1,2})月?份?$"
 _DATE_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 # spans people type instead of a day (the day each means: FUZZY_DAYS)
-_DATE_XUN = r"^(\d{4})[-/.年](\d{1,2})月?份?(上旬|中旬|下旬|初|中|底|末)$"
+_DATE_XUN = r"^(\d{4})[-/.年](\d{1,2})月?份?[-/.]?(上旬|中旬|下旬|初|中|底|末)$"
 _DATE_QUARTER = r"^(\d{4})(?:年第?|[Qq]|年?第)([一二三四1-4])(?:季度|季)?(初|末|底)?$"
 _DATE_HALF = r"^(\d{4})年?(上半年|下半年|年初|年中|年底|年末)$"
 FUZZY_DAYS = (
@@ -335,11 +414,13 @@ _PERIOD_CUM = r"^(?:(\d{4})年)?(?:(\d{1,2})[-~—–至到])?(\d{1,2})月份?$"
 _PERIOD_NUM = r"^(\d{4})[-/.](\d{1,2})$"
 _PERIOD_COMPACT = r"^(\d{4})(\d{2})$"
 _PERIOD_YEAR = r"^(\d{4})年(?:全年|度)?$"
-_MONEY_UNIT = r"(千元|万元|亿元|元|千|万|亿)$"
+_MONEY_UNIT = r"(千万元|百万元|十万元|千万|百万|十万|千元|万元|亿元|元|千|万|亿)$"
 # a foreign currency in a money cell ("100万美元"): not converted, left empty with a warning
 _FOREIGN_CURRENCY = r"(美元|美金|港元|港币|欧元|日元|英镑|澳元|加元|新台币|卢布|韩元)"
 # a unit in a cell without 元 ("1.5亿", "8,000万") -> the unit it stands for
 CELL_UNIT_ALIASES = {"千": "千元", "万": "万元", "亿": "亿元"}
+# compound units in a cell ("5千万元", "3百万") -> 万元 per unit
+CELL_COMPOUND_UNITS = {"千万元": 1000.0, "千万": 1000.0, "百万元": 100.0, "百万": 100.0, "十万元": 10.0, "十万": 10.0}
 
 
 class _Sql:
@@ -864,9 +945,10 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
         sql.add(4, f"(cur_{n} IS NOT NULL)", f"f_{n}__foreign")
         sql.check(f"f_{n}__foreign", WARNING, n, h, lambda r, n=n: msg.MONEY_FOREIGN.format(currency=r[f"cur_{n}"]),
                   aux=(f"cur_{n}",), value_col=v)
-        cell_units = list(MONEY_UNIT_TO_WAN) + list(CELL_UNIT_ALIASES)
-        cases = " ".join(f"WHEN '{u}' THEN {sql.param(f'unit_{i}', MONEY_UNIT_TO_WAN[CELL_UNIT_ALIASES.get(u, u)])}"
-                         for i, u in enumerate(cell_units))
+        cell_units = {u: MONEY_UNIT_TO_WAN[CELL_UNIT_ALIASES.get(u, u)] for u in (*MONEY_UNIT_TO_WAN, *CELL_UNIT_ALIASES)}
+        cell_units.update(CELL_COMPOUND_UNITS)
+        cases = " ".join(f"WHEN '{u}' THEN {sql.param(f'unit_{i}', factor_of)}"
+                         for i, (u, factor_of) in enumerate(cell_units.items()))
         # unit change: the cell's unit wins over the header's; the value leaves in 万元
         sql.add(4, f"CASE WHEN {fast} IS NOT NULL THEN {fast} * {factor} "
                    f"WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) * "

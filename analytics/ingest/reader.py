@@ -451,6 +451,10 @@ def _check_duplicates(con, parsed: list[tuple[SheetResult, ParsedSheet]]) -> Non
         not_null = " AND ".join(f'"{k}" IS NOT NULL' for k in keys)
         union = " UNION ALL ".join(f'SELECT {i} AS _sheet, _row, {kq} FROM "{parsed[i][1].table}" WHERE {not_null}'
                                    for i in members)
+        # one hash aggregate says whether any key repeats; the ordered window below (a sort of every
+        # row) runs only when one does
+        if not con.execute(f"SELECT 1 FROM ({union}) GROUP BY {kq} HAVING count(*) > 1 LIMIT 1").fetchall():
+            continue
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _dups AS
             WITH u AS ({union}),
             r AS (SELECT *, row_number() OVER w AS _rn, first_value(_sheet) OVER w AS _first_sheet,
@@ -490,9 +494,16 @@ def _label_of(ds: Dataset, key: str, mapping: Mapping) -> str:
 
 
 def _frame(con, ps: ParsedSheet):
-    """The sheet's pandas frame: output columns, `_row`, `_valid`, in Excel row order."""
+    """The sheet's pandas frame: output columns, `_row`, `_valid`, in Excel row order.
+
+    The table was created from the rows in Excel order and DuckDB keeps the insertion order
+    (preserve_insertion_order), so no ORDER BY (a sort of every row); checked, and sorted only if not.
+    """
     from analytics.ingest.parse import _output_columns
     cols = ", ".join(f'"{c}"' for c, _ in _output_columns(ps.dataset))
-    table = con.sql(f'SELECT {cols}, _row, _valid FROM "{ps.table}" ORDER BY _row').to_arrow_table()
+    table = con.sql(f'SELECT {cols}, _row, _valid FROM "{ps.table}"').to_arrow_table()
     con.execute(f'DROP TABLE "{ps.table}"')
+    rows = table.column("_row").to_numpy()
+    if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():
+        table = table.sort_by("_row")
     return table.to_pandas(date_as_object=False)

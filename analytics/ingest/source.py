@@ -54,7 +54,7 @@ MAX_BIG_NUMBERS = 100_000
 _HIDDEN_COL_RE = re.compile(rb'<col\b[^>]*\bhidden="(?:1|true)"[^>]*>')
 _COL_MIN_RE = re.compile(rb'\bmin="(\d+)"')
 _COL_MAX_RE = re.compile(rb'\bmax="(\d+)"')
-TEXT_FORMATS = ("html", "xml", "csv")
+TEXT_FORMATS = ("html", "xml", "csv", "mht")
 _MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 
 
@@ -144,21 +144,17 @@ class _XmlScan:
 
     def _run(self, zip_source, xml_path: str) -> None:
         try:
-            with zipfile.ZipFile(zip_source) as zf, zf.open(xml_path) as fh:
-                tail = b""
-                while True:
-                    chunk = fh.read(SCAN_CHUNK_BYTES)
-                    if not chunk:
-                        break
-                    buf = tail + chunk
-                    cut = buf.rfind(b"</c>")
-                    cut2 = buf.rfind(b"/>")
-                    cut = max(cut + 4 if cut >= 0 else 0, cut2 + 2 if cut2 >= 0 else 0)
-                    if len(buf) - cut > SCAN_CHUNK_BYTES:  # no element end in a whole chunk: give up the tail
-                        cut = len(buf)
-                    self._scan(buf[:cut])
-                    tail = buf[cut:]
-                self._scan(tail)
+            tail = b""
+            for chunk in limits.inflate_part(zip_source, xml_path, SCAN_CHUNK_BYTES):
+                buf = tail + chunk
+                cut = buf.rfind(b"</c>")
+                cut2 = buf.rfind(b"/>")
+                cut = max(cut + 4 if cut >= 0 else 0, cut2 + 2 if cut2 >= 0 else 0)
+                if len(buf) - cut > SCAN_CHUNK_BYTES:  # no element end in a whole chunk: give up the tail
+                    cut = len(buf)
+                self._scan(buf[:cut])
+                tail = buf[cut:]
+            self._scan(tail)
         except Exception as exc:  # reported as "unknown" positions; fastexcel gives the real error
             self.error = str(exc)
 
@@ -281,10 +277,11 @@ class Workbook:
         else:
             if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text (Excel's "Unicode 文本"): decoded for the sniff
                 head = head.decode("utf-16", errors="ignore").encode("utf-8")
-            fmt = textbook.sniff(head)
             stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-            if fmt is None and stripped.startswith((b"<?xml", b"mime-version")):
-                raise FileRefused(msg.FILE_XML)  # another XML, or a web archive (.mht)
+            # a web archive ("单个文件网页", .mht): its HTML parts hold the sheets
+            fmt = "mht" if stripped.startswith(b"mime-version") else textbook.sniff(head)
+            if fmt is None and stripped.startswith(b"<?xml"):
+                raise FileRefused(msg.FILE_XML)  # another XML
             if fmt is None and _looks_like_text(head):
                 fmt = "csv"
             if fmt is None:
@@ -297,7 +294,8 @@ class Workbook:
         return wb
 
     def _open_text(self) -> None:
-        """An HTML table or a CSV file: one sheet, named after the file as Excel names it."""
+        """An HTML table or a CSV file: one sheet, named after the file as Excel names it; Excel 2003 XML and
+        a web archive (.mht): their own sheets."""
         data = self.source if isinstance(self.source, bytes) else Path(self.source).read_bytes()
         stem = os.path.splitext(os.path.basename(self.file_name))[0].strip() or "Sheet1"
         try:
@@ -305,8 +303,14 @@ class Workbook:
                 sheets = textbook.spreadsheetml_sheets(data)
             elif self.format == "html":
                 sheets = [(stem[:31], True, *textbook.html_grid(data))]
+            elif self.format == "mht":
+                sheets = textbook.mht_sheets(data, stem)
+                if not sheets:
+                    raise FileRefused(msg.FILE_MHT_NO_TABLE)
             else:
                 sheets = [(stem[:31], True, textbook.csv_grid(data), [])]
+        except FileRefused:
+            raise
         except Exception as exc:  # a page lxml cannot parse, a CSV with a broken quote
             raise FileRefused(msg.FILE_TEXT_UNREADABLE.format(detail=_short(exc))) from None
         if not sheets:

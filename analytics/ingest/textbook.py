@@ -86,6 +86,33 @@ def spreadsheetml_sheets(data: bytes) -> list[tuple[str, bool, list[list[str | N
     return out
 
 
+_MHT_NAME_RE = re.compile(r"<x:Name>([^<]+)</x:Name>")
+
+
+def mht_sheets(data: bytes, stem: str) -> list[tuple[str, bool, list[list[str | None]], list[tuple[int, int, int, int]]]]:
+    """The sheets of a web archive (.mht, "单个文件网页"): one per HTML part holding a table, named as the
+    workbook part lists them (<x:Name>), else after the file; the parts' transfer encodings undone."""
+    import email
+    import email.policy
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    pages = []
+    for part in message.walk():
+        if part.get_content_type() != "text/html":
+            continue
+        body = part.get_payload(decode=True) or b""
+        charset = part.get_content_charset()
+        if charset:  # the part's own charset wins over a <meta> inside it: re-encoded, with a BOM html_grid reads first
+            body = codecs.BOM_UTF8 + decode(body, charset).encode("utf-8")
+        pages.append(body)
+    names = [n for page in pages for n in _MHT_NAME_RE.findall(decode(page))]
+    tables = [page for page in pages if re.search(rb"<table", page, re.I)]
+    out = []
+    for i, page in enumerate(tables):
+        name = names[i] if len(names) == len(tables) else (stem if len(tables) == 1 else f"{stem}{i + 1}")
+        out.append((name[:31], True, *html_grid(page)))
+    return out
+
+
 def decode(data: bytes, declared: str | None = None) -> str:
     """The text of an export: BOM first, then the page's declared charset, then UTF-8, then GB18030."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
