@@ -442,11 +442,14 @@ def _stage_frame(con, ds, frame: pd.DataFrame, sheet_order: dict[str, int]) -> N
     missing = {name: None for name, _ in cols if name not in df.columns}
     if missing:
         df = df.assign(**missing)
-    df = df.assign(_sheet_no=df["_sheet"].map(sheet_order).astype("int64"))
-    con.register("stg_df", df[[n for n, _ in cols] + ["_sheet", "_sheet_no", "_row", "_skip"]])
+    con.register("stg_df", df[[n for n, _ in cols] + ["_sheet", "_row", "_skip"]])
     casts = ", ".join(f"CAST({_q(n)} AS {t}) AS {_q(n)}" for n, t in cols if n != "row_key")
     row_key = ", CAST(NULL AS VARCHAR) AS row_key" if ds.merge == "ledger" else ""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {casts}{row_key}, _sheet, _sheet_no, "
+    # the sheet's place in the workbook, in SQL (a pandas map over a million sheet names took 0.6 s)
+    sheet_no = "CASE _sheet " + " ".join(f"WHEN '{str(name).replace(chr(39), chr(39) * 2)}' THEN {int(i)}"
+                                         for name, i in sheet_order.items()) + " END" if sheet_order else "NULL"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {casts}{row_key}, _sheet, "
+                f"CAST({sheet_no} AS BIGINT) AS _sheet_no, "
                 f"CAST(_row AS BIGINT) AS _row, CAST(_skip AS BOOLEAN) AS _skip FROM stg_df")
     con.unregister("stg_df")
     if ds.merge == "ledger":
