@@ -5,7 +5,6 @@ Titles say 全库 instead of a period: these tables describe what has been impor
 from __future__ import annotations
 
 from analytics.catalogue import Entry, entry
-from analytics.ingest.model import LEVEL_LABELS
 from analytics.metrics import quality
 
 ROWS_SHOWN = 500
@@ -43,6 +42,7 @@ def without_code(con) -> Entry:
 def warnings(con) -> Entry:
     """Problems recorded by imports still in the store, newest batch first, at most ROWS_SHOWN rows;
     level in Chinese (错误 / 警告 / 提示)."""
+    from analytics.ingest.model import LEVEL_LABELS  # here: the reader is not loaded for every page
     frame = quality.import_warnings(con, ROWS_SHOWN)
     if len(frame):
         frame = frame.assign(level=frame["level"].map(LEVEL_LABELS).fillna(frame["level"]))
