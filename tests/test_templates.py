@@ -61,7 +61,7 @@ def test_entities_template_in_detail(tmp_path):
     assert notes["主体类型"][4] == "企业、个体工商户、农民专业合作社"
     assert notes["统一社会信用代码"][3] == "是"
     assert notes["统一社会信用代码"][1].startswith("18位统一社会信用代码")
-    assert notes["统一社会信用代码"][5] == "社会信用代码、信用代码、统一代码、统一社会信用代码/注册号"
+    assert notes["统一社会信用代码"][5] == "社会统一信用代码、社会信用代码、信用代码、统一代码、统一社会信用代码/注册号"
     assert notes["注册资本（万元）"][2].startswith("万元")
     assert notes["注册资本（万元）"][3] == "否"
     assert wb[NOTES_SHEET]["A1"].value == "市场主体名录（数据来源：市场监管部门登记系统）"
