@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from analytics.ingest.source import column_letter
+
 _EPOCH = dt.date(1899, 12, 30)
 _PARTS = {
     "[Content_Types].xml": (
@@ -50,16 +52,6 @@ _PARTS = {
 }
 
 
-def _column(i: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    name = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        name = chr(65 + r) + name
-    return name
-
-
 def _cell(ref: str, value) -> str:
     if value is None:
         return ""
@@ -86,7 +78,7 @@ def write_sheet(path: Path, sheet: str, rows: Iterable[list]) -> Path:
             columns: list[str] = []
             for r, row in enumerate(rows, start=1):
                 while len(columns) < len(row):
-                    columns.append(_column(len(columns)))
+                    columns.append(column_letter(len(columns)))
                 cells = "".join(_cell(f"{columns[c]}{r}", v) for c, v in enumerate(row))
                 out.write(f'<row r="{r}">{cells}</row>'.encode())
             out.write(b"</sheetData></worksheet>")
