@@ -64,6 +64,9 @@ CORRUPT_PART = "文件已损坏：部件 {part} 无法解开；请重新导出�
 READ_TIMEOUT = "文件读取超过 {seconds:g} 秒的上限，已停止；请按年份或工作表拆分后分别上传"
 READ_OUT_OF_MEMORY = "文件读取所需内存超过 {mb:.0f} MB 的上限，已停止；请按年份或工作表拆分后分别上传"
 READ_CRASHED = "读取文件的进程意外退出（代码 {code}）；请用 Excel 打开后另存为 .xlsx 再上传"
+# calamine asks for memory for the whole used range at once: one cell at XFD1048576 is 17 billion cells
+READ_RANGE_TOO_LARGE = ("工作表的已用范围异常大（例如有单元格远在 XFD1048576），读取所需内存超出限制；"
+                        "请用 Excel 打开，删除数据以外的行和列后另存为 .xlsx 再上传")
 
 
 def _mb(n: int) -> str:
@@ -379,6 +382,8 @@ def read_guarded(source, file_name: str, column_overrides: dict | None = None, *
             return WorkbookResult(file=file_name, sha256=sha, error=READ_OUT_OF_MEMORY.format(mb=memory_mb))
         if "MemoryError" in stderr:
             return WorkbookResult(file=file_name, sha256=sha, error=READ_OUT_OF_MEMORY.format(mb=memory_mb))
+        if "memory allocation of" in stderr:      # Rust's abort when the reader asks for an impossible block
+            return WorkbookResult(file=file_name, sha256=sha, error=READ_RANGE_TOO_LARGE)
         return WorkbookResult(file=file_name, sha256=sha, error=READ_CRASHED.format(code=proc.returncode))
 
 
