@@ -17,7 +17,7 @@ ui.require_data(head.period is not None, ("industrial", "indicators"), "规上�
                 "暂无规上工业数据：请先在“数据导入”页导入规上工业企业主要指标或主要经济指标。")
 if sector:
     st.caption(f"顶部指标为全园区口径；下方图表和企业名单按所选产业（{sector}）。")
-ui.cards(ui.run(cards.economy_cards, as_of), [1.25, 1, 1, 1, 1])
+ui.cards(cards.economy_cards(head, as_of), [1.25, 1, 1, 1, 1])   # the headline read above, worded
 
 for line in ui.run(targets.sentences_for, as_of, "economy"):   # 目标任务 (metrics.targets)
     st.caption(f"目标任务：{line}")

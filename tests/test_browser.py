@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from stclient import free_port, wait_health  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -32,18 +32,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(
                                 reason="未找到 Debian 的 chromium（apt-get install chromium fonts-noto-cjk），跳过浏览器测试")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(store_db, tmp_path_factory):
     src, kind = store_db
     db = tmp_path_factory.mktemp("browser") / src.name
     shutil.copy(src, db)
-    port = _free_port()
+    port = free_port()
     from analytics import auth
     # the analyst password, so the screen test can open the upload page (its uploader's own texts)
     env = {**os.environ, "PARK_DB": str(db), auth.HASH_ENV_VAR: auth.hash_password(ANALYST_PASSWORD)}
@@ -52,18 +46,11 @@ def server(store_db, tmp_path_factory):
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode(errors="replace"))
-            time.sleep(0.3)
-    else:
+    try:
+        wait_health(url, proc, 60)
+    except RuntimeError:
         proc.kill()
-        raise RuntimeError("streamlit 未在60秒内启动")
+        raise
     yield url, kind
     proc.terminate()
     try:
@@ -86,6 +73,16 @@ def _wait_idle(page) -> None:
     page.wait_for_timeout(500)  # let the last chart finish its transition
 
 
+def _open(p, url: str, *, ready: str = "运行概况", viewport: dict = VIEWPORT):
+    """(browser, page): Debian's Chromium opened at `url`, waited on until `ready` shows and the script is idle."""
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+    page = browser.new_page(viewport=viewport, locale="zh-CN")
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_text(ready).wait_for(timeout=PAGE_TIMEOUT_MS)
+    _wait_idle(page)
+    return browser, page
+
+
 def _select_values(page) -> dict[str, str]:
     """{selectbox label: shown value} of every st.selectbox on the page."""
     return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('[data-testid="stSelectbox"]')]
@@ -98,11 +95,7 @@ def test_a_page_url_as_first_request_and_a_bar_click_filters_the_table(server):
     from playwright.sync_api import sync_playwright
     url, _ = server
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
-        page.goto(f"{url}/projects", wait_until="domcontentloaded")
-        page.get_by_text("项目红黄绿灯").wait_for(timeout=PAGE_TIMEOUT_MS)   # the script has reached the table
-        _wait_idle(page)
+        browser, page = _open(p, f"{url}/projects", ready="项目红黄绿灯")   # the script has reached the table
         assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
         assert _select_values(page)["项目阶段"] == "全部阶段"
         stage_chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
@@ -124,11 +117,7 @@ def test_clicking_the_entity_charts_filters_the_registry_table(server):
     from playwright.sync_api import sync_playwright
     url, _ = server
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
-        page.goto(url, wait_until="domcontentloaded")
-        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
-        _wait_idle(page)
+        browser, page = _open(p, url)
         page.locator('[data-testid="stSidebarNav"] a', has_text="市场主体").first.click()
         page.get_by_text("市场主体查询").wait_for(timeout=PAGE_TIMEOUT_MS)
         _wait_idle(page)
@@ -159,11 +148,7 @@ def test_month_bars_label_every_month_including_the_last(server):
     from playwright.sync_api import sync_playwright
     url, kind = server
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
-        page.goto(url, wait_until="domcontentloaded")
-        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
-        _wait_idle(page)
+        browser, page = _open(p, url)
         chart = page.locator('[data-testid="stPlotlyChart"]', has_text="近12个月每月新设市场主体").first
         # plotly keeps a dropped label in the DOM with display: none: read only the shown ones
         ticks = chart.evaluate("""c => [...c.querySelectorAll('g.xtick text')]
@@ -300,11 +285,7 @@ def test_every_page_is_screenshot_ready(server, size):
     ARTIFACTS.mkdir(exist_ok=True)
     problems = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_page(viewport=viewport, locale="zh-CN")
-        page.goto(f"{url}/overview", wait_until="domcontentloaded")     # a bookmark of the overview
-        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
-        _wait_idle(page)
+        browser, page = _open(p, f"{url}/overview", viewport=viewport)     # a bookmark of the overview
         page.wait_for_timeout(1500)      # a "page not found" notice would show by now
         for spec in DASHBOARD_PAGES:
             if spec.path != DASHBOARD_PAGES[0].path:
@@ -344,11 +325,7 @@ def test_a_typed_date_applies_on_enter_and_on_tab(server):
     from playwright.sync_api import sync_playwright
     url, _ = server
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_page(viewport=SCREEN_SIZES["1366x768"], locale="zh-CN")
-        page.goto(url, wait_until="domcontentloaded")
-        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
-        _wait_idle(page)
+        browser, page = _open(p, url, viewport=SCREEN_SIZES["1366x768"])
         shown = []
         for key, typed in (("Enter", "20250531"), ("Tab", "20250430")):
             page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] [data-type="year"]').first.click()
@@ -369,11 +346,7 @@ def test_a_selectbox_without_matches_says_so_in_chinese(server):
     from playwright.sync_api import sync_playwright
     url, _ = server
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_page(viewport=SCREEN_SIZES["1366x768"], locale="zh-CN")
-        page.goto(url, wait_until="domcontentloaded")
-        page.get_by_text("运行概况").wait_for(timeout=PAGE_TIMEOUT_MS)
-        _wait_idle(page)
+        browser, page = _open(p, url, viewport=SCREEN_SIZES["1366x768"])
         page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
         page.keyboard.type("zzz", delay=40)
         page.wait_for_timeout(800)

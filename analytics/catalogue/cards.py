@@ -11,6 +11,7 @@ from datetime import date
 
 from analytics import fmt, summary
 from analytics.metrics import entities, growth, one_year_before, projects, quality, sales, service
+from analytics.metrics._common import memo_scope
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ class Card:
 
 
 def _trend(values) -> tuple[float, ...]:
-    return tuple(float(v) for v in values if v is not None and v == v)
+    """A sparkline's values as a tuple (app_lib.ui.metric drops the missing ones)."""
+    return tuple(values)
 
 
 def _stock_card(con, as_of: date, sector: str | None, total: int) -> Card:
@@ -57,11 +59,10 @@ def growth_card(head: growth.GrowthHeadline, as_of: date) -> Card:
                 help=f"{basis}；变化为较上年全年（{fmt.pct(head.last_year_pct)}）", trend=_trend(head.series.values()))
 
 
-def economy_cards(con, as_of: date) -> tuple[Card, ...]:
-    """经济运行 page (whole park): the headline growth, last year's, the enterprise sums at 现价 and 可比价
-    (percent) and the enterprises reporting (家). 现价 is never set against the official 可比价 rate: the
-    difference is shown on the 可比价 card only."""
-    head = growth.headline_growth(con, as_of)
+def economy_cards(head: growth.GrowthHeadline, as_of: date) -> tuple[Card, ...]:
+    """经济运行 page (whole park) from the page's headline growth: that growth, last year's, the enterprise
+    sums at 现价 and 可比价 (percent) and the enterprises reporting (家). 现价 is never set against the
+    official 可比价 rate: the difference is shown on the 可比价 card only."""
     last_year = (head.period.year if head.period else as_of.year) - 1
     gap = (None if head.official_pct is None or head.comparable_pct is None
            else f"与公布数差{fmt.signed_pp(head.comparable_pct - head.official_pct)}")
@@ -77,6 +78,11 @@ def economy_cards(con, as_of: date) -> tuple[Card, ...]:
 
 def overview_cards(con, as_of: date) -> tuple[Card, ...]:
     """The overview's six headline cards at as_of (whole park); a card whose data is missing shows 暂无."""
+    with memo_scope():      # the headline reads the growth figure the first card shows: computed once
+        return _overview_cards(con, as_of)
+
+
+def _overview_cards(con, as_of: date) -> tuple[Card, ...]:
     h = summary.headline(con, as_of)
     out = [growth_card(growth.headline_growth(con, as_of), as_of)]
     total = h["entities_total"]
