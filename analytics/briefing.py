@@ -406,7 +406,8 @@ def _dates_as_date(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = [None if pd.isna(v) else v.date() for v in out[col]]
+            dates = out[col].dt.date.astype(object)
+            out[col] = dates.where(out[col].notna(), None)
     return out
 
 

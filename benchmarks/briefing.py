@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/briefing.py [--runs 3] [--as-of 2025-06-15] [--no-screenshots]
 
 For the sample store (data/sample/*.xlsx loaded into a temporary store) and the province store, runs
-write_briefing (what `python -m analytics briefing` does) in a fresh process: without the PDF, with the
+`python -m analytics briefing --timings` (the command the scheduled job runs): without the PDF, with the
 PDF when LibreOffice is installed (its step reported apart: pdf_s is the conversion, LibreOffice having
 been started in the background while the text and the images were made), and with screenshots.
 Reports the wall time (median of --runs), the breakdown of the last run (text, chart images, .docx,
@@ -28,32 +28,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROVINCE = ROOT / "benchmarks" / "out" / "province.duckdb"
 TARGETS_S = {False: 5.0, True: 20.0}
-# one briefing in a fresh process, printing write_briefing's timings as JSON on the last line
-_ONE = """
-import json, os, sys
-from datetime import date
-from pathlib import Path
-from analytics import images, office
-images.prestart()   # as the command line does: matplotlib and LibreOffice load during the imports
-if sys.argv[5] == '1':
-    office.prestart()
-from analytics import briefing, store
-con = store.connect(sys.argv[1])
-paths = briefing.write_briefing(con, date.fromisoformat(sys.argv[2]), Path(sys.argv[3]), screenshots=sys.argv[4] == '1',
-                                pdf=sys.argv[5] == '1')
-t = dict(briefing.write_briefing.last_timings)
-img = t.pop('images', {})
-t['image_load_s'] = img.get('start_s')
-t['images_s'] = sum(img.get('per_image_s') or [0])
-t['n_files'] = len(paths)
-t['notes'] = len(briefing.write_briefing.last_notes)
-cpu = os.times()
-t['cpu_s'] = cpu.user + cpu.system                        # this process: the critical path on an idle machine
-t['cpu_children_s'] = cpu.children_user + cpu.children_system   # waited-for helpers (the soffice client)
-print(json.dumps(t))
-"""
-
-
 # CPU seconds of each step of one briefing, in a fresh process: the steps on the critical path run one
 # after another, the chart worker and LibreOffice in processes of their own (their CPU read from /proc).
 # On an idle machine with two cores the wall time is about imports + build + images + docx + pdf CPU, as
@@ -118,17 +92,25 @@ def sample_store(tmp: Path) -> Path | None:
 
 
 def run_once(db: Path, as_of: str, screenshots: bool, tmp: Path, pdf: bool = False) -> tuple[float, dict]:
+    """Wall seconds of `python -m analytics briefing` on a copy of db, and its --timings (the
+    breakdown of write_briefing, seconds; cpu_s: that process's CPU)."""
     copy = tmp / f"run_{db.name}"
     shutil.copy(db, copy)
     out = Path(tempfile.mkdtemp(dir=tmp))
+    cmd = [sys.executable, "-m", "analytics", "briefing", "--db", str(copy), "--as-of", as_of, "--out", str(out),
+           "--timings", "--allow-lag"] + (["--screenshots"] if screenshots else []) + ([] if pdf else ["--no-pdf"])
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _ONE, str(copy), as_of, str(out), "1" if screenshots else "0",
-                           "1" if pdf else "0"],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
-    return wall, json.loads(proc.stdout.strip().splitlines()[-1])
+    last = proc.stderr.strip().splitlines()[-1]
+    t = json.loads(last.split("：", 1)[1])
+    img = t.pop("images", {})
+    t["image_wait_s"] = img.get("start_s")
+    t["images_s"] = sum(img.get("per_image_s") or [0])
+    t["n_files"] = sum(1 for line in proc.stdout.splitlines() if line.startswith("已生成"))
+    return wall, t
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -332,6 +332,27 @@ def test_appendix_tables_fit_their_words_and_repeat_headers(tiny):
     assert [s.orientation.name for s in doc.sections][:2] == ["PORTRAIT", "LANDSCAPE"]
 
 
+def test_table_cells_keep_their_text_as_python_docx_writes_it():
+    """The appendix rows are written as XML text: a cell reads back (python-docx) with its text, tabs and
+    line breaks, markup characters escaped, characters XML cannot hold dropped; each cell has its column's
+    width and the run its table font."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    rows = [["甲<乙>&丙", "第一行\n第二行"], ["a\tb", "控制\x07字符\x1f"]]
+    doc = Document(io.BytesIO(docx_gov.to_docx(docx_gov.GovDocument(
+        "测试简报", "第1期", "测试办公室", AS_OF, "标题", body=[docx_gov.Table("样表", ["名称", "说明"], rows)]))))
+    t = doc.tables[0]
+    assert [[c.text for c in r.cells] for r in t.rows] == [["名称", "说明"], ["甲<乙>&丙", "第一行\n第二行"],
+                                                            ["a\tb", "控制字符"]]
+    grid = [c.get(qn("w:w")) for c in t._tbl.tblGrid.findall(qn("w:gridCol"))]
+    for r in t.rows:
+        assert [tc.tcPr.find(qn("w:tcW")).get(qn("w:w")) for tc in r._tr.tc_lst] == grid
+        assert r._tr.trPr.find(qn("w:cantSplit")) is not None
+        run = r.cells[0].paragraphs[0].runs[0]
+        assert run._r.rPr.rFonts.get(qn("w:eastAsia")) in docx_gov.FALLBACK
+    assert [r._tr.trPr.find(qn("w:tblHeader")) is not None for r in t.rows] == [True, False, False]
+
+
 def test_fit_widths_gives_the_long_columns_the_room():
     header = ["灯色", "项目名称", "节点时限"]
     rows = [["红", "年产五百万支医用导管生产线建设项目", "2025年6月20日"]]
