@@ -227,10 +227,14 @@ def cmd_sample(args) -> int:
 
 def cmd_briefing(args) -> int:
     from analytics import images, office
-    images.prestart()              # the chart browser and LibreOffice boot while the rest is imported and built
+    images.prestart()              # the chart worker and LibreOffice boot while the rest is imported and built
     if not args.no_pdf:
         office.prestart()
-    from analytics import briefing, screenshots, summary
+    from analytics import briefing, summary
+    errors: tuple = (images.ImageError,)
+    if args.screenshots:
+        from analytics import screenshots
+        errors += (screenshots.ScreenshotError,)
     con = _open(args.db, read_only=True)
     if args.as_of is not None:
         lag = summary.publication_lag(con, args.as_of)
@@ -241,7 +245,7 @@ def cmd_briefing(args) -> int:
     try:
         paths = briefing.write_briefing(con, as_of=args.as_of, out_dir=Path(args.out), screenshots=args.screenshots,
                                         pdf=not args.no_pdf, issued_on=args.issued)
-    except (images.ImageError, screenshots.ScreenshotError) as exc:
+    except errors as exc:
         print(f"简报未生成：{exc}", file=sys.stderr)
         return 1
     con.close()

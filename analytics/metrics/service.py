@@ -18,7 +18,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from analytics.metrics._common import as_date, quarter_start, query, scalar
+from analytics.metrics._common import as_date, quarter_start, query, scalar, scoped_memo
 from analytics.schema import DEMAND_CATEGORIES, DEMAND_STATUSES, VISIT_TYPES
 
 DEMAND_SQL = "(nullif(trim(demand), '') IS NOT NULL OR demand_category IS NOT NULL)"
@@ -57,6 +57,7 @@ def visits_by_month(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame
     return out
 
 
+@scoped_memo   # the briefing reads it four times (counts, resolution, open demands)
 def _demands_frame(con, as_of: date) -> pd.DataFrame:
     d = as_date(as_of)
     return query(con, f"""
