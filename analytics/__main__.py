@@ -119,7 +119,7 @@ def print_outcome(outcome, out=sys.stdout) -> None:
 
 def cmd_load(args) -> int:
     from analytics import store
-    from analytics.ingest import read_workbook
+    from analytics.ingest import limits
     files: list[str] = []
     for pattern in args.files:
         matched = sorted(glob.glob(pattern))
@@ -127,7 +127,9 @@ def cmd_load(args) -> int:
     con = _open(args.db)
     ok = True
     for f in files:
-        wb = read_workbook(f)
+        # read in a child process with the upload page's time and memory limits: a workbook that makes
+        # the reader abort (a cell at XFD1048576) is refused with its cause instead of ending this command
+        wb = limits.read_guarded(f, os.path.basename(f))
         outcome = store.import_workbooks(con, [wb], who=args.who, skip_invalid=args.skip_invalid,
                                          dry_run=args.dry_run, ledger_rule=args.ledger_rule)[0]
         print_outcome(outcome)
