@@ -138,3 +138,41 @@ def test_stages_lights_and_leaders_at_a_past_date_come_from_the_ledger_known_the
     assert len(projects.traffic_lights(c, date(2025, 3, 1))) == 75
     early = projects.by_stage(c, as_of=date(2025, 3, 1)).set_index("stage")["count"]
     assert early["洽谈"] == 0 and early["停滞"] == 0 and early.sum() > 0
+
+
+# --- a figure at a past date reads the ledger known then ------------------------------------------
+@pytest.fixture(scope="module")
+def two_ledgers():
+    """A June ledger (P1 100万, P2 200万, signed in 2025) and July's (P1 corrected to 150, P2 deleted,
+    P3 signed on 3 July, 50), imported as the analysts would."""
+    from test_store import wb
+    c = store.connect(":memory:")
+
+    def row(key, inv, signed, leader="王"):
+        return dict(project_key=key, project_id=key, name=f"{key}项目", stage="签约", sector="医疗器械",
+                    investment=inv, signed_on=pd.Timestamp(signed), leader=leader, origin="江苏")
+    store.import_workbooks(c, [wb("projects", [row("P1", 100.0, "2025-01-10"), row("P2", 200.0, "2025-02-01")],
+                                  file="台账_20250615.xlsx")])
+    store.import_workbooks(c, [wb("projects", [row("P1", 150.0, "2025-01-10"), row("P3", 50.0, "2025-07-03")],
+                                  file="台账_20250731.xlsx")])
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("day, count, inv", [(date(2025, 6, 15), 2, 300.0), (date(2025, 7, 5), 2, 300.0),
+                                             (date(2025, 7, 31), 2, 200.0)])
+def test_signed_this_year_at_a_past_date_counts_the_ledger_known_then(two_ledgers, day, count, inv):
+    # at 15 June and 5 July the June ledger was the newest: July's correction, deletion and P3 were not known
+    assert projects.signed_summary(two_ledgers, day) == (count, inv, {"医疗器械": count})
+    assert projects.by_signing_month(two_ledgers, day)["cumulative_count"].iloc[-1] == count
+    assert projects.by_sector(two_ledgers, day).set_index("sector").loc["医疗器械", "investment_wan"] == inv
+    assert projects.by_origin(two_ledgers, day)["count"].tolist() == [count]
+    assert len(projects.signed_in_year(two_ledgers, day)) == count
+
+
+def test_a_post_task_at_a_past_date_counts_the_ledger_known_then(two_ledgers):
+    from analytics.metrics import targets
+    got = targets.projects_counted(two_ledgers, date(2025, 7, 5), "王", "签约项目数", year=2025)
+    assert got["project_key"].tolist() == ["P1", "P2"] and got["investment"].tolist() == [100.0, 200.0]
+    got = targets.projects_counted(two_ledgers, date(2025, 7, 31), "王", "签约项目数", year=2025)
+    assert got["project_key"].tolist() == ["P1", "P3"]

@@ -565,6 +565,20 @@ def _version_rows(con, where: str, params: list, columns: str = "x.*") -> pd.Dat
     return df.drop(columns=[c for c in ("_batch_id", "_sheet", "_row") if c in df.columns])
 
 
+def known_relation(con: duckdb.DuckDBPyConnection, day: date | None) -> str:
+    """SQL relation (every column of the projects table) of the project ledger known at `day`, for a
+    figure about `day` that must not use later uploads (a project signed on 3 July but first listed in
+    the ledger of 31 July is not counted at 5 July; a July correction does not rewrite the figure for
+    15 June). `projects` itself when day is None, on or after the newest version, or the store keeps no
+    versions; else the rows of the latest version dated on or before day; before the first version,
+    the first version's rows (the caller's date filter then keeps what its dates show by day)."""
+    if day is None or not _sql_ok(con) or not is_past(con, day):
+        return "projects"
+    at = _batch_at(con, as_date(day))
+    batch = at[0] if at is not None else _first_batch(con)
+    return f"(SELECT * EXCLUDE (_sheet, _row) FROM {_ROWS_SQL} x WHERE x._batch_id = {int(batch)})"
+
+
 def _batch_at(con, day: date) -> tuple[int, date] | None:
     row = con.execute(f"""WITH v AS ({_LIVE_VERSIONS_SQL}) SELECT batch_id, version_on FROM v WHERE version_on <= ?
                           ORDER BY version_on DESC, batch_id DESC LIMIT 1""", [day]).fetchone()
