@@ -176,3 +176,22 @@ def test_a_post_task_at_a_past_date_counts_the_ledger_known_then(two_ledgers):
     assert got["project_key"].tolist() == ["P1", "P2"] and got["investment"].tolist() == [100.0, 200.0]
     got = targets.projects_counted(two_ledgers, date(2025, 7, 31), "王", "签约项目数", year=2025)
     assert got["project_key"].tolist() == ["P1", "P3"]
+
+
+def test_days_in_a_stage_at_a_date_do_not_depend_on_later_uploads():
+    from test_store import wb
+    c = store.connect(":memory:")
+
+    def load(stage, file):
+        store.import_workbooks(c, [wb("projects", [dict(project_key="P1", name="P1项目", stage=stage, progress="x",
+                                                        signed_on=pd.Timestamp("2025-01-10"))], file=file)])
+
+    def days():
+        return projects.traffic_lights(c, D).set_index("project_key").loc["P1", "days_in_stage"]
+    load("签约", "台账_20250415.xlsx")
+    load("停滞", "台账_20250515.xlsx")
+    # stalled since the 15 May version first showed it: 31 days at 15 June
+    assert days() == 31
+    load("停滞", "台账_20250731.xlsx")
+    assert days() == 31
+    c.close()

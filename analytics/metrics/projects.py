@@ -164,11 +164,14 @@ def funnel(con: duckdb.DuckDBPyConnection, sector: str | None = None) -> pd.Data
                          "median_days_from_previous": med})
 
 
-def _past_ledger(con, as_of) -> pd.DataFrame | None:
-    """The ledger known at as_of (analytics.metrics.history) when as_of is before the newest version
-    and a version is known by then; None when the current table is what was known (or all there is)."""
+def _known_ledger(con, as_of) -> pd.DataFrame | None:
+    """The ledger known at as_of from the store's dated versions (analytics.metrics.history), whether
+    as_of is before the newest version or not: a stage's start (停滞, 洽谈) is the first of the versions
+    up to as_of that show it, so a figure at as_of is the same before and after a later upload. None
+    when the store keeps no versions or as_of is before the first one (next steps and deadlines were not
+    known then): the current table."""
     from analytics.metrics import history
-    if as_of is None or not history.is_past(con, as_of):
+    if as_of is None or not history.version_dates(con):
         return None
     state = history.ledger_on(con, as_of)
     if len(state) and (state["basis"] == history.BASIS_DATES).all():
@@ -177,7 +180,7 @@ def _past_ledger(con, as_of) -> pd.DataFrame | None:
 
 
 def _lights_frame(con, as_of, sector=None, project_key=None) -> pd.DataFrame:
-    past = _past_ledger(con, as_of)
+    past = _known_ledger(con, as_of)
     if past is not None:
         df = past.drop(columns=["since_basis"])
         if sector is not None:
