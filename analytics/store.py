@@ -4,11 +4,13 @@ Event-sourced: each import batch's full contribution (every row it carried, the 
 error included, flagged) is kept: its rows still current in the dataset's table (`_batch_id`), the
 others (replaced, left, re-sent unchanged, skipped) in `<dataset>__log`, never a (batch, key) in both.
 The dataset's table is always the deterministic fold of the live (not rolled-back) batches in data-date
-order (`batch_datasets.version_on`, the date in the file name or title, else the import date; then batch
-id) under the merge rule each batch recorded in `batch_datasets`. An import dated on or after every live
-batch of its dataset applies one more fold step; one dated earlier (last month's registry export, the
-May ledger sent after July's) is folded in at its date by a rebuild, so newer data is never overwritten
-by older data that arrived later. A rollback marks the batch and rebuilds the datasets it touched from
+order (`batch_datasets.fold_on`, then batch id) under the merge rule each batch recorded in
+`batch_datasets`. fold_on is the date the file states (in its name or a 截至 title); a file that states
+none takes the latest fold_on of its dataset's live batches when it arrives (NULL for the first), so it
+folds where it arrived and a dated file sent after it is never taken for older data. An import whose
+stated date is on or after every live batch's fold_on applies one more fold step; one dated earlier
+(last month's registry export, the May ledger sent after July's) is folded in at its date by a rebuild,
+so newer data is never overwritten by older data that arrived later. A rollback marks the batch and rebuilds the datasets it touched from
 the live batches, so it restores exactly the store without that batch, whatever later batches re-sent. Derived columns (the sector
 from data/sector_mapping.csv) are recomputed after every rebuild.
 
@@ -43,7 +45,8 @@ Tables (DDL derived from analytics.schema, never written by hand):
                           that batch's fold step) holds beyond the batch's own rows (an append, a
                           skipped row's key kept): batch_id, key, row_batch (the batch whose row holds
                           the values); a version = the batch's valid rows + these; rebuilt with the table
-  batch_datasets          one row per (batch, dataset): rule, date span, version_on, exact
+  batch_datasets          one row per (batch, dataset): rule, date span, version_on (the data date: stated,
+                          else the import date), exact, fold_on (the fold order, above)
   import_log              one row per imported sheet or rollback
   import_problems         the reader's problems of each batch
   meta                    key/value: schema_version, sector mapping fingerprint and path
@@ -174,7 +177,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             rows_unchanged BIGINT, rows_removed BIGINT, rows_skipped BIGINT, warnings BIGINT,
             imported_at TIMESTAMP, imported_by VARCHAR, rolled_back_by BIGINT, note VARCHAR)""")
     con.execute("""CREATE TABLE IF NOT EXISTS batch_datasets (batch_id BIGINT, dataset VARCHAR, rule VARCHAR,
-                   span_from DATE, span_to DATE, version_on DATE, exact BOOLEAN)""")
+                   span_from DATE, span_to DATE, version_on DATE, exact BOOLEAN, fold_on DATE)""")
+    _add_missing_columns(con, "batch_datasets", [("fold_on", "DATE")])
     con.execute("CREATE TABLE IF NOT EXISTS import_problems (batch_id BIGINT, level VARCHAR, file VARCHAR, "
                 "sheet VARCHAR, row BIGINT, \"column\" VARCHAR, value VARCHAR, message VARCHAR)")
     con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
@@ -195,7 +199,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def _migrate_v1(con) -> None:
     """Version 1 -> 3: the current rows are the contributions of the batches that wrote them (rule baseline)."""
     con.execute("""
-        INSERT INTO batch_datasets
+        INSERT INTO batch_datasets (batch_id, dataset, rule, span_from, span_to, version_on, exact)
         SELECT DISTINCT batch_id, dataset, 'baseline', NULL, NULL, CAST(min(imported_at) AS DATE), false
         FROM import_log WHERE kind = 'import' AND rolled_back_by IS NULL AND dataset IS NOT NULL
           AND batch_id NOT IN (SELECT batch_id FROM batch_datasets)
@@ -252,7 +256,7 @@ def _schema_complete(con) -> bool:
                             "WHERE table_schema = 'main' AND table_catalog = current_database()").fetchall():
         have.setdefault(t, set()).add(c)
     versions = {ds.table + "__versions" for ds in DATASETS.values() if ds.versioned}
-    return (all(t in have and cols <= have[t] for t, cols in want.items()) and "batch_datasets" in have
+    return (all(t in have and cols <= have[t] for t, cols in want.items()) and "fold_on" in have.get("batch_datasets", ())
             and versions <= set(have))
 
 
@@ -620,7 +624,7 @@ def _rebuild(con, ds) -> None:
         SELECT b.batch_id, b.rule, b.span_from, b.span_to FROM batch_datasets b
         WHERE b.dataset = ? AND b.batch_id NOT IN
               (SELECT batch_id FROM import_log WHERE rolled_back_by IS NOT NULL)
-        ORDER BY b.version_on NULLS FIRST, b.batch_id""", [ds.name]).fetchall()
+        ORDER BY b.fold_on NULLS FIRST, b.batch_id""", [ds.name]).fetchall()
     for batch_id, rule, lo, hi in batches:
         valid, skipped = _log_rows(ds, batch_id, False), _log_rows(ds, batch_id, True)
         removal = _removal_condition(ds, rule, valid, skipped, (lo, hi))
@@ -750,9 +754,9 @@ def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> t
     return totals["new"], leaving, totals["updated"], totals["unchanged"], labels
 
 
-def _newest_version(con, ds) -> dt.date | None:
-    """The latest data date (version_on) of the live batches of a dataset, None when it has none."""
-    return con.execute("""SELECT max(version_on) FROM batch_datasets WHERE dataset = ? AND batch_id NOT IN
+def _newest_fold(con, ds) -> dt.date | None:
+    """The latest fold_on of the live batches of a dataset (module docstring), None when none has one."""
+    return con.execute("""SELECT max(fold_on) FROM batch_datasets WHERE dataset = ? AND batch_id NOT IN
                           (SELECT batch_id FROM import_log WHERE rolled_back_by IS NOT NULL)""",
                        [ds.name]).fetchall()[0][0]
 
@@ -777,8 +781,8 @@ def _fold_late(con, ds, batch_id: int, rule: str, span, version_on: dt.date,
     col_list = ", ".join(_q(c) for c in cols)
     con.execute(f"CREATE OR REPLACE TEMP TABLE late_before AS SELECT * FROM {table}")
     con.execute(f"INSERT INTO {_log_table(ds)} SELECT {col_list}, {int(batch_id)}, _skip, _sheet, _row FROM stg")
-    con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true)",
-                [batch_id, ds.name, rule, span[0], span[1], version_on])
+    con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true, ?)",
+                [batch_id, ds.name, rule, span[0], span[1], version_on, version_on])
     _crash_point("import:staged")
     _rebuild(con, ds)
     if ds.derived_sector:
@@ -895,23 +899,24 @@ def _header_word(ds: Dataset, sheet) -> str | None:
     return None
 
 
-def _data_date(wb: WorkbookResult, imported: dt.date) -> dt.date:
-    """version_on of an upload: a date in the file name, else a 截至 date the reader found, else the import date."""
+def _data_date(wb: WorkbookResult, imported: dt.date) -> tuple[dt.date, bool]:
+    """(version_on of an upload, whether the file states it): a date in the file name, else a 截至 date the
+    reader found, else (the import date, False)."""
     found = _date_in_text(wb.file)
     if found:
-        return found
+        return found, True
     for s in wb.sheets:
         for attr in ("as_of", "data_date"):
             value = getattr(s, attr, None)
             if value is not None and not pd.isna(value):
-                return pd.Timestamp(value).date()
+                return pd.Timestamp(value).date(), True
         for text in [getattr(s, "title", None) or ""] + list(getattr(s, "notes", []) or []):
             m = re.search(r"截至\s*(.+)", str(text))
             if m:
                 found = _date_in_text(m.group(1))
                 if found:
-                    return found
-    return imported
+                    return found, True
+    return imported, False
 
 
 _DATE_8 = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
@@ -989,7 +994,7 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
         try:
             batch_id = int(con.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0])
             now = datetime.now().replace(microsecond=0)
-            version_on = _data_date(wb, now.date())
+            version_on, stated = _data_date(wb, now.date())
             touched_registry = False
             for name, sheet_results in by_dataset.items():
                 ds = _dataset(name)
@@ -1024,8 +1029,9 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
                 if rule == RULE_REPLACE and span[0] is not None:
                     in_span = int(con.execute(f"SELECT count(*) FROM {_q(ds.table)} WHERE {_q(ds.span_field)} "
                                               f"BETWEEN ? AND ?", [span[0], span[1]]).fetchall()[0][0])
-                newest = _newest_version(con, ds)
-                late = newest is not None and version_on < newest
+                newest = _newest_fold(con, ds)
+                fold_on = version_on if stated else newest
+                late = stated and newest is not None and version_on < newest
                 if late:  # older than data already loaded: folded in at its date (module docstring)
                     arriving, leaving, changed, unchanged, labels = _fold_late(con, ds, batch_id, rule, span,
                                                                                version_on, infos)
@@ -1034,8 +1040,8 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
                     _crash_point("import:staged")
                     _apply_upload(con, ds, batch_id, rule, span)
                     _record_version(con, ds, batch_id, "(SELECT * FROM stg WHERE NOT _skip)")
-                    con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true)",
-                                [batch_id, name, rule, span[0], span[1], version_on])
+                    con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true, ?)",
+                                [batch_id, name, rule, span[0], span[1], version_on, fold_on])
                 touched_registry = touched_registry or name == "entities"
                 rows_after, total_after = _totals(con, ds)
                 change = DatasetChange(dataset=name, label=ds.label, rule=rule, sentence="", rows_before=rows_before,

@@ -194,3 +194,18 @@ def test_an_older_registry_export_does_not_revive_a_closed_entity(con):
                    ("C", "丙公司", "存续", None)]
     s = old.sheets[0]
     assert (s.rows_new, s.rows_updated, s.rows_unchanged) == (1, 0, 2)
+
+
+def test_a_dated_ledger_after_one_without_a_date_is_the_newer_one(con):
+    def sale(day, amount):
+        return dict(sold_on=pd.Timestamp(day), channel="展销中心", enterprise="甲公司", amount=amount)
+    # no date in the name: dated by the import (today), yet it is not newer than July's ledger sent after it
+    store.import_workbooks(con, [wb("sales", [sale("2025-07-02", 10.0), sale("2025-07-20", 5.0)], file="帮销台账.xlsx")])
+    fixed = store.import_workbooks(con, [wb("sales", [sale("2025-07-02", 10.0), sale("2025-07-20", 8.0)],
+                                            file="帮销台账_20250731.xlsx")])[0]
+    assert fixed.changes[0].changed == 1 and "早于" not in fixed.changes[0].sentence
+    assert con.execute("SELECT sum(amount) FROM sales").fetchall()[0][0] == 18.0
+    # and a rebuild (the rollback of a later upload) folds them in the same order
+    other = store.import_workbooks(con, [wb("sales", [sale("2025-08-01", 1.0)], file="帮销台账_20250801.xlsx")])[0]
+    store.rollback(con, other.batch_id)
+    assert con.execute("SELECT sum(amount) FROM sales").fetchall()[0][0] == 18.0
