@@ -129,7 +129,7 @@ def test_stages_lights_and_leaders_at_a_past_date_come_from_the_ledger_known_the
     assert dict(zip(lights["project_key"], lights["stage"])) == known
     assert int(projects.by_stage(c, as_of=may)["count"].sum()) == 70
     assert int(projects.by_leader(c, may)["projects"].sum()) == 70
-    assert projects.state_note(c, may) == "阶段、红黄绿灯按2025年4月15日版台账，即数据日期当时已有的最新版本"
+    assert projects.state_note(c, may) == "签约、阶段、红黄绿灯按2025年4月15日版台账，即数据日期当时已有的最新版本"
     # on the newest version's date the current ledger is what was known: no note, 75 projects
     assert projects.state_note(c, D) is None and len(projects.traffic_lights(c, D)) == 75
     assert int(projects.by_stage(c, as_of=D)["count"].sum()) == 75

@@ -517,7 +517,7 @@ def state_note(con: duckdb.DuckDBPyConnection, day: date) -> str | None:
         return None
     known = [d for d in dates if d <= day]
     if known:
-        return f"阶段、红黄绿灯按{fmt.date_cn(known[-1])}版台账，即数据日期当时已有的最新版本"
+        return f"签约、阶段、红黄绿灯按{fmt.date_cn(known[-1])}版台账，即数据日期当时已有的最新版本"
     return (f"数据日期早于第一版台账（{fmt.date_cn(dates[0])}）：阶段按台账所载签约、开工、投产时间推算，"
             f"红黄绿灯为台账当前状态")
 

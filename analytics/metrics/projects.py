@@ -291,8 +291,8 @@ def traffic_lights(con: duckdb.DuckDBPyConnection, as_of: date, sector: str | No
     One row per project: every ledger column, stage_since (date the stage began), light (红/黄/绿),
     reason (Chinese, the conditions that set the light), days_in_stage (days; <NA> when unknown),
     overdue_days (days past due_on, 0 when not overdue or no due date). Sorted 红, 黄, 绿 then by
-    overdue days descending. Optional filters on leader, stage and light. With as_of before the newest
-    version of the ledger, the ledger known at as_of (state_note says which version)."""
+    overdue days descending. Optional filters on leader, stage and light. The ledger known at as_of from
+    its dated versions (_known_ledger; state_note says which version when it is not the newest)."""
     if light is not None and light not in LIGHTS:
         raise ValueError(f"未知灯色 “{light}”；可用：{'、'.join(LIGHTS)}")
     df = _lights_frame(con, as_of, sector)
