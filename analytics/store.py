@@ -718,10 +718,7 @@ def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> t
                         WHEN EXISTS (SELECT 1 FROM {table} t WHERE {on} AND {same}) THEN 'unchanged'
                         ELSE 'updated' END AS change
             FROM stg s WHERE NOT s._skip""")
-    totals = {"new": 0, "updated": 0, "unchanged": 0}
-    for sheet, change, n in con.execute("SELECT _sheet, change, count(*) FROM stg_class GROUP BY ALL").fetchall():
-        setattr(sheets[sheet], f"rows_{change}", int(n))
-        totals[change] += int(n)
+    totals = _tally(con, sheets)
     col_list = ", ".join(_q(c) for c in cols if c != "row_key")
     picked = "SELECT s.* FROM stg s JOIN stg_class c USING (_sheet, _row) WHERE c.change = '{}'"
     if all_new:
@@ -742,16 +739,34 @@ def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> t
     leaving, labels = 0, []
     if removal:
         gone = f"{removal} AND NOT EXISTS (SELECT 1 FROM stg s WHERE NOT s._skip AND {on})"
-        leaving = int(con.execute(f"SELECT count(*) FROM {table} t WHERE {gone}").fetchall()[0][0])
-        if leaving:
-            first = next(iter(sheets.values()))
-            first.rows_removed = leaving
-            first.removed = con.execute(f"SELECT {col_list} FROM {table} t WHERE {gone} ORDER BY ALL "
-                                        f"LIMIT {PREVIEW_ROWS}").df()
-            if ds.versioned:
-                labels = [r[0] for r in con.execute(f"SELECT {_label_sql(ds)} FROM {table} t WHERE {gone} "
-                                                    f"ORDER BY ALL LIMIT {PREVIEW_ROWS}").fetchall()]
+        leaving, labels = _leaving(con, ds, sheets, table, gone)
     return totals["new"], leaving, totals["updated"], totals["unchanged"], labels
+
+
+def _tally(con, sheets: dict[str, SheetImport]) -> dict[str, int]:
+    """Fill each sheet's rows_new / rows_updated / rows_unchanged from temp stg_class; the totals."""
+    totals = {"new": 0, "updated": 0, "unchanged": 0}
+    for sheet, change, n in con.execute("SELECT _sheet, change, count(*) FROM stg_class GROUP BY ALL").fetchall():
+        setattr(sheets[sheet], f"rows_{change}", int(n))
+        totals[change] += int(n)
+    return totals
+
+
+def _leaving(con, ds, sheets: dict[str, SheetImport], source: str, gone: str) -> tuple[int, list]:
+    """The rows of `source` (as t) matching `gone` leave: their count and preview on the first sheet,
+    and (a versioned dataset) their labels."""
+    leaving = int(con.execute(f"SELECT count(*) FROM {source} t WHERE {gone}").fetchall()[0][0])
+    labels = []
+    if leaving:
+        cols = ", ".join(_q(n) for n, _ in table_columns(ds) if n != "row_key")
+        first = next(iter(sheets.values()))
+        first.rows_removed = leaving
+        first.removed = con.execute(f"SELECT {cols} FROM {source} t WHERE {gone} ORDER BY ALL "
+                                    f"LIMIT {PREVIEW_ROWS}").df()
+        if ds.versioned:
+            labels = [r[0] for r in con.execute(f"SELECT {_label_sql(ds)} FROM {source} t WHERE {gone} "
+                                                f"ORDER BY ALL LIMIT {PREVIEW_ROWS}").fetchall()]
+    return leaving, labels
 
 
 def _newest_fold(con, ds) -> dt.date | None:
@@ -797,21 +812,9 @@ def _fold_late(con, ds, batch_id: int, rule: str, span, version_on: dt.date,
                                  AND {_match('b', 't', values)} WHERE {_match('s', 'b', keys)}) THEN 'unchanged'
                     ELSE 'updated' END AS change
         FROM stg s WHERE NOT s._skip""")
-    totals = {"new": 0, "updated": 0, "unchanged": 0}
-    for sheet, change, n in con.execute("SELECT _sheet, change, count(*) FROM stg_class GROUP BY ALL").fetchall():
-        setattr(sheets[sheet], f"rows_{change}", int(n))
-        totals[change] += int(n)
+    totals = _tally(con, sheets)
     gone = f"NOT EXISTS (SELECT 1 FROM {table} x WHERE {_match('x', 't', keys)})"
-    leaving = int(con.execute(f"SELECT count(*) FROM late_before t WHERE {gone}").fetchall()[0][0])
-    labels = []
-    if leaving:
-        first = next(iter(sheets.values()))
-        first.rows_removed = leaving
-        first.removed = con.execute(f"SELECT {', '.join(_q(c) for c in cols if c != 'row_key')} FROM late_before t "
-                                    f"WHERE {gone} ORDER BY ALL LIMIT {PREVIEW_ROWS}").df()
-        if ds.versioned:
-            labels = [r[0] for r in con.execute(f"SELECT {_label_sql(ds)} FROM late_before t WHERE {gone} "
-                                                f"ORDER BY ALL LIMIT {PREVIEW_ROWS}").fetchall()]
+    leaving, labels = _leaving(con, ds, sheets, "late_before", gone)
     con.execute("DROP TABLE late_before")
     return totals["new"], leaving, totals["updated"], totals["unchanged"], labels
 
