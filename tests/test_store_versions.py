@@ -209,3 +209,17 @@ def test_a_dated_ledger_after_one_without_a_date_is_the_newer_one(con):
     other = store.import_workbooks(con, [wb("sales", [sale("2025-08-01", 1.0)], file="帮销台账_20250801.xlsx")])[0]
     store.rollback(con, other.batch_id)
     assert con.execute("SELECT sum(amount) FROM sales").fetchall()[0][0] == 18.0
+
+
+def test_an_older_upload_previewed_and_rolled_back_leaves_the_store_as_it_was(con):
+    from tests.test_store import content
+    store.import_workbooks(con, [wb("projects", [pj("P1", "甲项目", 100.0, "开工")], file="台账20250731.xlsx")])
+    before = content(con)
+    older = wb("projects", [pj("P1", "甲项目", 90.0), pj("P2", "乙项目", 50.0)], file="台账20250515.xlsx")
+    dry = store.import_workbooks(con, [older], dry_run=True)[0]
+    assert not dry.committed and "早于" in dry.changes[0].sentence and content(con) == before
+    assert con.execute("SELECT count(*) FROM batch_datasets").fetchall()[0][0] == 1
+    done = store.import_workbooks(con, [older])[0]
+    assert content(con) == before
+    store.rollback(con, done.batch_id)
+    assert content(con) == before and len(store.ledger_versions(con)) == 1
