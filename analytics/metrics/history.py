@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.metrics import projects as _projects
-from analytics.metrics._common import as_date, month_start
+from analytics.metrics._common import as_date, month_start, scoped_memo
 from analytics.schema import STAGE_ORDER
 
 BASIS_VERSION = "台账版本"
@@ -674,6 +674,7 @@ def known_basis(con: duckdb.DuckDBPyConnection, day: date) -> dict:
             "latest_version_on": latest, "is_current": row["version_on"] == latest}
 
 
+@scoped_memo   # lights, per-leader counts and days in stage of one briefing read the same state
 def ledger_on(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
     """ledger_at() on the store's versions."""
     if not _sql_ok(con):
