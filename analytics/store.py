@@ -10,8 +10,9 @@ none takes the latest fold_on of its dataset's live batches when it arrives (NUL
 folds where it arrived and a dated file sent after it is never taken for older data. An import whose
 stated date is on or after every live batch's fold_on applies one more fold step; one dated earlier
 (last month's registry export, the May ledger sent after July's) is folded in at its date by a rebuild,
-so newer data is never overwritten by older data that arrived later. A rollback marks the batch and rebuilds the datasets it touched from
-the live batches, so it restores exactly the store without that batch, whatever later batches re-sent. Derived columns (the sector
+so newer data is never overwritten by older data that arrived later. A rollback marks the batch and
+rebuilds the datasets it touched from the live batches, so it restores exactly the store without that
+batch, whatever later batches re-sent. Derived columns (the sector
 from data/sector_mapping.csv) are recomputed after every rebuild.
 
 Merge rules (a fold step; K = the dataset's key, for ledgers the row key below):
@@ -611,9 +612,9 @@ def _apply_upload(con, ds, batch_id: int, rule: str, span) -> None:
 
 
 def _rebuild(con, ds) -> None:
-    """The dataset's current table from its live batches, folded in data-date order (version_on, then
-    batch id: an export dated earlier than one already loaded is older information, however late it
-    arrives), for a rollback or an upload dated before the newest one loaded."""
+    """The dataset's current table from its live batches, folded in data-date order (fold_on, then batch
+    id: an export dated earlier than one already loaded is older information, however late it arrives),
+    for a rollback or an upload dated before the newest one loaded."""
     table = _q(ds.table)
     cols = ", ".join(_q(n) for n, _ in table_columns(ds))
     keys = _key_columns(ds)
