@@ -3,10 +3,16 @@
 Event-sourced: each import batch's full contribution (every row it carried, the rows skipped for an
 error included, flagged) is kept: its rows still current in the dataset's table (`_batch_id`), the
 others (replaced, left, re-sent unchanged, skipped) in `<dataset>__log`, never a (batch, key) in both.
-The dataset's table is always the deterministic fold of the live (not rolled-back) batches in batch
-order under the merge rule each batch recorded in `batch_datasets`. An import applies one more fold step; a
-rollback marks the batch and rebuilds the datasets it touched from the live batches, so it restores
-exactly the store without that batch, whatever later batches re-sent. Derived columns (the sector
+The dataset's table is always the deterministic fold of the live (not rolled-back) batches in data-date
+order (`batch_datasets.fold_on`, then batch id) under the merge rule each batch recorded in
+`batch_datasets`. fold_on is the date the file states (in its name or a 截至 title); a file that states
+none takes the latest fold_on of its dataset's live batches when it arrives (NULL for the first), so it
+folds where it arrived and a dated file sent after it is never taken for older data. An import whose
+stated date is on or after every live batch's fold_on applies one more fold step; one dated earlier
+(last month's registry export, the May ledger sent after July's) is folded in at its date by a rebuild,
+so newer data is never overwritten by older data that arrived later. A rollback marks the batch and
+rebuilds the datasets it touched from the live batches, so it restores exactly the store without that
+batch, whatever later batches re-sent. Derived columns (the sector
 from data/sector_mapping.csv) are recomputed after every rebuild.
 
 Merge rules (a fold step; K = the dataset's key, for ledgers the row key below):
@@ -40,7 +46,8 @@ Tables (DDL derived from analytics.schema, never written by hand):
                           that batch's fold step) holds beyond the batch's own rows (an append, a
                           skipped row's key kept): batch_id, key, row_batch (the batch whose row holds
                           the values); a version = the batch's valid rows + these; rebuilt with the table
-  batch_datasets          one row per (batch, dataset): rule, date span, version_on, exact
+  batch_datasets          one row per (batch, dataset): rule, date span, version_on (the data date: stated,
+                          else the import date), exact, fold_on (the fold order, above)
   import_log              one row per imported sheet or rollback
   import_problems         the reader's problems of each batch
   meta                    key/value: schema_version, sector mapping fingerprint and path
@@ -171,7 +178,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             rows_unchanged BIGINT, rows_removed BIGINT, rows_skipped BIGINT, warnings BIGINT,
             imported_at TIMESTAMP, imported_by VARCHAR, rolled_back_by BIGINT, note VARCHAR)""")
     con.execute("""CREATE TABLE IF NOT EXISTS batch_datasets (batch_id BIGINT, dataset VARCHAR, rule VARCHAR,
-                   span_from DATE, span_to DATE, version_on DATE, exact BOOLEAN)""")
+                   span_from DATE, span_to DATE, version_on DATE, exact BOOLEAN, fold_on DATE)""")
+    _add_missing_columns(con, "batch_datasets", [("fold_on", "DATE")])
     con.execute("CREATE TABLE IF NOT EXISTS import_problems (batch_id BIGINT, level VARCHAR, file VARCHAR, "
                 "sheet VARCHAR, row BIGINT, \"column\" VARCHAR, value VARCHAR, message VARCHAR)")
     con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
@@ -192,7 +200,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def _migrate_v1(con) -> None:
     """Version 1 -> 3: the current rows are the contributions of the batches that wrote them (rule baseline)."""
     con.execute("""
-        INSERT INTO batch_datasets
+        INSERT INTO batch_datasets (batch_id, dataset, rule, span_from, span_to, version_on, exact)
         SELECT DISTINCT batch_id, dataset, 'baseline', NULL, NULL, CAST(min(imported_at) AS DATE), false
         FROM import_log WHERE kind = 'import' AND rolled_back_by IS NULL AND dataset IS NOT NULL
           AND batch_id NOT IN (SELECT batch_id FROM batch_datasets)
@@ -249,7 +257,7 @@ def _schema_complete(con) -> bool:
                             "WHERE table_schema = 'main' AND table_catalog = current_database()").fetchall():
         have.setdefault(t, set()).add(c)
     versions = {ds.table + "__versions" for ds in DATASETS.values() if ds.versioned}
-    return (all(t in have and cols <= have[t] for t, cols in want.items()) and "batch_datasets" in have
+    return (all(t in have and cols <= have[t] for t, cols in want.items()) and "fold_on" in have.get("batch_datasets", ())
             and versions <= set(have))
 
 
@@ -604,7 +612,9 @@ def _apply_upload(con, ds, batch_id: int, rule: str, span) -> None:
 
 
 def _rebuild(con, ds) -> None:
-    """The dataset's current table from its live batches, folded in batch order (rollback)."""
+    """The dataset's current table from its live batches, folded in data-date order (fold_on, then batch
+    id: an export dated earlier than one already loaded is older information, however late it arrives),
+    for a rollback or an upload dated before the newest one loaded."""
     table = _q(ds.table)
     cols = ", ".join(_q(n) for n, _ in table_columns(ds))
     keys = _key_columns(ds)
@@ -615,7 +625,7 @@ def _rebuild(con, ds) -> None:
         SELECT b.batch_id, b.rule, b.span_from, b.span_to FROM batch_datasets b
         WHERE b.dataset = ? AND b.batch_id NOT IN
               (SELECT batch_id FROM import_log WHERE rolled_back_by IS NOT NULL)
-        ORDER BY b.batch_id""", [ds.name]).fetchall()
+        ORDER BY b.fold_on NULLS FIRST, b.batch_id""", [ds.name]).fetchall()
     for batch_id, rule, lo, hi in batches:
         valid, skipped = _log_rows(ds, batch_id, False), _log_rows(ds, batch_id, True)
         removal = _removal_condition(ds, rule, valid, skipped, (lo, hi))
@@ -698,10 +708,7 @@ def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> t
     on = _match("s", "t", keys)
     same = _match("s", "t", values)
     all_new = not con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]
-    for kind, in con.execute("SELECT 'VIEW' FROM duckdb_views() WHERE view_name = 'stg_class' AND temporary UNION ALL "
-                             "SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = 'stg_class' AND temporary"
-                             ).fetchall():
-        con.execute(f"DROP {kind} stg_class")
+    _drop_stg_class(con)
     if all_new:  # the first upload of a dataset: every row arrives (no join against an empty table)
         con.execute("CREATE TEMP VIEW stg_class AS SELECT _sheet, _row, 'new' AS change FROM stg WHERE NOT _skip")
     else:
@@ -712,10 +719,7 @@ def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> t
                         WHEN EXISTS (SELECT 1 FROM {table} t WHERE {on} AND {same}) THEN 'unchanged'
                         ELSE 'updated' END AS change
             FROM stg s WHERE NOT s._skip""")
-    totals = {"new": 0, "updated": 0, "unchanged": 0}
-    for sheet, change, n in con.execute("SELECT _sheet, change, count(*) FROM stg_class GROUP BY ALL").fetchall():
-        setattr(sheets[sheet], f"rows_{change}", int(n))
-        totals[change] += int(n)
+    totals = _tally(con, sheets)
     col_list = ", ".join(_q(c) for c in cols if c != "row_key")
     picked = "SELECT s.* FROM stg s JOIN stg_class c USING (_sheet, _row) WHERE c.change = '{}'"
     if all_new:
@@ -736,15 +740,83 @@ def _classify(con, ds, sheets: dict[str, SheetImport], removal: str | None) -> t
     leaving, labels = 0, []
     if removal:
         gone = f"{removal} AND NOT EXISTS (SELECT 1 FROM stg s WHERE NOT s._skip AND {on})"
-        leaving = int(con.execute(f"SELECT count(*) FROM {table} t WHERE {gone}").fetchall()[0][0])
-        if leaving:
-            first = next(iter(sheets.values()))
-            first.rows_removed = leaving
-            first.removed = con.execute(f"SELECT {col_list} FROM {table} t WHERE {gone} ORDER BY ALL "
-                                        f"LIMIT {PREVIEW_ROWS}").df()
-            if ds.versioned:
-                labels = [r[0] for r in con.execute(f"SELECT {_label_sql(ds)} FROM {table} t WHERE {gone} "
-                                                    f"ORDER BY ALL LIMIT {PREVIEW_ROWS}").fetchall()]
+        leaving, labels = _leaving(con, ds, sheets, table, gone)
+    return totals["new"], leaving, totals["updated"], totals["unchanged"], labels
+
+
+def _tally(con, sheets: dict[str, SheetImport]) -> dict[str, int]:
+    """Fill each sheet's rows_new / rows_updated / rows_unchanged from temp stg_class; the totals."""
+    totals = {"new": 0, "updated": 0, "unchanged": 0}
+    for sheet, change, n in con.execute("SELECT _sheet, change, count(*) FROM stg_class GROUP BY ALL").fetchall():
+        setattr(sheets[sheet], f"rows_{change}", int(n))
+        totals[change] += int(n)
+    return totals
+
+
+def _leaving(con, ds, sheets: dict[str, SheetImport], source: str, gone: str) -> tuple[int, list]:
+    """The rows of `source` (as t) matching `gone` leave: their count and preview on the first sheet,
+    and (a versioned dataset) their labels."""
+    leaving = int(con.execute(f"SELECT count(*) FROM {source} t WHERE {gone}").fetchall()[0][0])
+    labels = []
+    if leaving:
+        cols = ", ".join(_q(n) for n, _ in table_columns(ds) if n != "row_key")
+        first = next(iter(sheets.values()))
+        first.rows_removed = leaving
+        first.removed = con.execute(f"SELECT {cols} FROM {source} t WHERE {gone} ORDER BY ALL "
+                                    f"LIMIT {PREVIEW_ROWS}").df()
+        if ds.versioned:
+            labels = [r[0] for r in con.execute(f"SELECT {_label_sql(ds)} FROM {source} t WHERE {gone} "
+                                                f"ORDER BY ALL LIMIT {PREVIEW_ROWS}").fetchall()]
+    return leaving, labels
+
+
+def _newest_fold(con, ds) -> dt.date | None:
+    """The latest fold_on of the live batches of a dataset (module docstring), None when none has one."""
+    return con.execute("""SELECT max(fold_on) FROM batch_datasets WHERE dataset = ? AND batch_id NOT IN
+                          (SELECT batch_id FROM import_log WHERE rolled_back_by IS NOT NULL)""",
+                       [ds.name]).fetchall()[0][0]
+
+
+def _drop_stg_class(con) -> None:
+    for kind, in con.execute("SELECT 'VIEW' FROM duckdb_views() WHERE view_name = 'stg_class' AND temporary UNION ALL "
+                             "SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = 'stg_class' AND temporary"
+                             ).fetchall():
+        con.execute(f"DROP {kind} stg_class")
+
+
+def _fold_late(con, ds, batch_id: int, rule: str, span, version_on: dt.date,
+               sheets: dict[str, SheetImport]) -> tuple[int, int, int, int, list]:
+    """Fold the staged upload, dated before the newest live batch of its dataset, in at its date: its rows
+    become its contribution in the log and the table is rebuilt in data-date order. Fills the per-sheet
+    counts with what the upload did to the current table (a row newer data overrides is unchanged);
+    returns (arriving, leaving, changed, unchanged, labels of the rows leaving)."""
+    table = _q(ds.table)
+    keys = _key_columns(ds)
+    cols = [n for n, _ in table_columns(ds)]
+    values = [c for c in cols if c not in keys and c != "row_key"]
+    col_list = ", ".join(_q(c) for c in cols)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE late_before AS SELECT * FROM {table}")
+    con.execute(f"INSERT INTO {_log_table(ds)} SELECT {col_list}, {int(batch_id)}, _skip, _sheet, _row FROM stg")
+    con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true, ?)",
+                [batch_id, ds.name, rule, span[0], span[1], version_on, version_on])
+    _crash_point("import:staged")
+    _rebuild(con, ds)
+    if ds.derived_sector:
+        _fill_sector(con, table, ds)
+    _drop_stg_class(con)
+    con.execute(f"""
+        CREATE TEMP TABLE stg_class AS
+        SELECT s._sheet, s._row,
+               CASE WHEN NOT EXISTS (SELECT 1 FROM {table} t WHERE {_match('s', 't', keys)}) THEN 'unchanged'
+                    WHEN NOT EXISTS (SELECT 1 FROM late_before b WHERE {_match('s', 'b', keys)}) THEN 'new'
+                    WHEN EXISTS (SELECT 1 FROM late_before b JOIN {table} t ON {_match('b', 't', keys)}
+                                 AND {_match('b', 't', values)} WHERE {_match('s', 'b', keys)}) THEN 'unchanged'
+                    ELSE 'updated' END AS change
+        FROM stg s WHERE NOT s._skip""")
+    totals = _tally(con, sheets)
+    gone = f"NOT EXISTS (SELECT 1 FROM {table} x WHERE {_match('x', 't', keys)})"
+    leaving, labels = _leaving(con, ds, sheets, "late_before", gone)
+    con.execute("DROP TABLE late_before")
     return totals["new"], leaving, totals["updated"], totals["unchanged"], labels
 
 
@@ -831,23 +903,24 @@ def _header_word(ds: Dataset, sheet) -> str | None:
     return None
 
 
-def _data_date(wb: WorkbookResult, imported: dt.date) -> dt.date:
-    """version_on of an upload: a date in the file name, else a 截至 date the reader found, else the import date."""
+def _data_date(wb: WorkbookResult, imported: dt.date) -> tuple[dt.date, bool]:
+    """(version_on of an upload, whether the file states it): a date in the file name, else a 截至 date the
+    reader found, else (the import date, False)."""
     found = _date_in_text(wb.file)
     if found:
-        return found
+        return found, True
     for s in wb.sheets:
         for attr in ("as_of", "data_date"):
             value = getattr(s, attr, None)
             if value is not None and not pd.isna(value):
-                return pd.Timestamp(value).date()
+                return pd.Timestamp(value).date(), True
         for text in [getattr(s, "title", None) or ""] + list(getattr(s, "notes", []) or []):
             m = re.search(r"截至\s*(.+)", str(text))
             if m:
                 found = _date_in_text(m.group(1))
                 if found:
-                    return found
-    return imported
+                    return found, True
+    return imported, False
 
 
 _DATE_8 = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
@@ -925,7 +998,7 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
         try:
             batch_id = int(con.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0])
             now = datetime.now().replace(microsecond=0)
-            version_on = _data_date(wb, now.date())
+            version_on, stated = _data_date(wb, now.date())
             touched_registry = False
             for name, sheet_results in by_dataset.items():
                 ds = _dataset(name)
@@ -960,12 +1033,19 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
                 if rule == RULE_REPLACE and span[0] is not None:
                     in_span = int(con.execute(f"SELECT count(*) FROM {_q(ds.table)} WHERE {_q(ds.span_field)} "
                                               f"BETWEEN ? AND ?", [span[0], span[1]]).fetchall()[0][0])
-                arriving, leaving, changed, unchanged, labels = _classify(con, ds, infos, removal)
-                _crash_point("import:staged")
-                _apply_upload(con, ds, batch_id, rule, span)
-                _record_version(con, ds, batch_id, "(SELECT * FROM stg WHERE NOT _skip)")
-                con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true)",
-                            [batch_id, name, rule, span[0], span[1], version_on])
+                newest = _newest_fold(con, ds)
+                fold_on = version_on if stated else newest
+                late = stated and newest is not None and version_on < newest
+                if late:  # older than data already loaded: folded in at its date (module docstring)
+                    arriving, leaving, changed, unchanged, labels = _fold_late(con, ds, batch_id, rule, span,
+                                                                               version_on, infos)
+                else:
+                    arriving, leaving, changed, unchanged, labels = _classify(con, ds, infos, removal)
+                    _crash_point("import:staged")
+                    _apply_upload(con, ds, batch_id, rule, span)
+                    _record_version(con, ds, batch_id, "(SELECT * FROM stg WHERE NOT _skip)")
+                    con.execute("INSERT INTO batch_datasets VALUES (?, ?, ?, ?, ?, ?, true, ?)",
+                                [batch_id, name, rule, span[0], span[1], version_on, fold_on])
                 touched_registry = touched_registry or name == "entities"
                 rows_after, total_after = _totals(con, ds)
                 change = DatasetChange(dataset=name, label=ds.label, rule=rule, sentence="", rows_before=rows_before,
@@ -974,7 +1054,13 @@ def _import_one(con, wb: WorkbookResult, *, who, skip_invalid, dry_run, inspect,
                                        total_before=total_before, total_after=total_after,
                                        span_from=span[0], span_to=span[1], unchanged=unchanged,
                                        leaving_labels=labels)
-                _sentence(con, ds, rule, span, change, note, in_span)
+                if late:
+                    change.sentence = (f"本文件的数据日期（{fmt.date_cn(version_on)}）早于库中已有的{ds.label}"
+                                       f"（最新为{fmt.date_cn(newest)}），按数据日期顺序并入：它作为较早的数据保存，"
+                                       f"不覆盖库中较新的数据（撤销本批次即去掉它）。当前{ds.label}因此新增 {arriving} 行、"
+                                       f"更新 {changed} 行、移出 {leaving} 行，其余 {unchanged} 行不变或以较新的数据为准。")
+                else:
+                    _sentence(con, ds, rule, span, change, note, in_span)
                 outcome.changes.append(change)
                 outcome.sheets.extend(infos.values())
             if touched_registry:

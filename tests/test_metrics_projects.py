@@ -129,7 +129,7 @@ def test_stages_lights_and_leaders_at_a_past_date_come_from_the_ledger_known_the
     assert dict(zip(lights["project_key"], lights["stage"])) == known
     assert int(projects.by_stage(c, as_of=may)["count"].sum()) == 70
     assert int(projects.by_leader(c, may)["projects"].sum()) == 70
-    assert projects.state_note(c, may) == "阶段、红黄绿灯按2025年4月15日版台账，即数据日期当时已有的最新版本"
+    assert projects.state_note(c, may) == "签约、阶段、红黄绿灯按2025年4月15日版台账，即数据日期当时已有的最新版本"
     # on the newest version's date the current ledger is what was known: no note, 75 projects
     assert projects.state_note(c, D) is None and len(projects.traffic_lights(c, D)) == 75
     assert int(projects.by_stage(c, as_of=D)["count"].sum()) == 75
@@ -138,3 +138,60 @@ def test_stages_lights_and_leaders_at_a_past_date_come_from_the_ledger_known_the
     assert len(projects.traffic_lights(c, date(2025, 3, 1))) == 75
     early = projects.by_stage(c, as_of=date(2025, 3, 1)).set_index("stage")["count"]
     assert early["洽谈"] == 0 and early["停滞"] == 0 and early.sum() > 0
+
+
+# --- a figure at a past date reads the ledger known then ------------------------------------------
+@pytest.fixture(scope="module")
+def two_ledgers():
+    """A June ledger (P1 100万, P2 200万, signed in 2025) and July's (P1 corrected to 150, P2 deleted,
+    P3 signed on 3 July, 50), imported as the analysts would."""
+    from test_store import wb
+    c = store.connect(":memory:")
+
+    def row(key, inv, signed, leader="王"):
+        return dict(project_key=key, project_id=key, name=f"{key}项目", stage="签约", sector="医疗器械",
+                    investment=inv, signed_on=pd.Timestamp(signed), leader=leader, origin="江苏")
+    store.import_workbooks(c, [wb("projects", [row("P1", 100.0, "2025-01-10"), row("P2", 200.0, "2025-02-01")],
+                                  file="台账_20250615.xlsx")])
+    store.import_workbooks(c, [wb("projects", [row("P1", 150.0, "2025-01-10"), row("P3", 50.0, "2025-07-03")],
+                                  file="台账_20250731.xlsx")])
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("day, count, inv", [(date(2025, 6, 15), 2, 300.0), (date(2025, 7, 5), 2, 300.0),
+                                             (date(2025, 7, 31), 2, 200.0)])
+def test_signed_this_year_at_a_past_date_counts_the_ledger_known_then(two_ledgers, day, count, inv):
+    # at 15 June and 5 July the June ledger was the newest: July's correction, deletion and P3 were not known
+    assert projects.signed_summary(two_ledgers, day) == (count, inv, {"医疗器械": count})
+    assert projects.by_signing_month(two_ledgers, day)["cumulative_count"].iloc[-1] == count
+    assert projects.by_sector(two_ledgers, day).set_index("sector").loc["医疗器械", "investment_wan"] == inv
+    assert projects.by_origin(two_ledgers, day)["count"].tolist() == [count]
+    assert len(projects.signed_in_year(two_ledgers, day)) == count
+
+
+def test_a_post_task_at_a_past_date_counts_the_ledger_known_then(two_ledgers):
+    from analytics.metrics import targets
+    got = targets.projects_counted(two_ledgers, date(2025, 7, 5), "王", "签约项目数", year=2025)
+    assert got["project_key"].tolist() == ["P1", "P2"] and got["investment"].tolist() == [100.0, 200.0]
+    got = targets.projects_counted(two_ledgers, date(2025, 7, 31), "王", "签约项目数", year=2025)
+    assert got["project_key"].tolist() == ["P1", "P3"]
+
+
+def test_days_in_a_stage_at_a_date_do_not_depend_on_later_uploads():
+    from test_store import wb
+    c = store.connect(":memory:")
+
+    def load(stage, file):
+        store.import_workbooks(c, [wb("projects", [dict(project_key="P1", name="P1项目", stage=stage, progress="x",
+                                                        signed_on=pd.Timestamp("2025-01-10"))], file=file)])
+
+    def days():
+        return projects.traffic_lights(c, D).set_index("project_key").loc["P1", "days_in_stage"]
+    load("签约", "台账_20250415.xlsx")
+    load("停滞", "台账_20250515.xlsx")
+    # stalled since the 15 May version first showed it: 31 days at 15 June
+    assert days() == 31
+    load("停滞", "台账_20250731.xlsx")
+    assert days() == 31
+    c.close()

@@ -243,9 +243,9 @@ def test_the_briefing_reports_targets_and_dates_the_project_stages(store_db):
     section = b.section("targets")
     assert section.heading.endswith("、目标任务完成情况")
     assert section.paragraph == targets.summary_sentence(targets.completion(c, D))
-    assert "（阶段、红黄绿灯按" not in b.section("projects").paragraph     # 15 June: the current ledger
+    assert "红黄绿灯按" not in b.section("projects").paragraph     # 15 June: the current ledger
     may = briefing.build_briefing(c, date(2025, 5, 1))
-    assert "（阶段、红黄绿灯按2025年4月15日版台账，即数据日期当时已有的最新版本）" in may.section("projects").paragraph
+    assert "（签约、阶段、红黄绿灯按2025年4月15日版台账，即数据日期当时已有的最新版本）" in may.section("projects").paragraph
     assert "在库项目70个" in may.section("projects").paragraph
 
 

@@ -157,3 +157,69 @@ def test_a_version_3_store_migrates_on_open(tmp_path):
         a.batch_id: ["P001", "P002", "P003"], b.batch_id: ["P001", "P002", "P003"]}
     assert current(c) == {"P001": 1200.0, "P002": 2500.0, "P003": 4500.0}
     c.close()
+
+
+# --- an upload dated before data already loaded is folded in at its date ------------------------
+def test_a_ledger_dated_before_the_newest_one_does_not_become_the_current_ledger(con):
+    july = store.import_workbooks(con, [wb("projects", [pj("P1", "甲项目", 100.0, "开工"), pj("P2", "乙项目", 200.0)],
+                                           file="台账20250731.xlsx")])[0]
+    may = store.import_workbooks(con, [wb("projects", [pj("P1", "甲项目", 100.0), pj("P3", "丙项目", 50.0)],
+                                          file="台账20250515.xlsx")])[0]
+    assert may.committed
+    # July's ledger stays the current one: P1 开工, P2 kept, P3 (only in May) not in it
+    assert con.execute("SELECT project_key, stage FROM projects ORDER BY 1").fetchall() == [("P1", "开工"),
+                                                                                           ("P2", "签约")]
+    change = may.changes[0]
+    assert (change.arriving, change.changed, change.leaving, change.rows_after) == (0, 0, 0, 2)
+    assert change.sentence.startswith("本文件的数据日期（2025年5月15日）早于库中已有的招商引资项目台账（最新为2025年7月31日）")
+    # the May version is a dated version of its own: P1 was 签约 on 2025-05-20
+    v = store.ledger_versions(con)
+    assert v[v["batch_id"] == may.batch_id]["project_key"].tolist() == ["P1", "P3"]
+    assert v[v["batch_id"] == july.batch_id]["stage"].tolist() == ["开工", "签约"]
+    store.rollback(con, july.batch_id)   # without July, May's ledger is the current one
+    assert con.execute("SELECT project_key, stage FROM projects ORDER BY 1").fetchall() == [("P1", "签约"),
+                                                                                           ("P3", "签约")]
+
+
+def test_an_older_registry_export_does_not_revive_a_closed_entity(con):
+    def e(uscc, name, status="存续", closed=None):
+        return dict(uscc=uscc, name=name, established_on=pd.Timestamp("2020-01-01"), industry_code="C3581",
+                    status=status, closed_on=None if closed is None else pd.Timestamp(closed))
+    store.import_workbooks(con, [wb("entities", [e("A", "甲公司", "注销", "2025-07-20"), e("B", "乙科技公司")],
+                                    file="名录_20250731.xlsx")])
+    old = store.import_workbooks(con, [wb("entities", [e("A", "甲公司"), e("B", "乙公司"), e("C", "丙公司")],
+                                          file="名录_20250615.xlsx")])[0]
+    got = con.execute("SELECT uscc, name, status, closed_on FROM entities ORDER BY 1").fetchall()
+    assert got == [("A", "甲公司", "注销", dt.date(2025, 7, 20)), ("B", "乙科技公司", "存续", None),
+                   ("C", "丙公司", "存续", None)]
+    s = old.sheets[0]
+    assert (s.rows_new, s.rows_updated, s.rows_unchanged) == (1, 0, 2)
+
+
+def test_a_dated_ledger_after_one_without_a_date_is_the_newer_one(con):
+    def sale(day, amount):
+        return dict(sold_on=pd.Timestamp(day), channel="展销中心", enterprise="甲公司", amount=amount)
+    # no date in the name: dated by the import (today), yet it is not newer than July's ledger sent after it
+    store.import_workbooks(con, [wb("sales", [sale("2025-07-02", 10.0), sale("2025-07-20", 5.0)], file="帮销台账.xlsx")])
+    fixed = store.import_workbooks(con, [wb("sales", [sale("2025-07-02", 10.0), sale("2025-07-20", 8.0)],
+                                            file="帮销台账_20250731.xlsx")])[0]
+    assert fixed.changes[0].changed == 1 and "早于" not in fixed.changes[0].sentence
+    assert con.execute("SELECT sum(amount) FROM sales").fetchall()[0][0] == 18.0
+    # and a rebuild (the rollback of a later upload) folds them in the same order
+    other = store.import_workbooks(con, [wb("sales", [sale("2025-08-01", 1.0)], file="帮销台账_20250801.xlsx")])[0]
+    store.rollback(con, other.batch_id)
+    assert con.execute("SELECT sum(amount) FROM sales").fetchall()[0][0] == 18.0
+
+
+def test_an_older_upload_previewed_and_rolled_back_leaves_the_store_as_it_was(con):
+    from tests.test_store import content
+    store.import_workbooks(con, [wb("projects", [pj("P1", "甲项目", 100.0, "开工")], file="台账20250731.xlsx")])
+    before = content(con)
+    older = wb("projects", [pj("P1", "甲项目", 90.0), pj("P2", "乙项目", 50.0)], file="台账20250515.xlsx")
+    dry = store.import_workbooks(con, [older], dry_run=True)[0]
+    assert not dry.committed and "早于" in dry.changes[0].sentence and content(con) == before
+    assert con.execute("SELECT count(*) FROM batch_datasets").fetchall()[0][0] == 1
+    done = store.import_workbooks(con, [older])[0]
+    assert content(con) == before
+    store.rollback(con, done.batch_id)
+    assert content(con) == before and len(store.ledger_versions(con)) == 1

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.metrics import projects as _projects
-from analytics.metrics._common import as_date, month_start
+from analytics.metrics._common import as_date, month_start, scoped_memo
 from analytics.schema import STAGE_ORDER
 
 BASIS_VERSION = "台账版本"
@@ -517,7 +517,7 @@ def state_note(con: duckdb.DuckDBPyConnection, day: date) -> str | None:
         return None
     known = [d for d in dates if d <= day]
     if known:
-        return f"阶段、红黄绿灯按{fmt.date_cn(known[-1])}版台账，即数据日期当时已有的最新版本"
+        return f"签约、阶段、红黄绿灯按{fmt.date_cn(known[-1])}版台账，即数据日期当时已有的最新版本"
     return (f"数据日期早于第一版台账（{fmt.date_cn(dates[0])}）：阶段按台账所载签约、开工、投产时间推算，"
             f"红黄绿灯为台账当前状态")
 
@@ -563,6 +563,20 @@ def _version_rows(con, where: str, params: list, columns: str = "x.*") -> pd.Dat
     # a batch holds a project once (the reader refuses a repeated key; the store keeps a batch's row either in
     # the table or in the log): no de-duplication needed here
     return df.drop(columns=[c for c in ("_batch_id", "_sheet", "_row") if c in df.columns])
+
+
+def known_relation(con: duckdb.DuckDBPyConnection, day: date | None) -> str:
+    """SQL relation (every column of the projects table) of the project ledger known at `day`, for a
+    figure about `day` that must not use later uploads (a project signed on 3 July but first listed in
+    the ledger of 31 July is not counted at 5 July; a July correction does not rewrite the figure for
+    15 June). `projects` itself when day is None, on or after the newest version, or the store keeps no
+    versions; else the rows of the latest version dated on or before day; before the first version,
+    the first version's rows (the caller's date filter then keeps what its dates show by day)."""
+    if day is None or not _sql_ok(con) or not is_past(con, day):
+        return "projects"
+    at = _batch_at(con, as_date(day))
+    batch = at[0] if at is not None else _first_batch(con)
+    return f"(SELECT * EXCLUDE (_sheet, _row) FROM {_ROWS_SQL} x WHERE x._batch_id = {int(batch)})"
 
 
 def _batch_at(con, day: date) -> tuple[int, date] | None:
@@ -660,6 +674,7 @@ def known_basis(con: duckdb.DuckDBPyConnection, day: date) -> dict:
             "latest_version_on": latest, "is_current": row["version_on"] == latest}
 
 
+@scoped_memo   # lights, per-leader counts and days in stage of one briefing read the same state
 def ledger_on(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
     """ledger_at() on the store's versions."""
     if not _sql_ok(con):

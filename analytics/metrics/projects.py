@@ -1,7 +1,9 @@
 """招商引资: the project ledger by stage, sector, origin and signing month; the funnel; traffic lights.
 
 Definitions:
-- "Signed this year" at D: signed_on in [1 January of D's year, D] (DATA.md §3).
+- "Signed this year" at D: signed_on in [1 January of D's year, D] (DATA.md §3), counted in the ledger known at D:
+  with D before the newest version, the latest version dated on or before D (history.known_relation),
+  so a July ledger's corrections, deletions and late entries never rewrite the figure for 15 June.
 - Stages 洽谈 → 签约 → 开工 → 投产 (or 停滞). A project has reached a stage when it
   is in that stage or a later one, or has that stage's date (签约 signed_on,
   开工 started_on, 投产 producing_on); every project has reached 洽谈.
@@ -49,7 +51,7 @@ def signed_in_year(con: duckdb.DuckDBPyConnection, as_of: date, sector: str | No
     """Projects signed in [1 January of as_of's year, as_of]: one row per project, every ledger column,
     sorted by signed_on then project_key. investment in 万元."""
     d = as_date(as_of)
-    return query(con, f"""SELECT * EXCLUDE (_batch_id) FROM projects
+    return query(con, f"""SELECT * EXCLUDE (_batch_id) FROM {_known(con, d)}
         WHERE signed_on >= ? AND signed_on <= ? AND {SECTOR_SQL} ORDER BY signed_on, project_key""",
                  [date(d.year, 1, 1), d, sector, sector])
 
@@ -57,15 +59,21 @@ def signed_in_year(con: duckdb.DuckDBPyConnection, as_of: date, sector: str | No
 def signed_summary(con: duckdb.DuckDBPyConnection, as_of: date,
                    sector: str | None = None) -> tuple[int, float, dict[str, int]]:
     """(count 个, planned investment 万元, {sector: count} for sectors with at least one project)
-    of the projects signed this year to as_of."""
+    of the projects signed this year to as_of, in the ledger known at as_of (_known)."""
     d = as_date(as_of)
-    df = query(con, f"""SELECT sector, count(*) AS n, coalesce(sum(investment), 0) AS inv FROM projects
+    df = query(con, f"""SELECT sector, count(*) AS n, coalesce(sum(investment), 0) AS inv FROM {_known(con, d)}
         WHERE signed_on >= ? AND signed_on <= ? AND {SECTOR_SQL} GROUP BY sector""",
                [date(d.year, 1, 1), d, sector, sector])
     order = {s: i for i, s in enumerate(SECTORS)}
     df = df.sort_values("sector", key=lambda s: s.map(lambda x: order.get(x, 99)))
     by_sector = {str(s): int(n) for s, n in zip(df["sector"], df["n"])}
     return int(df["n"].sum()), float(df["inv"].sum()), by_sector
+
+
+def _known(con, as_of) -> str:
+    """The projects relation a figure at as_of reads: the ledger known at as_of (history.known_relation)."""
+    from analytics.metrics import history
+    return history.known_relation(con, as_of)
 
 
 def _signed_filter(as_of):
@@ -97,7 +105,7 @@ def by_sector(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> pd.D
     share_pct (of investment)."""
     where, params = _signed_filter(as_of)
     df = query(con, f"SELECT sector, count(*) AS count, coalesce(sum(investment), 0) AS investment_wan "
-                    f"FROM projects WHERE {where} GROUP BY sector", params)
+                    f"FROM {_known(con, as_of)} WHERE {where} GROUP BY sector", params)
     out = pd.DataFrame({"sector": list(SECTORS)}).merge(df, on="sector", how="left")
     out["count"] = out["count"].fillna(0).astype("int64")
     out["investment_wan"] = out["investment_wan"].fillna(0.0)
@@ -112,7 +120,8 @@ def by_origin(con: duckdb.DuckDBPyConnection, as_of: date | None = None, sector:
     where, params = _signed_filter(as_of)
     return query(con, f"""SELECT coalesce(nullif(trim(origin), ''), '未注明') AS origin, count(*) AS count,
                coalesce(sum(investment), 0) AS investment_wan
-        FROM projects WHERE {where} AND {SECTOR_SQL} GROUP BY 1 ORDER BY investment_wan DESC, count DESC, origin""",
+        FROM {_known(con, as_of)} WHERE {where} AND {SECTOR_SQL} GROUP BY 1
+        ORDER BY investment_wan DESC, count DESC, origin""",
                  params + [sector, sector])
 
 
@@ -121,7 +130,7 @@ def by_signing_month(con: duckdb.DuckDBPyConnection, as_of: date, sector: str | 
     Columns: month ('YYYY-MM'), count (个), investment_wan (万元), cumulative_count, cumulative_investment_wan."""
     d = as_date(as_of)
     df = query(con, f"""SELECT month(signed_on) AS m, count(*) AS count, coalesce(sum(investment), 0) AS investment_wan
-        FROM projects WHERE signed_on >= ? AND signed_on <= ? AND {SECTOR_SQL} GROUP BY 1""",
+        FROM {_known(con, d)} WHERE signed_on >= ? AND signed_on <= ? AND {SECTOR_SQL} GROUP BY 1""",
                [date(d.year, 1, 1), d, sector, sector])
     out = pd.DataFrame({"m": range(1, d.month + 1)}).merge(df, on="m", how="left")
     out["count"] = out["count"].fillna(0).astype("int64")
@@ -155,11 +164,14 @@ def funnel(con: duckdb.DuckDBPyConnection, sector: str | None = None) -> pd.Data
                          "median_days_from_previous": med})
 
 
-def _past_ledger(con, as_of) -> pd.DataFrame | None:
-    """The ledger known at as_of (analytics.metrics.history) when as_of is before the newest version
-    and a version is known by then; None when the current table is what was known (or all there is)."""
+def _known_ledger(con, as_of) -> pd.DataFrame | None:
+    """The ledger known at as_of from the store's dated versions (analytics.metrics.history), whether
+    as_of is before the newest version or not: a stage's start (停滞, 洽谈) is the first of the versions
+    up to as_of that show it, so a figure at as_of is the same before and after a later upload. None
+    when the store keeps no versions or as_of is before the first one (next steps and deadlines were not
+    known then): the current table."""
     from analytics.metrics import history
-    if as_of is None or not history.is_past(con, as_of):
+    if as_of is None or not history.version_dates(con):
         return None
     state = history.ledger_on(con, as_of)
     if len(state) and (state["basis"] == history.BASIS_DATES).all():
@@ -168,7 +180,7 @@ def _past_ledger(con, as_of) -> pd.DataFrame | None:
 
 
 def _lights_frame(con, as_of, sector=None, project_key=None) -> pd.DataFrame:
-    past = _past_ledger(con, as_of)
+    past = _known_ledger(con, as_of)
     if past is not None:
         df = past.drop(columns=["since_basis"])
         if sector is not None:
@@ -279,8 +291,8 @@ def traffic_lights(con: duckdb.DuckDBPyConnection, as_of: date, sector: str | No
     One row per project: every ledger column, stage_since (date the stage began), light (红/黄/绿),
     reason (Chinese, the conditions that set the light), days_in_stage (days; <NA> when unknown),
     overdue_days (days past due_on, 0 when not overdue or no due date). Sorted 红, 黄, 绿 then by
-    overdue days descending. Optional filters on leader, stage and light. With as_of before the newest
-    version of the ledger, the ledger known at as_of (state_note says which version)."""
+    overdue days descending. Optional filters on leader, stage and light. The ledger known at as_of from
+    its dated versions (_known_ledger; state_note says which version when it is not the newest)."""
     if light is not None and light not in LIGHTS:
         raise ValueError(f"未知灯色 “{light}”；可用：{'、'.join(LIGHTS)}")
     df = _lights_frame(con, as_of, sector)

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import fmt
-from analytics.metrics import growth
+from analytics.metrics import growth, history
 from analytics.metrics._common import add_months, as_date, month_end, query
 from analytics.schema import MONEY_UNIT_TO_WAN, MONTHS, QUARTERS
 
@@ -258,11 +258,12 @@ class _OwnerActuals:
         for _ in _PROJECT_SQL:
             params += [start, end]
         owners = sorted({o for o in owners if o})
+        known = history.known_relation(con, end)   # the ledger known at the window's end
         by_owner = con.execute(f"""SELECT o.owner, {parts} FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS owner) o
-            LEFT JOIN projects p ON trim(p.leader) = o.owner OR trim(p.department) = o.owner
+            LEFT JOIN {known} p ON trim(p.leader) = o.owner OR trim(p.department) = o.owner
                                     OR p.sector || '专班' = o.owner GROUP BY o.owner""",
                                params + [owners]).df()
-        park = con.execute(f"SELECT NULL AS owner, {parts} FROM projects p", params).df()
+        park = con.execute(f"SELECT NULL AS owner, {parts} FROM {known} p", params).df()
         self.values = {(None if pd.isna(r["owner"]) else r["owner"], name): float(r[name] or 0)
                        for r in pd.concat([by_owner, park]).to_dict("records") for name in _PROJECT_SQL}
         self.empty = int(con.execute("SELECT count(*) FROM projects").fetchone()[0]) == 0
@@ -294,7 +295,8 @@ def _ledger_actual(con, spec: Spec, year: int, as_of: date, owner: str | None,
     has_rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] > 0
     if not has_rows or d < start:
         return Actual(None, spec.unit, d, text, _SOURCES[spec.source])
-    v = con.execute(f'SELECT {expr} FROM "{table}" WHERE {col} >= ? AND {col} <= ? AND {where}',
+    source = history.known_relation(con, d) if table == "projects" else f'"{table}"'
+    v = con.execute(f'SELECT {expr} FROM {source} WHERE {col} >= ? AND {col} <= ? AND {where}',
                     [start, d] + params).fetchone()[0]
     return Actual(float(v), spec.unit, d, text, _SOURCES[spec.source])
 
@@ -556,7 +558,7 @@ def _month_actual(con, indicator: str, owner: str, start: date, end: date, unit:
         return None
     expr, col = _PROJECT_SQL[spec.name]
     where, params = _owner_sql(owner)
-    v = con.execute(f"SELECT {expr} FROM projects WHERE {col} >= ? AND {col} <= ? AND {where}",
+    v = con.execute(f"SELECT {expr} FROM {history.known_relation(con, end)} WHERE {col} >= ? AND {col} <= ? AND {where}",
                     [start, end] + params).fetchone()[0]
     return _convert(float(v), spec.unit, unit or spec.unit)
 
@@ -584,7 +586,7 @@ def post_monthly(con: duckdb.DuckDBPyConnection, as_of: date, owner: str, indica
     if spec is not None and spec.name in _PROJECT_SQL:
         expr, col = _PROJECT_SQL[spec.name]
         where, params = _owner_sql(owner)
-        got = con.execute(f"""SELECT month({col}) AS m, {expr} AS v FROM projects
+        got = con.execute(f"""SELECT month({col}) AS m, {expr} AS v FROM {history.known_relation(con, as_of)}
                               WHERE {col} >= ? AND {col} <= ? AND {where} GROUP BY 1""",
                           [date(y, 1, 1), min(as_of, date(y, 12, 31))] + params).fetchall()
         by_month = {int(mm): _convert(float(v), spec.unit, r["unit"] or spec.unit) for mm, v in got}
@@ -613,7 +615,8 @@ def projects_counted(con: duckdb.DuckDBPyConnection, as_of: date, owner: str, in
     col = _PROJECT_SQL[spec.name][1]
     where, params = _owner_sql(owner)
     return query(con, f"""SELECT project_key, name, sector, investment, {col} AS date, stage, leader, department
-        FROM projects WHERE {col} >= ? AND {col} <= ? AND {where} ORDER BY {col}, project_key""",
+        FROM {history.known_relation(con, as_of)} WHERE {col} >= ? AND {col} <= ? AND {where}
+        ORDER BY {col}, project_key""",
                  [date(y, 1, 1), min(as_of, date(y, 12, 31))] + params)
 
 
