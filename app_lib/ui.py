@@ -195,7 +195,8 @@ def sector_text() -> str:
 # Page elements
 # ---------------------------------------------------------------------------
 # Streamlit's own chrome, fixed by CSS on its stable data-testids (app.py calls style() on every run):
-# - metric cards: value, label and change wrap instead of ending in "…", the value scales with the window;
+# - metric cards: label and change wrap instead of ending in "…"; the value scales with the card (14 % of its
+#   width: "9000余万元" on one line in a sixth of the page at 1366 px, it broke into "9000余" / "万元");
 # - English that Streamlit has no setting for is hidden or replaced: the main menu (Print, Record screen,
 #   Made with Streamlit), the element toolbars of tables and charts (Download as CSV: also a formula-
 #   injection risk, the page's own .xlsx buttons stay; Search; Fullscreen), the running indicator
@@ -207,7 +208,9 @@ APP_CSS = """
 [data-testid="stMetric"] .stMarkdownEllipsis { overflow: visible !important; text-overflow: clip !important;
     white-space: normal !important; }
 [data-testid="stMetric"] .stMarkdownEllipsis p { white-space: normal !important; overflow-wrap: anywhere; }
-[data-testid="stMetricValue"] { font-size: clamp(1.3rem, 1.75vw, 2.25rem) !important; line-height: 1.2; }
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] { font-size: min(clamp(1.3rem, 1.75vw, 2.25rem), 14cqw) !important; line-height: 1.2; }
+[data-testid="stMetricValue"] .stMarkdownEllipsis p { overflow-wrap: normal; word-break: keep-all; }
 [data-testid="stMetricLabel"] { height: auto !important; min-height: 1.5rem; }
 [data-testid="stMetricDelta"] { height: auto !important; }
 [data-testid="stMetricDelta"] > div { white-space: normal !important; overflow: visible !important; }

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+# appended, not inserted first: benchmarks/analytics.py would shadow the analytics package for every later
+# import (the module fixture's, when this file runs alone)
+sys.path.append(str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from stclient import free_port, wait_health  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -358,3 +360,29 @@ def test_a_selectbox_without_matches_says_so_in_chinese(server):
         browser.close()
     assert shown == '"没有匹配的选项"'
     assert not found, found
+
+
+# a metric card's value as the user reads it: the number of lines its text takes and whether it is wider than its box
+_METRIC_VALUES_JS = r"""() => [...document.querySelectorAll('[data-testid="stMetricValue"]')].map(v => {
+    const tops = new Set();
+    const walker = document.createTreeWalker(v, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const r = document.createRange();
+        r.selectNodeContents(n);
+        [...r.getClientRects()].forEach(x => { if (x.width) tops.add(Math.round(x.top)); });
+    }
+    return [v.innerText.trim(), tops.size, v.scrollWidth <= v.clientWidth + 1];
+})"""
+
+
+def test_headline_values_stay_on_one_line_at_1366(server):
+    """Six cards in a row at 1366 px: "9000余万元" broke into "9000余" / "万元" (the value's font was sized by
+    the window, not the card). Every value of the overview's cards is on one line and inside its card."""
+    from playwright.sync_api import sync_playwright
+    url, _ = server
+    with sync_playwright() as p:
+        browser, page = _open(p, url, viewport=SCREEN_SIZES["1366x768"])
+        values = page.evaluate(_METRIC_VALUES_JS)
+        browser.close()
+    assert len(values) == 6 and "9000余万元" in [v[0] for v in values], values
+    assert [v for v in values if v[1] != 1 or not v[2]] == []
