@@ -27,6 +27,9 @@ AS_OF_KEY = "as_of"
 STYLED_ROWS_MAX = 1000   # pandas Styler costs ~0.1 ms a row on every rerun: plain text beyond this
 SECTOR_KEY = "sector"
 MISSING_TEXT = "—"       # an empty cell in a table (Streamlit would print "None")
+# a date's hyphen in a table cell, with word joiners (U+2060) either side: the browser may break a line after
+# "-", and a narrow date column at 1366 px showed "2025-06-" / "15"
+DATE_HYPHEN = "\u2060-\u2060"
 
 
 # ---------------------------------------------------------------------------
@@ -485,7 +488,7 @@ def _cell_text(value, digits: int | None, is_date: bool) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return MISSING_TEXT
     if is_date or isinstance(value, (dt.date, pd.Timestamp)):
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
+        return pd.Timestamp(value).strftime("%Y-%m-%d").replace("-", DATE_HYPHEN)
     if isinstance(value, bool):
         return "是" if value else "否"
     if hasattr(value, "item") and not isinstance(value, str):

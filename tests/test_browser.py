@@ -386,3 +386,29 @@ def test_headline_values_stay_on_one_line_at_1366(server):
         browser.close()
     assert len(values) == 6 and "9000余万元" in [v[0] for v in values], values
     assert [v for v in values if v[1] != 1 or not v[2]] == []
+
+
+def test_dates_in_tables_stay_on_one_line_at_1366(server):
+    """A narrow date column at 1366 px broke "2025-06-15" after a hyphen ("2025-06-" / "15") in the registry
+    and the project tables (ui.DATE_HYPHEN): every date cell of 市场主体 and 招商项目 is one line."""
+    from playwright.sync_api import sync_playwright
+
+    from analytics.catalogue import PAGES as PAGES_ALL
+    url, _ = server
+    found = {}
+    with sync_playwright() as p:
+        browser, page = _open(p, url, viewport=SCREEN_SIZES["1366x768"])
+        for path in ("entities", "projects"):
+            _open_page(page, url, next(s for s in PAGES_ALL if s.path == path))
+            found[path] = page.evaluate(r"""() => [...document.querySelectorAll('[data-testid="stTable"] td')]
+                .filter(td => /^\d{4}\W*-\W*\d{2}\W*-\W*\d{2}$/.test(td.innerText.trim()))
+                .map(td => {
+                    const r = document.createRange();
+                    r.selectNodeContents(td);
+                    const tops = new Set([...r.getClientRects()].filter(x => x.width).map(x => Math.round(x.top)));
+                    return [td.innerText.trim().replace(/\u2060/g, ''), tops.size];
+                })""")
+        browser.close()
+    for path, cells in found.items():
+        assert len(cells) > 20, (path, cells)             # the pages do show dates in their tables
+        assert [c for c in cells if c[1] != 1] == [], path
