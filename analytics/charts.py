@@ -141,6 +141,10 @@ LEGEND_ROW_PX = 22
 BAND_GAP_PX = 8
 FOOT_COLOR = "#616e7c"
 _TITLE_BREAKS = "：、与和及"
+# a y axis title is turned along the plot's height; in a third of the page at 1366 px the plot of a monthly
+# chart is about 110 px high, and "当月帮销额（万元）" (9 characters, about 145 px) ran over the tick labels
+# below it: a title longer than this many character widths puts its unit bracket on a second line
+Y_TITLE_LINE_CHARS = 6
 
 
 def split_title(title: str) -> tuple[str, str]:
@@ -261,10 +265,25 @@ def fit_bands(fig: go.Figure) -> go.Figure:
     if height < top + bottom + MIN_PLOT_PX:
         height = top + bottom + MIN_PLOT_PX
     fig.update_layout(margin={"t": top}, height=height)
+    _wrap_y_titles(fig)
     if horizontal:
         fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 1 - (title_px + BAND_GAP_PX) / height,
                                   "yanchor": "top", "xref": "container", "x": 0.01, "xanchor": "left"})
     return fig
+
+
+def y_title_text(title: str) -> str:
+    """'当月帮销额（万元）' -> '当月帮销额<br>（万元）' when longer than Y_TITLE_LINE_CHARS widths, else unchanged."""
+    i = title.find("（")
+    if "<br>" in title or i <= 0 or _text_width(title) <= Y_TITLE_LINE_CHARS:
+        return title
+    return f"{title[:i]}<br>{title[i:]}"
+
+
+def _wrap_y_titles(fig: go.Figure) -> None:
+    for axis in fig.select_yaxes():
+        if axis.title and axis.title.text:
+            axis.title.text = y_title_text(axis.title.text)
 
 
 def _style(fig: go.Figure, title: str, foot: str, x_title: str | None = None, y_title: str | None = None,
@@ -534,7 +553,7 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
     if partial_last:
         mark_partial_last(fig)
     fig = _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height)
-    fig.update_layout(margin={"r": 70}, yaxis2_title_text=y2_title)   # _style titled every y axis
+    fig.update_layout(margin={"r": 70}, yaxis2_title_text=y_title_text(y2_title))   # _style titled every y axis
     return fig
 
 

@@ -74,8 +74,12 @@ def test_bar_line_keeps_both_axis_titles_and_milestones():
     fig = charts.bar_line(frame, "month", "amount", "cum", title="t", foot="f", bar_name="当月", line_name="累计",
                           y_title="当月帮销额（万元）", y2_title="累计帮销额（万元）",
                           markers=[("2025-05-10", "大通店开业"), ("2025-05-24", "展销会")])
-    assert fig.layout.yaxis.title.text == "当月帮销额（万元）"
-    assert fig.layout.yaxis2.title.text == "累计帮销额（万元）"
+    # both titles longer than a narrow monthly plot is high: the unit on a second line (Y_TITLE_LINE_CHARS)
+    assert fig.layout.yaxis.title.text == "当月帮销额<br>（万元）"
+    assert fig.layout.yaxis2.title.text == "累计帮销额<br>（万元）"
+    assert charts.fit_bands(fig).layout.yaxis2.title.text == "累计帮销额<br>（万元）"     # once, however often laid out
+    assert [charts.y_title_text(t) for t in ("项目数（个）", "增速（%）", "占比变化（个百分点）", "万元")] == \
+        ["项目数（个）", "增速（%）", "占比变化<br>（个百分点）", "万元"]
     # the lines are numbered (labels beside close lines ran into each other); the footnote says what they are
     assert [a.text for a in fig.layout.annotations if a.text in "①②"] == ["①", "②"]
     assert _footnotes(fig) == []    # the footnote "f" has no source here: its text is in the x axis title
