@@ -636,5 +636,10 @@ def diverging_bar(frame: pd.DataFrame, label: str, value: str, *, title: str, fo
         lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
         pad = (hi - lo) * DIVERGING_PAD_SHARE or 1.0
         fig.update_xaxes(range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
+        # the pad is a share of the values, not of the pixels: in a half-width chart at 1366 px "-0.82" outside
+        # its bar ran into the name beside it ("…有限公司-0.82"); the names keep the widest such label's room
+        negative = [t for t, v in zip(_number_text(data[value], digits), data[value]) if (v or 0) < 0]
+        if negative:
+            fig.update_yaxes(ticklabelstandoff=round(max(_text_width(t) for t in negative) * 13 + 4))
     fig.update_layout(**_BAR_TEXT)
     return _style(fig, title, foot, x_title=x_title, height=height, legend=False)

@@ -444,3 +444,27 @@ def test_y_axis_titles_fit_beside_their_plot_at_1366(server):
         browser.close()
     assert titled >= 3
     assert found == []
+
+
+def test_negative_bar_labels_keep_clear_of_the_names_at_1366(server):
+    """经济运行's enterprise contributions at half the page: "-0.82" outside its red bar ran into the company
+    name beside it ("青海川鑫药业有限公司-0.82"). No value label of that chart overlaps a name."""
+    from playwright.sync_api import sync_playwright
+
+    from analytics.catalogue import PAGES as PAGES_ALL
+    url, _ = server
+    with sync_playwright() as p:
+        browser, page = _open(p, url, viewport=SCREEN_SIZES["1366x768"])
+        _open_page(page, url, next(s for s in PAGES_ALL if s.path == "economy"))
+        chart = page.locator('[data-testid="stPlotlyChart"]', has_text="企业拉动全园区增长").first
+        labels, clashes = chart.evaluate("""c => {
+            const box = e => e.getBoundingClientRect();
+            const values = [...c.querySelectorAll('text.bartext')], names = [...c.querySelectorAll('g.ytick text')];
+            const clash = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
+                                    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+            return [values.map(v => v.textContent),
+                    values.flatMap(v => names.filter(n => clash(box(v), box(n))).map(n => v.textContent + ' / ' + n.textContent))];
+        }""")
+        browser.close()
+    assert any(t.startswith("-") for t in labels), labels
+    assert clashes == []

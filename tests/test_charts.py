@@ -144,6 +144,10 @@ def test_bar_value_labels_are_horizontal_and_never_shrunk_below_the_minimum():
                                 x_title="拉动（个百分点）")
     lo, hi = both.layout.xaxis.range
     assert round(lo, 4) == round(-1.0 - 0.15 * 7.91, 4) and round(hi, 4) == round(6.91 + 0.15 * 7.91, 4)
+    # the names stand off by the widest negative label ("-1.00": 5 × 0.55 × 13 px + 4), so a label outside a
+    # bar that overruns the pad never runs into its name; without negative bars the names stay at the axis
+    assert both.layout.yaxis.ticklabelstandoff == round(5 * 0.55 * 13 + 4)
+    assert div.layout.yaxis.ticklabelstandoff is None
 
 
 def test_small_counts_tick_every_whole_unit_and_stacks_count_their_totals():
