@@ -226,7 +226,7 @@ APP_CSS = """
 [data-testid="stStatusWidget"]::before { content: "正在更新"; font-size: 0.85rem; color: #616e7c; padding: 0 0.5rem; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
 [data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none !important; }
-[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "将文件拖到此处，或点击“选择文件”；每个文件不超过50MB（.xlsx、.xlsm、.xls、.csv）";
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "将文件拖到此处，或点击“选择文件”；每个文件不超过50MB";
     font-size: 0.875rem; color: #616e7c; }
 [data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"],
 [data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] * { font-size: 0 !important; }
