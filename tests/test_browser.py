@@ -173,7 +173,8 @@ SCREEN_SIZES = {"1366x768": {"width": 1366, "height": 768}, "1920x1080": {"width
                 "2560x1440": {"width": 2560, "height": 1440}}
 # Latin words a user may see: file types, units, and the product names they refer to
 LATIN_ALLOWED = {"PNG", "Excel", "Word", "WPS", "PDF", "Markdown", "XLSX", "XLSM", "XLS", "CSV", "MB", "KB", "GB",
-                 "ETDZ", "YYYY", "MM", "DD", "PPI", "GDP", "xlsx", "xlsm", "xls", "csv", "docx", "pdf", "png", "md"}
+                 "ETDZ", "YYYY", "MM", "DD", "PPI", "GDP", "xlsx", "xlsm", "xls", "xlsb", "ods", "htm", "mht", "csv", "docx", "pdf",
+                 "png", "md"}
 # run in the page: what a user cannot read in full
 _SCREEN_PROBLEMS_JS = r"""(allowed) => {
     const out = [];
