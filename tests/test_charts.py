@@ -245,6 +245,11 @@ def test_hover_texts_shares_and_funnel_percentages_are_rounded_half_up_through_f
                         foot="数据来源：x", unit="户")
     assert list(ring.data[0].text) == ["2.3%", "97.8%"]          # 9/400 = 2.25 % -> 2.3 %, 391/400 = 97.75 % -> 97.8 %
     assert list(ring.data[0].hovertext) == ["9户（2.3%）", "391户（97.8%）"]
+    # the shares are in the legend; a slice's label only inside it, hidden when it does not fit (outside labels of
+    # thin slices ran into the legend), and the hover names the slice without its share
+    assert list(ring.data[0].labels) == ["医药 2.3%", "医疗器械 97.8%"]
+    assert ring.data[0].textposition == "inside" and ring.layout.uniformtext.mode == "hide"
+    assert ring.data[0].hovertemplate.startswith("%{customdata[0]}：")
     stages = charts.funnel(pd.DataFrame({"stage": ["洽谈", "签约", "开工"], "n": [8, 3, 1]}), "stage", "n",
                            title="t", foot="数据来源：x")
     assert list(stages.data[0].text) == ["8个（100%）", "3个（38%）", "1个（13%）"]   # 37.5 -> 38, 12.5 -> 13
