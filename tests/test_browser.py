@@ -447,22 +447,32 @@ def test_y_axis_titles_fit_beside_their_plot_at_1366(server):
     assert found == []
 
 
+# the first lines of a chart's function (c => {...}): an element's box on screen, and whether two boxes overlap
+_BOXES_JS = """const box = e => e.getBoundingClientRect();
+const clash = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
+                        Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+"""
+
+
+def _open_at_1366(p, url: str, path: str):
+    """(browser, page): the navigation's page `path` (catalogue.PAGES) opened at 1366x768 and idle."""
+    from analytics.catalogue import PAGES as PAGES_ALL
+    browser, page = _open(p, url, viewport=SCREEN_SIZES["1366x768"])
+    _open_page(page, url, next(s for s in PAGES_ALL if s.path == path))
+    return browser, page
+
+
 def test_negative_bar_labels_keep_clear_of_the_names_at_1366(server):
     """经济运行's enterprise contributions at half the page: "-0.82" outside its red bar ran into the company
     name beside it ("青海川鑫药业有限公司-0.82"). No value label of that chart overlaps a name."""
     from playwright.sync_api import sync_playwright
 
-    from analytics.catalogue import PAGES as PAGES_ALL
     url, _ = server
     with sync_playwright() as p:
-        browser, page = _open(p, url, viewport=SCREEN_SIZES["1366x768"])
-        _open_page(page, url, next(s for s in PAGES_ALL if s.path == "economy"))
+        browser, page = _open_at_1366(p, url, "economy")
         chart = page.locator('[data-testid="stPlotlyChart"]', has_text="企业拉动全园区增长").first
-        labels, clashes = chart.evaluate("""c => {
-            const box = e => e.getBoundingClientRect();
+        labels, clashes = chart.evaluate("c => {" + _BOXES_JS + """
             const values = [...c.querySelectorAll('text.bartext')], names = [...c.querySelectorAll('g.ytick text')];
-            const clash = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
-                                    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
             return [values.map(v => v.textContent),
                     values.flatMap(v => names.filter(n => clash(box(v), box(n))).map(n => v.textContent + ' / ' + n.textContent))];
         }""")
@@ -477,17 +487,12 @@ def test_ring_labels_keep_clear_of_the_legend_at_1366(server):
     overlaps the legend or leaves the figure."""
     from playwright.sync_api import sync_playwright
 
-    from analytics.catalogue import PAGES as PAGES_ALL
     url, _ = server
     with sync_playwright() as p:
-        browser, page = _open(p, url, viewport=SCREEN_SIZES["1366x768"])
-        _open_page(page, url, next(s for s in PAGES_ALL if s.path == "sales"))
+        browser, page = _open_at_1366(p, url, "sales")
         chart = page.locator('[data-testid="stPlotlyChart"]', has_text="帮销渠道构成").first
-        legend, clashes = chart.evaluate("""c => {
-            const box = e => e.getBoundingClientRect();
+        legend, clashes = chart.evaluate("c => {" + _BOXES_JS + """
             const fig = box(c.querySelector('.main-svg')), legend = box(c.querySelector('g.legend'));
-            const clash = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
-                                    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
             const shown = [...c.querySelectorAll('g.slicetext text')].filter(t => box(t).width > 0);
             return [[...c.querySelectorAll('g.legend text.legendtext')].map(t => t.textContent),
                     shown.filter(t => clash(box(t), legend) || box(t).left < fig.left || box(t).right > fig.right)
