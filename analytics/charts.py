@@ -141,6 +141,10 @@ LEGEND_ROW_PX = 22
 BAND_GAP_PX = 8
 FOOT_COLOR = "#616e7c"
 _TITLE_BREAKS = "：、与和及"
+# a y axis title is turned along the plot's height; in a third of the page at 1366 px the plot of a monthly
+# chart is about 110 px high, and "当月帮销额（万元）" (9 characters, about 145 px) ran over the tick labels
+# below it: a title longer than this many character widths puts its unit bracket on a second line
+Y_TITLE_LINE_CHARS = 6
 
 
 def split_title(title: str) -> tuple[str, str]:
@@ -261,10 +265,25 @@ def fit_bands(fig: go.Figure) -> go.Figure:
     if height < top + bottom + MIN_PLOT_PX:
         height = top + bottom + MIN_PLOT_PX
     fig.update_layout(margin={"t": top}, height=height)
+    _wrap_y_titles(fig)
     if horizontal:
         fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 1 - (title_px + BAND_GAP_PX) / height,
                                   "yanchor": "top", "xref": "container", "x": 0.01, "xanchor": "left"})
     return fig
+
+
+def y_title_text(title: str) -> str:
+    """'当月帮销额（万元）' -> '当月帮销额<br>（万元）' when longer than Y_TITLE_LINE_CHARS widths, else unchanged."""
+    i = title.find("（")
+    if "<br>" in title or i <= 0 or _text_width(title) <= Y_TITLE_LINE_CHARS:
+        return title
+    return f"{title[:i]}<br>{title[i:]}"
+
+
+def _wrap_y_titles(fig: go.Figure) -> None:
+    for axis in fig.select_yaxes():
+        if axis.title and axis.title.text:
+            axis.title.text = y_title_text(axis.title.text)
 
 
 def _style(fig: go.Figure, title: str, foot: str, x_title: str | None = None, y_title: str | None = None,
@@ -534,7 +553,7 @@ def bar_line(frame: pd.DataFrame, x: str, bar_col: str, line_col: str, *, title:
     if partial_last:
         mark_partial_last(fig)
     fig = _style(fig, title, foot, x_title=x_title, y_title=y_title, height=height)
-    fig.update_layout(margin={"r": 70}, yaxis2_title_text=y2_title)   # _style titled every y axis
+    fig.update_layout(margin={"r": 70}, yaxis2_title_text=y_title_text(y2_title))   # _style titled every y axis
     return fig
 
 
@@ -547,11 +566,16 @@ def donut(frame: pd.DataFrame, names: str, values: str, *, title: str, foot: str
     colors = color_map([str(n) for n in data[names]])
     shares = [fmt.number(v, 1) + "%" for v in data[values] / data[values].sum() * 100]
     values_text = _number_text(data[values], digits)
-    fig = go.Figure(go.Pie(labels=data[names].astype(str), values=data[values], hole=0.55, sort=False,
-                           marker={"colors": [colors[str(n)] for n in data[names]]},
-                           text=shares, textinfo="text", texttemplate="%{text}",
+    # every share is in the legend ("线上 22.9%"); a slice shows its share inside when it fits at the minimum
+    # size, else not at all: labels outside thin slices ran into the legend and each other ("4…", "12.0%"
+    # over "特色产品展销中心" in a third of the page at 1366 px)
+    fig = go.Figure(go.Pie(labels=[f"{n} {p}" for n, p in zip(data[names].astype(str), shares)], values=data[values],
+                           hole=0.55, sort=False, marker={"colors": [colors[str(n)] for n in data[names]]},
+                           text=shares, textinfo="text", texttemplate="%{text}", textposition="inside",
+                           insidetextorientation="horizontal", customdata=data[[names]].astype(str).to_numpy(),
                            hovertext=[f"{v}{unit}（{p}）" for v, p in zip(values_text, shares)],
-                           hovertemplate="%{label}：%{hovertext}<extra></extra>"))
+                           hovertemplate="%{customdata[0]}：%{hovertext}<extra></extra>"))
+    fig.update_layout(uniformtext={"minsize": BAR_TEXT_MIN_PX, "mode": "hide"})
     fig = _style(fig, title, foot, height=height, foot_on_axis=False)
     fig.update_layout(legend={"orientation": "v", "yref": "paper", "yanchor": "middle", "y": 0.5, "xref": "paper",
                               "x": 1.02, "xanchor": "left"}, margin={"r": 140})
@@ -617,5 +641,10 @@ def diverging_bar(frame: pd.DataFrame, label: str, value: str, *, title: str, fo
         lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
         pad = (hi - lo) * DIVERGING_PAD_SHARE or 1.0
         fig.update_xaxes(range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
+        # the pad is a share of the values, not of the pixels: in a half-width chart at 1366 px "-0.82" outside
+        # its bar ran into the name beside it ("…有限公司-0.82"); the names keep the widest such label's room
+        negative = [t for t, v in zip(_number_text(data[value], digits), data[value]) if (v or 0) < 0]
+        if negative:
+            fig.update_yaxes(ticklabelstandoff=round(max(_text_width(t) for t in negative) * 13 + 4))
     fig.update_layout(**_BAR_TEXT)
     return _style(fig, title, foot, x_title=x_title, height=height, legend=False)

@@ -27,6 +27,9 @@ AS_OF_KEY = "as_of"
 STYLED_ROWS_MAX = 1000   # pandas Styler costs ~0.1 ms a row on every rerun: plain text beyond this
 SECTOR_KEY = "sector"
 MISSING_TEXT = "—"       # an empty cell in a table (Streamlit would print "None")
+# a date's hyphen in a table cell, with word joiners (U+2060) either side: the browser may break a line after
+# "-", and a narrow date column at 1366 px showed "2025-06-" / "15"
+DATE_HYPHEN = "\u2060-\u2060"
 
 
 # ---------------------------------------------------------------------------
@@ -195,7 +198,8 @@ def sector_text() -> str:
 # Page elements
 # ---------------------------------------------------------------------------
 # Streamlit's own chrome, fixed by CSS on its stable data-testids (app.py calls style() on every run):
-# - metric cards: value, label and change wrap instead of ending in "…", the value scales with the window;
+# - metric cards: label and change wrap instead of ending in "…"; the value scales with the card (14 % of its
+#   width: "9000余万元" on one line in a sixth of the page at 1366 px, it broke into "9000余" / "万元");
 # - English that Streamlit has no setting for is hidden or replaced: the main menu (Print, Record screen,
 #   Made with Streamlit), the element toolbars of tables and charts (Download as CSV: also a formula-
 #   injection risk, the page's own .xlsx buttons stay; Search; Fullscreen), the running indicator
@@ -207,7 +211,9 @@ APP_CSS = """
 [data-testid="stMetric"] .stMarkdownEllipsis { overflow: visible !important; text-overflow: clip !important;
     white-space: normal !important; }
 [data-testid="stMetric"] .stMarkdownEllipsis p { white-space: normal !important; overflow-wrap: anywhere; }
-[data-testid="stMetricValue"] { font-size: clamp(1.3rem, 1.75vw, 2.25rem) !important; line-height: 1.2; }
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] { font-size: min(clamp(1.3rem, 1.75vw, 2.25rem), 14cqw) !important; line-height: 1.2; }
+[data-testid="stMetricValue"] .stMarkdownEllipsis p { overflow-wrap: normal; word-break: keep-all; }
 [data-testid="stMetricLabel"] { height: auto !important; min-height: 1.5rem; }
 [data-testid="stMetricDelta"] { height: auto !important; }
 [data-testid="stMetricDelta"] > div { white-space: normal !important; overflow: visible !important; }
@@ -220,7 +226,7 @@ APP_CSS = """
 [data-testid="stStatusWidget"]::before { content: "正在更新"; font-size: 0.85rem; color: #616e7c; padding: 0 0.5rem; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
 [data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none !important; }
-[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "将文件拖到此处，或点击“选择文件”；每个文件不超过50MB（.xlsx、.xlsm、.xls、.csv）";
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "将文件拖到此处，或点击“选择文件”；每个文件不超过50MB";
     font-size: 0.875rem; color: #616e7c; }
 [data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"],
 [data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] * { font-size: 0 !important; }
@@ -482,7 +488,7 @@ def _cell_text(value, digits: int | None, is_date: bool) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return MISSING_TEXT
     if is_date or isinstance(value, (dt.date, pd.Timestamp)):
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
+        return pd.Timestamp(value).strftime("%Y-%m-%d").replace("-", DATE_HYPHEN)
     if isinstance(value, bool):
         return "是" if value else "否"
     if hasattr(value, "item") and not isinstance(value, str):

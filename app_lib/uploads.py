@@ -23,6 +23,10 @@ from dataclasses import dataclass, field
 
 MAX_SESSION_UPLOAD_MB = float(os.environ.get("PARK_MAX_SESSION_UPLOAD_MB", "200"))   # one session's files
 MAX_SERVER_UPLOAD_MB = float(os.environ.get("PARK_MAX_SERVER_UPLOAD_MB", "600"))     # all sessions' files
+# every file the reader reads (analytics.ingest: it goes by the content, not the name): the uploader refused
+# .xlsb, .ods, .mht and the rest with only a red mark, though the README and docs/DATA.md list them
+UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "txt", "xml", "htm", "html", "mht", "mhtml")
+UPLOAD_TYPES_TEXT = "Excel（.xlsx、.xls、.xlsb）、.ods、CSV、网页导出的 .htm / .mht"
 MAX_PARALLEL_JOBS = 2          # reads/previews at once in this process (each read in its own child process)
 MAX_KEPT_JOBS = 6              # finished jobs kept for reuse (results hold parsed frames)
 

@@ -164,8 +164,8 @@ def _ledger_rule(idx: int):
 
 
 with tab_upload:
-    uploads_ = st.file_uploader("选择一个或多个 Excel 工作簿（.xlsx / .xlsm）", accept_multiple_files=True,
-                                type=["xlsx", "xlsm", "xls", "csv"], key="upload_files")
+    uploads_ = st.file_uploader(f"选择一个或多个工作簿：{uploads.UPLOAD_TYPES_TEXT}", accept_multiple_files=True,
+                                type=list(uploads.UPLOAD_TYPES), key="upload_files")
     skip_invalid = st.checkbox("跳过有错误的行，只导入其余行（默认：有任何错误则整个文件不导入）", key="skip_invalid")
     if not uploads_:
         st.info("请选择要导入的文件。可在“下载模板”页获取各数据集的标准表头。")

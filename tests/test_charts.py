@@ -74,8 +74,12 @@ def test_bar_line_keeps_both_axis_titles_and_milestones():
     fig = charts.bar_line(frame, "month", "amount", "cum", title="t", foot="f", bar_name="当月", line_name="累计",
                           y_title="当月帮销额（万元）", y2_title="累计帮销额（万元）",
                           markers=[("2025-05-10", "大通店开业"), ("2025-05-24", "展销会")])
-    assert fig.layout.yaxis.title.text == "当月帮销额（万元）"
-    assert fig.layout.yaxis2.title.text == "累计帮销额（万元）"
+    # both titles longer than a narrow monthly plot is high: the unit on a second line (Y_TITLE_LINE_CHARS)
+    assert fig.layout.yaxis.title.text == "当月帮销额<br>（万元）"
+    assert fig.layout.yaxis2.title.text == "累计帮销额<br>（万元）"
+    assert charts.fit_bands(fig).layout.yaxis2.title.text == "累计帮销额<br>（万元）"     # once, however often laid out
+    assert [charts.y_title_text(t) for t in ("项目数（个）", "增速（%）", "占比变化（个百分点）", "万元")] == \
+        ["项目数（个）", "增速（%）", "占比变化<br>（个百分点）", "万元"]
     # the lines are numbered (labels beside close lines ran into each other); the footnote says what they are
     assert [a.text for a in fig.layout.annotations if a.text in "①②"] == ["①", "②"]
     assert _footnotes(fig) == []    # the footnote "f" has no source here: its text is in the x axis title
@@ -140,6 +144,10 @@ def test_bar_value_labels_are_horizontal_and_never_shrunk_below_the_minimum():
                                 x_title="拉动（个百分点）")
     lo, hi = both.layout.xaxis.range
     assert round(lo, 4) == round(-1.0 - 0.15 * 7.91, 4) and round(hi, 4) == round(6.91 + 0.15 * 7.91, 4)
+    # the names stand off by the widest negative label ("-1.00": 5 × 0.55 × 13 px + 4), so a label outside a
+    # bar that overruns the pad never runs into its name; without negative bars the names stay at the axis
+    assert both.layout.yaxis.ticklabelstandoff == round(5 * 0.55 * 13 + 4)
+    assert div.layout.yaxis.ticklabelstandoff is None
 
 
 def test_small_counts_tick_every_whole_unit_and_stacks_count_their_totals():
@@ -237,6 +245,11 @@ def test_hover_texts_shares_and_funnel_percentages_are_rounded_half_up_through_f
                         foot="数据来源：x", unit="户")
     assert list(ring.data[0].text) == ["2.3%", "97.8%"]          # 9/400 = 2.25 % -> 2.3 %, 391/400 = 97.75 % -> 97.8 %
     assert list(ring.data[0].hovertext) == ["9户（2.3%）", "391户（97.8%）"]
+    # the shares are in the legend; a slice's label only inside it, hidden when it does not fit (outside labels of
+    # thin slices ran into the legend), and the hover names the slice without its share
+    assert list(ring.data[0].labels) == ["医药 2.3%", "医疗器械 97.8%"]
+    assert ring.data[0].textposition == "inside" and ring.layout.uniformtext.mode == "hide"
+    assert ring.data[0].hovertemplate.startswith("%{customdata[0]}：")
     stages = charts.funnel(pd.DataFrame({"stage": ["洽谈", "签约", "开工"], "n": [8, 3, 1]}), "stage", "n",
                            title="t", foot="数据来源：x")
     assert list(stages.data[0].text) == ["8个（100%）", "3个（38%）", "1个（13%）"]   # 37.5 -> 38, 12.5 -> 13

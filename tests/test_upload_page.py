@@ -115,6 +115,22 @@ def test_upload_preview_commit_history_rollback(db):
     assert _count(db, "SELECT count(*) FROM entities") == before
 
 
+def test_every_format_the_reader_reads_can_be_uploaded(db):
+    """The uploader took only .xlsx/.xlsm/.xls/.csv: an .ods, .xlsb or a web system's .htm / .mht export (read
+    by analytics.ingest, listed in the README) got a red mark and nothing else. An .htm table is previewed."""
+    at = _app("analyst")
+    accepted = set(at.file_uploader(key="upload_files").proto.type)
+    assert {".xlsx", ".xls", ".xlsb", ".ods", ".csv", ".htm", ".mht"} <= accepted
+    html = ("<table><tr><td>统一社会信用代码</td><td>企业名称</td><td>成立日期</td><td>登记状态</td></tr>"
+            "<tr><td>91630100MA752YCQ37</td><td>青海测试生物科技有限公司</td><td>2025-06-01</td><td>存续</td></tr>"
+            "</table>").encode()
+    at.file_uploader(key="upload_files").set_value([("名录导出.htm", html, "text/html")])
+    at.run()
+    assert not at.exception and not at.error
+    counts = next(d.value for d in at.dataframe if "新增" in d.value.columns)
+    assert counts[["工作表", "新增"]].values.tolist() == [["名录导出", 1]]
+
+
 def test_a_file_with_errors_is_refused_and_the_bad_cells_can_be_downloaded(db):
     before = _count(db, "SELECT count(*) FROM entities")
     at = _app("analyst")
