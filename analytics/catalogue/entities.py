@@ -54,7 +54,7 @@ def stock_series(con, as_of: date, sector: str | None = None, years: int = 2) ->
     title = f"{sector or '园区'}市场主体总数与每月新设（截至{date_text}）"
     foot = charts.footnote(ENTITIES.source, date_text, note=partial_note(as_of))
     fig = charts.bar_line(frame, "period_end", "new", "stock", title=title, foot=foot, bar_name="当月新设",
-                          line_name="市场主体总数", y_title="当月新设（户）", y2_title="市场主体总数（户）",
+                          line_name="市场主体总数", y_title="新设（户）", y2_title="总数（户）",
                           partial_last=is_partial_month(as_of))
     return Entry(name="entities.stock_series", title=title, frame=frame, figure=fig, footnote=foot,
                  labels=pick("label", "stock", "new", "closed", "net"), filename=f"市场主体总数与新设_{date_text}",

@@ -124,7 +124,7 @@ def monthly(con, as_of: date, sector: str | None = None) -> Entry:
     foot = charts.footnote(PROJECTS.source, date_text, note=partial_note(as_of))
     fig = charts.bar_line(shown, "month_start", "count", "cumulative_yi", title=title, foot=foot,
                           bar_name="当月签约", line_name="累计计划总投资", y_title="项目数（个）",
-                          y2_title="累计计划总投资（亿元）", partial_last=is_partial_month(as_of))
+                          y2_title="累计投资（亿元）", partial_last=is_partial_month(as_of))
     return Entry(name="projects.monthly", title=title, frame=frame, figure=fig, footnote=foot,
                  labels={"month": "月份", "count": "签约项目（个）", "investment_wan": "计划总投资（万元）",
                          "cumulative_count": "累计签约（个）", "cumulative_investment_wan": "累计计划总投资（万元）"},

@@ -21,8 +21,8 @@ def monthly(con, as_of: date) -> Entry:
     foot = charts.footnote(SALES.source, date_text, note=partial_note(as_of))
     shown = frame.assign(month=frame["month"].astype(str)) if len(frame) else frame
     fig = charts.bar_line(shown, "month", "amount_wan", "cumulative_wan", title=title, foot=foot,
-                          bar_name="当月帮销额", line_name="累计帮销额", y_title="当月帮销额（万元）",
-                          y2_title="累计帮销额（万元）", partial_last=is_partial_month(as_of),
+                          bar_name="当月帮销额", line_name="累计帮销额", y_title="当月（万元）",
+                          y2_title="累计（万元）", partial_last=is_partial_month(as_of),
                           markers=[(d.isoformat(), n) for n, d in sales.MILESTONES if d <= as_of])
     return Entry(name="sales.monthly", title=title, frame=frame, figure=fig, footnote=foot,
                  labels={"month_key": "月份", "amount_wan": "当月帮销额（万元）", "cumulative_wan": "累计帮销额（万元）"},
