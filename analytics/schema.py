@@ -221,7 +221,7 @@ ENTITIES = Dataset(
     signature=("uscc", "name", "established_on"),
     fields=(
         Field("uscc", "uscc", "统一社会信用代码", USCC_SYNONYMS, required=True),
-        Field("name", "str", "市场主体名称", ("市场主体名称", "企业名称", "主体名称", "名称", "企业(个体)名称", "字号名称"), required=True),
+        Field("name", "str", "市场主体名称", ("市场主体名称", "企业名称", "主体名称", "名称", "企业(个体)名称", "字号名称", "单位名称"), required=True),
         Field("entity_type", "enum", "主体类型", ("主体类型", "市场主体类型", "企业类型", "类型"),
               allowed=ENTITY_TYPES, mapper="entity_type", figure=True,
               doc="raw text kept in entity_type_raw"),
