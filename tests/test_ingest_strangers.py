@@ -38,3 +38,28 @@ def test_registry_headed_unit_name_and_registration_date(tmp_path):
     assert _days(reg.frame["established_on"]) == ["2025-06-01", "2024-12-31"]
     assert reg.frame["registered_capital"].tolist() == [1000.0, 50.0]
     assert ind.dataset == "industrial" and ind.frame["name"].tolist() == ["青海甲医疗器械有限公司"]
+
+
+# --------------------------------------------------------------------------- rows that are not data
+
+def test_running_totals_and_end_of_table_marks_are_not_data(tmp_path):
+    # a sales ledger closed by 本月累计 / 累计 rows and 以下空白 in the date column; a project ledger (CSV)
+    # whose signature line starts with the signing office (填报单位：…)
+    sales = [["序号", "日期", "企业名称", "产品名称", "销售额（万元）"],
+             [1, "2025-06-01", "甲", "牦牛肉", 1.0],
+             [2, "2025-06-02", "乙", "枸杞", 2.5],
+             [None, "本月累计", None, None, 3.5],
+             [None, "累计", None, None, 103.5],
+             [3, "2025-06-03", "丙", "青稞酒", 4.0],
+             [None, "以下空白", None, None, None],
+             [None, "2025-06-30", "丁", "不应读入", 99.0]]
+    s = _read(write_book(tmp_path / "帮销.xlsx", {"展销中心": sales})).sheets[0]
+    assert s.errors == [] and s.rows_read == 3
+    assert s.frame["amount"].tolist() == [1.0, 2.5, 4.0]
+    assert "第7行起为表尾说明，已忽略" in s.notes and "跳过空行 0 行、合计/表尾行 4 行" in s.notes
+    text = ("招商引资项目台账\r\n项目名称,投资方,总投资（万元）,签约时间,项目阶段\r\n"
+            "甲项目,甲公司,\"1,200\",2025年3月1日,已签约\r\n乙项目,乙公司,\"3,400.50\",2025.3.2,已开工\r\n"
+            "填报单位：招商局,,审核人：,,填报日期：2025年6月15日\r\n")
+    (tmp_path / "台账.csv").write_bytes(text.encode("gb18030"))
+    p = _read(tmp_path / "台账.csv").sheets[0]
+    assert p.errors == [] and p.frame["investment"].tolist() == [1200.0, 3400.5]
