@@ -70,7 +70,9 @@ FOOTER_PREFIXES = ("合计", "总计", "小计", "制表单位", "制表人", "�
                    "审核人", "负责人", "说明", "注:", "注：", "备注:", "数据来源",
                    # the signature line of statistics forms: "单位负责人：… 统计负责人：… 填表人：…"
                    "单位负责人", "统计负责人", "填表人", "填报人", "报出日期", "填报日期", "填表日期",
-                   "制表日期", "联系电话", "联系人")
+                   "制表日期", "联系电话", "联系人",
+                   # the signing office and the end-of-table marks of printed forms
+                   "填报单位", "填表单位", "报送单位", "复核人", "经办人", "以下空白", "以下无数据")
 # Sub-headers that are ambiguous alone; they take the merged group above them.
 SUB_HEADERS = ("本年累计", "上年同期累计", "上年同期", "本月", "上年同月", "累计", "同比增长", "增速",
                # the figure and its growth under a period group of an indicator table (1-7月 / 绝对量 | 同比±%)

@@ -55,8 +55,10 @@ def _footer_regex(prefixes) -> str:
 
 FOOTER_RE = _footer_regex(FOOTER_PREFIXES)
 CLOSING_FOOTER_RE = _footer_regex(CLOSING_FOOTERS)
-# a subtotal named after its group: "医疗器械小计", "本页合计", "园区总计："
-SUBTOTAL_RE = r"^[^\d]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x{3000}]*计)[\s\x{3000}:：]*$"
+# the first cell of a subtotal or running-total row, named after its group or span: "医疗器械小计", "本页合计",
+# "园区总计：", "本月累计", "截至目前累计" (a ledger's running total is never a sale)
+SUBTOTAL_RE = (r"^[^\d]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x{3000}]*计|累[\s\x{3000}]*计)"
+               r"[\s\x{3000}:：]*$")
 # a subtotal named in any column, its group or period before it: "12月小计", "2025年合计", "医疗器械合计",
 # "第1页小计" (a whole cell, short; names of firms or products do not end in 合计/小计/总计)
 SUBTOTAL_ANY_RE = (r"^[\s\x{3000}]*[^\s\x{3000}]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x{3000}]*计)"
