@@ -63,3 +63,42 @@ def test_running_totals_and_end_of_table_marks_are_not_data(tmp_path):
     (tmp_path / "台账.csv").write_bytes(text.encode("gb18030"))
     p = _read(tmp_path / "台账.csv").sheets[0]
     assert p.errors == [] and p.frame["investment"].tolist() == [1200.0, 3400.5]
+
+
+# --------------------------------------------------------------------------- the same records twice in a file
+
+SALES_HEAD = ["日期", "企业名称", "产品名称", "销售额（万元）"]
+
+
+def test_a_ledger_sheet_repeated_in_another_sheet_counts_once(tmp_path):
+    # 全部明细 (with a channel column) beside one sheet per channel holding the same sales, and a copied
+    # sheet: 1 + 2 + 4 = 7 万元 once, not 14 or 17
+    everything = [["日期", "帮销渠道", "企业名称", "产品名称", "销售额（万元）"],
+                  ["2025-06-01", "特色产品展销中心", "甲", "牦牛肉", 1.0],
+                  ["2025-06-02", "特色产品展销中心", "乙", "枸杞", 2.0],
+                  ["2025-06-03", "大通店", "丙", "青稞酒", 4.0]]
+    showroom = [SALES_HEAD, ["2025-06-01", "甲", "牦牛肉", 1.0], ["2025-06-02", "乙", "枸杞", 2.0]]
+    datong = [SALES_HEAD, ["2025-06-03", "丙", "青稞酒", 4.0]]
+    book = write_book(tmp_path / "帮销.xlsx", {"展销中心": showroom, "全部明细": everything, "大通店": datong,
+                                              "大通店 (2)": datong})
+    r = _read(book)
+    read = [s for s in r.sheets if s.dataset == "sales"]
+    assert [s.sheet for s in read] == ["全部明细"]
+    assert sum(s.frame["amount"].sum() for s in read) == 7.0
+    skipped = {s.sheet: s.skipped_reason for s in r.sheets if s.dataset is None}
+    assert skipped["展销中心"] == (
+        "本表的 2 行全部也在工作表「全部明细」中（日期、企业名称、产品名称、销售额（万元）都相同），是同一批记录，"
+        "只按「全部明细」计一次，本表已跳过；如果确是另外的记录，请在本表中写明区别（如帮销渠道列）后重新上传")
+    assert "工作表「全部明细」" in skipped["大通店"] and "工作表「全部明细」" in skipped["大通店 (2)"]
+
+
+def test_channel_sheets_sharing_a_sale_are_both_read(tmp_path):
+    # two channels that each sold the same product of the same firm for the same amount on one day, and a
+    # copy of a sheet without its channel column: the copy goes, the other channel stays
+    showroom = [SALES_HEAD, ["2025-06-01", "甲", "牦牛肉", 1.0], ["2025-06-02", "乙", "枸杞", 2.0]]
+    datong = [SALES_HEAD, ["2025-06-01", "甲", "牦牛肉", 1.0]]
+    r = _read(write_book(tmp_path / "帮销.xlsx", {"展销中心": showroom, "大通店": datong,
+                                                 "展销中心 (2)": showroom}))
+    assert [(s.sheet, s.dataset) for s in r.sheets] == [("展销中心", "sales"), ("大通店", "sales"),
+                                                       ("展销中心 (2)", None)]
+    assert sum(s.frame["amount"].sum() for s in r.sheets if s.frame is not None) == 4.0

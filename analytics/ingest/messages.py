@@ -34,6 +34,8 @@ SKIP_AMBIGUOUS = "表头同时符合 {labels}，无法判断是哪一种数据�
 SKIP_NOT_HINT = "表头不符合指定的数据集「{hint}」（看起来是「{found}」），已跳过"
 SKIP_NOT_HINT_UNKNOWN = "表头不符合指定的数据集「{hint}」，已跳过；看到的列为 {seen}"
 SKIP_UNREADABLE = "工作表无法读取（{detail}），已跳过"
+SKIP_REPEATED = ("本表的 {n} 行全部也在工作表「{other}」中（{fields}都相同），是同一批记录，只按「{other}」计一次，"
+                 "本表已跳过；如果确是另外的记录，请在本表中写明区别（如{hint}列）后重新上传")
 
 # --------------------------------------------------------------------------- sheet notes (SheetResult.notes)
 NOTE_DEFAULT_UNIT = "表头上方注明“单位：{unit}”，未标单位的金额列按{unit}读取"

@@ -77,6 +77,7 @@ def read_workbook(source, file_name: str | None = None, *, column_overrides: dic
             result.sheets.append(sr)
             if ps is not None:
                 parsed.append((sr, ps))
+        parsed = _drop_repeated_sheets(con, parsed)
         _check_duplicates(con, parsed)
         for sr, ps in parsed:
             sr.frame = _frame(con, ps)
@@ -433,6 +434,53 @@ def _fmt_key(ds: Dataset, name: str, value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _drop_repeated_sheets(con, parsed: list[tuple[SheetResult, ParsedSheet]]) -> list[tuple[SheetResult, ParsedSheet]]:
+    """A ledger's sheet whose rows all recur in another sheet of the file is skipped, so its rows count once.
+
+    A ledger's rows may repeat (two equal sales are two sales), so the key check cannot see a workbook that
+    holds the same records twice: a 全部明细 sheet beside one sheet per channel, or a copied sheet. A sheet is
+    dropped when its rows (as a multiset, on every field the two sheets both read) are contained in a later
+    kept sheet's, or an earlier one's; the channel a sheet takes from its name is not compared with a channel
+    column, and two sheets that both take it from their names must hold exactly the same rows.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, (_sr, ps) in enumerate(parsed):
+        if ps.dataset.merge == "ledger" and not ps.sheet_error and ps.rows:
+            groups.setdefault(ps.dataset.name, []).append(i)
+    dropped: set[int] = set()
+    for members in groups.values():
+        for a in reversed(members):  # of two equal sheets the later one goes
+            sheet_a, ps_a = parsed[a]
+            ds = ps_a.dataset
+            for b in members:
+                sheet_b, ps_b = parsed[b]
+                if b == a or b in dropped or ps_a.rows > ps_b.rows:
+                    continue
+                by_name = [f.name for f in ds.fields if f.default_from == "sheet"]
+                named = [f for f in by_name if f not in ps_a.mapping.fields or f not in ps_b.mapping.fields]
+                if any(f not in ps_a.mapping.fields and f not in ps_b.mapping.fields for f in named) \
+                        and ps_a.rows != ps_b.rows:
+                    continue  # two sheets named after their channels: only an exact copy is a repeat
+                cols = ", ".join(f'"{f}"' for f in ds.field_names if f not in named)
+                on = " AND ".join(f'x."{f}" IS NOT DISTINCT FROM y."{f}"' for f in ds.field_names if f not in named)
+                missing = con.execute(
+                    f'WITH x AS (SELECT {cols}, count(*) AS _n FROM "{ps_a.table}" GROUP BY ALL), '
+                    f'y AS (SELECT {cols}, count(*) AS _n FROM "{ps_b.table}" GROUP BY ALL) '
+                    f"SELECT count(*) FROM x LEFT JOIN y ON {on} WHERE y._n IS NULL OR y._n < x._n").fetchall()[0][0]
+                if missing:
+                    continue
+                labels = [ds.field(f).label for f in ds.field_names if f in ps_a.mapping.fields and f not in named]
+                sheet_a.skipped_reason = msg.SKIP_REPEATED.format(
+                    n=ps_a.rows, other=sheet_b.sheet, fields="、".join(labels),
+                    hint=ds.field(named[0]).label if named else labels[0])
+                sheet_a.dataset, sheet_a.problems, sheet_a.notes, sheet_a.rows_read = None, [], [], 0
+                sheet_a.error_cells = sheet_a.cells_blanked = 0
+                con.execute(f'DROP TABLE "{ps_a.table}"')
+                dropped.add(a)
+                break
+    return [p for i, p in enumerate(parsed) if i not in dropped]
 
 
 def _check_duplicates(con, parsed: list[tuple[SheetResult, ParsedSheet]]) -> None:
