@@ -102,3 +102,23 @@ def test_channel_sheets_sharing_a_sale_are_both_read(tmp_path):
     assert [(s.sheet, s.dataset) for s in r.sheets] == [("展销中心", "sales"), ("大通店", "sales"),
                                                        ("展销中心 (2)", None)]
     assert sum(s.frame["amount"].sum() for s in r.sheets if s.frame is not None) == 4.0
+
+
+# --------------------------------------------------------------------------- values
+
+def test_a_span_of_days_is_read_as_its_first_day_with_a_warning(tmp_path):
+    # a fair's takings dated by the fair's days, as the sales office types them; amounts in 元
+    rows = [["活动名称", "活动日期", "供货企业", "帮销金额（元）"],
+            ["助企帮销产品展销会", "2025.05.24-05.26", "甲", "12,500"],
+            ["助企帮销产品展销会", "2025年5月24日至26日", "乙", "7500.00"],
+            ["助企帮销产品展销会", "2025/5/24 ~ 2025/5/26", "丙", 1000],
+            ["助企帮销产品展销会", "5月30日-6月1日", "丁", 2000],
+            ["助企帮销产品展销会", "2025-06-02", "戊", 500]]
+    s = _read(write_book(tmp_path / "帮销.xlsx", {"2025年展销会": rows})).sheets[0]
+    assert s.errors == []
+    assert _days(s.frame["sold_on"]) == ["2025-05-24", "2025-05-24", "2025-05-24", "2025-05-30", "2025-06-02"]
+    assert s.frame["amount"].tolist() == [1.25, 0.75, 0.1, 0.2, 0.05]
+    spans = [(p.row, p.value, p.message) for p in s.warnings if p.field == "sold_on"]
+    assert spans[0] == (2, "2025.05.24-05.26", "是一段时间，已按第一天2025年5月24日读取；如需计入其他日期，请拆成每天一行或改为具体日期")
+    assert [row for row, _, _ in spans] == [2, 3, 4, 5]
+    assert spans[3][2].startswith("是一段时间，已按第一天2025年5月30日读取")

@@ -48,7 +48,7 @@ What the reader takes as it comes (each rule has a test in tests/test_ingest_*.p
   as a month-only date is read as the 1st, so a row never lands in a later month or period than it
   may belong to); 月底/月末 the month's last day (it names deadlines, "6月底前"); a quarter
   ("2025年二季度", "2025Q2") its first day, 季度末 its last; 上半年/年初 1 January, 下半年 1 July,
-  年底 31 December. Amounts lose 约/左右/余/多/超过 ("约2.5亿元" is 25000 万元); "1.2亿(一期5000万)"
+  年底 31 December; days typed as a span in one cell ("2025.05.24-05.26", "5月24日至26日") the first day. Amounts lose 约/左右/余/多/超过 ("约2.5亿元" is 25000 万元); "1.2亿(一期5000万)"
   is the total, with a warning that the second figure was not counted.
 - Stage, status and visit words come from the editable file data/vocabulary.csv; an unknown word's
   error lists the allowed values and the line to add to that file.

@@ -404,11 +404,15 @@ _DATE_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 _DATE_XUN = r"^(\d{4})[-/.年](\d{1,2})月?份?[-/.]?(上旬|中旬|下旬|初|中|底|末)$"
 _DATE_QUARTER = r"^(\d{4})(?:年第?|[Qq]|年?第)([一二三四1-4])(?:季度|季)?(初|末|底)?$"
 _DATE_HALF = r"^(\d{4})年?(上半年|下半年|年初|年中|年底|年末)$"
+# a span of days typed in one cell (a fair's "2025.05.24-05.26", "2025年5月24日至26日", "5月24日~26日"): its first day
+_DATE_SPAN = (r"^(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}[日号]?|\d{1,2}月\d{1,2}[日号]?)(?:至|到|~|—|–|-)"
+              r"(?:\d{4}[-/.年])?(?:\d{1,2}[-/.月])?\d{1,2}[日号]?$")
 FUZZY_DAYS = (
     ("2025年6月上旬、2025年6月初", "6月1日"), ("2025年6月中旬", "6月11日"), ("2025年6月下旬", "6月21日"),
     ("2025年6月底、2025年6月末", "6月30日（当月最后一天）"), ("2025年二季度、2025Q2", "4月1日"),
     ("2025年二季度末", "6月30日"), ("2025年上半年、2025年初", "1月1日"), ("2025年下半年", "7月1日"),
     ("2025年底、2025年末", "12月31日"),
+    ("2025.5.24-5.26、2025年5月24日至26日、5月24日~26日", "5月24日（几天写在一格：第一天）"),
 )
 _SERIAL = r"^\d{1,7}(?:\.\d+)?$"
 _NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
@@ -773,15 +777,18 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
     n = f.name
     for name, value in (("date_full", _DATE_FULL), ("date_month", _DATE_MONTH), ("date_compact", _DATE_COMPACT),
                         ("serial", _SERIAL), ("date_md", _DATE_MONTH_DAY), ("weekday", _WEEKDAY),
-                        ("date_xun", _DATE_XUN), ("date_quarter", _DATE_QUARTER), ("date_half", _DATE_HALF)):
+                        ("date_xun", _DATE_XUN), ("date_quarter", _DATE_QUARTER), ("date_half", _DATE_HALF),
+                        ("date_span", _DATE_SPAN)):
         sql.param(name, value)
     year = sql.param("default_year", ctx.default_year)
     s, y, m, d = f"s_{n}", f"y_{n}", f"mo_{n}", f"d_{n}"
     # fast path: ISO dates and Excel dates ("2025-05-10", "2025-05-10 00:00:00")
     sql.add(0, f"TRY_CAST(TRY_CAST({v} AS TIMESTAMP) AS DATE)", f"iso_{n}")
     # without a trailing weekday ("2025/5/10 星期六") and the spaces around separators
-    sql.add(1, f"CASE WHEN iso_{n} IS NULL THEN regexp_replace(trim(regexp_replace({v}, $weekday, '')), "
-               f"'\\s*([年月日号/.:-])\\s*', '\\1', 'g') END", s)
+    # and a span of days read as its first day ("2025.05.24-05.26" -> "2025.05.24", with a warning)
+    cleaned = (f"regexp_replace(trim(regexp_replace({v}, $weekday, '')), '\\s*([年月日号/.:~至到—–-])\\s*', '\\1', 'g')")
+    sql.add(1, f"CASE WHEN iso_{n} IS NULL THEN regexp_replace({cleaned}, $date_span, '\\1') END", s)
+    sql.add(1, f"(iso_{n} IS NULL AND regexp_full_match({cleaned}, $date_span))", f"span_{n}")
     # which text form (only where the fast path failed): 1 full date, 2 month only, 3 compact, 4 serial,
     # 5 month and day without the year, 0 none
     sql.add(2, f"""CASE WHEN iso_{n} IS NOT NULL OR {s} IS NULL THEN NULL
@@ -816,6 +823,7 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
         WHEN 8 THEN {_fuzzy_half_day(s)} END""", f"fz_{n}")
     sql.add(5, f"COALESCE(iso_{n}, ymd_{n}, serial_{n}, fz_{n})", f"f_{n}")
     sql.add(5, f"(fz_{n} IS NOT NULL)", f"f_{n}__approx")
+    sql.add(5, f"(COALESCE(span_{n}, false) AND f_{n} IS NOT NULL)", f"f_{n}__span")
     sql.add(5, f"(form_{n} IN (1, 2, 3) AND ymd_{n} IS NULL OR form_{n} = 5 AND {y} IS NOT NULL AND ymd_{n} IS NULL)",
             f"f_{n}__impossible")
     sql.add(5, f"(form_{n} = 5 AND {y} IS NULL)", f"f_{n}__noyear")
@@ -823,6 +831,8 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
     sql.unreadable(f"f_{n}__impossible", n, h, lambda r: msg.DATE_IMPOSSIBLE, value_col=v)
     sql.unreadable(f"f_{n}__noyear", n, h, lambda r: msg.DATE_NO_YEAR, value_col=v)
     sql.unreadable(f"f_{n}__unrecognised", n, h, lambda r: msg.DATE_UNRECOGNISED, value_col=v)
+    sql.check(f"f_{n}__span", WARNING, n, h, lambda r, n=n: msg.DATE_SPAN.format(
+        day=f"{r[f'f_{n}'].year}年{r[f'f_{n}'].month}月{r[f'f_{n}'].day}日"), aux=(f"f_{n}",), value_col=v)
     sql.check(f"f_{n}__approx", WARNING, n, h, lambda r, n=n: msg.DATE_APPROXIMATE.format(
         day=f"{r[f'f_{n}'].year}年{r[f'f_{n}'].month}月{r[f'f_{n}'].day}日"), aux=(f"f_{n}",), value_col=v)
 
