@@ -122,3 +122,16 @@ def test_a_span_of_days_is_read_as_its_first_day_with_a_warning(tmp_path):
     assert spans[0] == (2, "2025.05.24-05.26", "是一段时间，已按第一天2025年5月24日读取；如需计入其他日期，请拆成每天一行或改为具体日期")
     assert [row for row, _, _ in spans] == [2, 3, 4, 5]
     assert spans[3][2].startswith("是一段时间，已按第一天2025年5月30日读取")
+
+
+def test_growth_written_in_words_or_arrows(tmp_path):
+    # the indicator table as an office typed it: 9.9 %, 9.9％, ▼3.0, ↑2.5, 增长5.1%, 下降1.2%, 持平
+    rows = [["2025年1-5月主要经济指标"], ["指标", "单位", "1-5月", "增速（%）"],
+            ["规上工业增加值", "万元", 1000, "9.9 %"], ["规上工业总产值", "万元", 2000, "9.9％"],
+            ["固定资产投资", "万元", 3000, "▼3.0"], ["社会消费品零售总额", "万元", 4000, "↑2.5"],
+            ["营业收入", "万元", 5000, "增长5.1%"], ["利润总额", "万元", 6000, "下降1.2%"],
+            ["用电量", "万千瓦时", 7000, "持平"], ["税收收入", "万元", 8000, "下降"]]
+    s = _read(write_book(tmp_path / "指标.xlsx", {"Sheet1": rows})).sheets[0]
+    assert s.frame["growth_pct"].tolist()[:7] == [9.9, 9.9, -3.0, 2.5, 5.1, -1.2, 0.0]
+    assert [(p.row, p.value, p.message) for p in s.errors] == [
+        (10, "下降", "不是百分数；请只填数字（如 9.9、9.9% 或 -3.0，下降也可写“下降3.0%”），没有数值请留空或填“—”")]

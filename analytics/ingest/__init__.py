@@ -25,7 +25,7 @@ What the reader takes as it comes (each rule has a test in tests/test_ingest_*.p
   table below the first; its title names a sales sheet's channel); a header with other
   columns stops the sheet with an error. Vertically merged data cells fill each row they span.
 - Values: "1.5亿", "8,000万", "500万元人民币", "25000(万元)", "(500)" (negative); "—", "－",
-  "/", "无" are empty; foreign-currency amounts are left empty with a warning; cells shown as
+  "/", "无" are empty; growth written in words or arrows ("增长5.1%", "下降1.2%", "▼3.0", "持平") is a signed figure; foreign-currency amounts are left empty with a warning; cells shown as
   percentages (0.099 as 9.9%) are read as shown; dates also as "2025年5月10号", with a
   weekday, or "5月10日" with the year of the sheet name or title; periods also as real or
   unformatted Excel dates; a year in an export stamp ("导出时间：2025-06-15") is never the

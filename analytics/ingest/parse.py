@@ -933,6 +933,11 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
     clean = f"regexp_replace({clean}, '(\\d)(?:余|多)([千万亿]?元|[千万亿])', '\\1\\2')"
     clean = f"regexp_replace({clean}, '^\\((.+)\\)$', '-\\1')"
     clean = f"regexp_replace({clean}, '(\\d)[(\\[]([千万亿]?元|[千万亿])[)\\]]$', '\\1\\2')"
+    if f.kind == "pct":  # a growth written in words or arrows: "增长5.1%", "下降1.2%", "▼3.0" -> -3.0, "持平" 0
+        sql.param("pct_up", _PCT_UP)
+        sql.param("pct_down", _PCT_DOWN)
+        clean = (f"CASE WHEN regexp_matches({clean}, $pct_down) THEN '-' || regexp_replace({clean}, $pct_down, '') "
+                 f"WHEN {clean} = '持平' THEN '0' ELSE regexp_replace({clean}, $pct_up, '') END")
     sql.param("approx_before", _APPROX_BEFORE)
     sql.param("approx_after", _APPROX_AFTER)
     sql.add(1, f"CASE WHEN {fast} IS NULL AND {v} IS NOT NULL THEN {clean} END", f"s0_{n}")
@@ -975,12 +980,16 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
         sql.add(4, f"COALESCE({fast}, CASE WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) END)",
                 f"f_{n}")
     sql.add(4, f"({t} IS NOT NULL AND NOT regexp_full_match({t}, $number))", f"f_{n}__nan")
-    sql.unreadable(f"f_{n}__nan", n, h, lambda r: msg.NOT_A_NUMBER, value_col=v)
+    nan = msg.NOT_A_PERCENT if f.kind == "pct" else msg.NOT_A_NUMBER
+    sql.unreadable(f"f_{n}__nan", n, h, lambda r: nan, value_col=v)
 
 
 # words around an approximate figure, dropped: the figure is read as written
 _APPROX_BEFORE = r"^(?:大约|约为|约|预计|计划|近|超过|超|逾|不少于|不低于|达到|达|共计|总计|合计)"
 _APPROX_AFTER = r"(?:左右|上下|以上|多)$"
+# a growth rate's direction in words or arrows before the figure
+_PCT_UP = r"^(?:同比)?(?:增长|上升|提高|增加|▲|↑)"
+_PCT_DOWN = r"^(?:同比)?(?:下降|降低|减少|回落|▼|↓)"
 # a number (with its unit) followed by a bracketed remark: group 1 the number, group 2 the remark
 _REMARK_AFTER_NUMBER = r"^(-?[0-9.]+[千万亿]?元?)[(\[]([^()\[\]]+)[)\]]$"
 
