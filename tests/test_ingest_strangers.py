@@ -135,3 +135,16 @@ def test_growth_written_in_words_or_arrows(tmp_path):
     assert s.frame["growth_pct"].tolist()[:7] == [9.9, 9.9, -3.0, 2.5, 5.1, -1.2, 0.0]
     assert [(p.row, p.value, p.message) for p in s.errors] == [
         (10, "下降", "不是百分数；请只填数字（如 9.9、9.9% 或 -3.0，下降也可写“下降3.0%”），没有数值请留空或填“—”")]
+
+
+def test_codes_keep_nothing_of_the_marks_that_kept_them_text(tmp_path):
+    # a GB18030 CSV from a registry system: codes guarded as ="…", with a tab, or with an apostrophe
+    text = ("市场主体名录（导出时间：2025-06-20）\r\n统一社会信用代码,市场主体名称,成立日期,国民经济行业代码\r\n"
+            f'"=""{uscc(1)}""",甲医疗器械有限公司,2020-03-01,\'C3581\r\n'
+            f'"\t{uscc(2)}",乙商店,2021-07-15,3581\r\n'
+            f"'{uscc(3)},丙合作社,2019-01-09,'0511\r\n")
+    (tmp_path / "名录.csv").write_bytes(text.encode("gb18030"))
+    s = _read(tmp_path / "名录.csv").sheets[0]
+    assert s.errors == []
+    assert s.frame["uscc"].tolist() == [uscc(1), uscc(2), uscc(3)]
+    assert s.frame["industry_code"].tolist() == ["C3581", "C3581", "A0511"]

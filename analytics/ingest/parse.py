@@ -196,7 +196,7 @@ def _space_runs(data: np.ndarray) -> np.ndarray:
 
 
 def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Array:
-    """NFKC, trimmed; '', '—', '-' -> null; codes without any space and upper-cased; text with
+    """NFKC, trimmed; '', '—', '-' -> null; codes without any space or leading apostrophe and upper-cased; text with
     runs of spaces collapsed.
 
     NFKC is applied only to the cells holding a character outside ASCII and
@@ -212,6 +212,8 @@ def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Ar
     if kind in ("code", "uscc"):
         if _cells_with(arr, _ascii_spaces) is not None:
             arr = pc.replace_substring_regex(arr, r"\s+", "")
+        if pc.any(pc.starts_with(arr, "'")).as_py():  # "'9163…": a text mark typed into a CSV / web export
+            arr = pc.replace_substring_regex(arr, "^'+", "")
         arr = pc.ascii_upper(arr) if pc.all(pc.string_is_ascii(arr)).as_py() else pc.utf8_upper(arr)
     elif kind == "str" and _cells_with(arr, _space_runs) is not None:
         arr = pc.replace_substring_regex(arr, r"\s+", " ")
