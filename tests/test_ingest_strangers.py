@@ -148,3 +148,23 @@ def test_codes_keep_nothing_of_the_marks_that_kept_them_text(tmp_path):
     assert s.errors == []
     assert s.frame["uscc"].tolist() == [uscc(1), uscc(2), uscc(3)]
     assert s.frame["industry_code"].tolist() == ["C3581", "C3581", "A0511"]
+
+
+def test_short_year_words_under_a_figure_group(tmp_path):
+    # 工业增加值 over 本年 | 上年, 工业总产值 over 今年累计 | 去年累计, another sheet 本年 | 同期: each prior-year
+    # column read (unread, it would be a blank prior year, i.e. 0, and the growth would be wrong)
+    rows = [["统一社会信用代码", "企业名称", "工业增加值（万元）", None, "工业总产值（万元）", None],
+            [None, None, "本年", "上年", "今年累计", "去年累计"],
+            [uscc(1), "甲", 110, 100, 1100, 1000],
+            [uscc(2), "乙", 55, 50, 550, 500]]
+    other = [["统一社会信用代码", "企业名称", "工业增加值（千元）", None],
+             [None, None, "本年", "同期"],
+             [uscc(3), "丙", 990, 900]]
+    r = _read(write_book(tmp_path / "规上.xlsx", {"2025年1-5月": rows, "2025年1-4月": other},
+                         merges={"2025年1-5月": ["C1:D1", "E1:F1"], "2025年1-4月": ["C1:D1"]}))
+    s, t = r.sheets
+    assert s.unused_columns == [] and s.errors == []
+    f = s.frame
+    assert (f["value_added_ytd"].sum(), f["value_added_prev_ytd"].sum()) == (165.0, 150.0)  # growth 10.0 %
+    assert (f["output_ytd"].sum(), f["output_prev_ytd"].sum()) == (1650.0, 1500.0)
+    assert (t.frame["value_added_ytd"].tolist(), t.frame["value_added_prev_ytd"].tolist()) == ([99.0], [90.0])
