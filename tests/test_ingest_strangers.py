@@ -168,3 +168,14 @@ def test_short_year_words_under_a_figure_group(tmp_path):
     assert (f["value_added_ytd"].sum(), f["value_added_prev_ytd"].sum()) == (165.0, 150.0)  # growth 10.0 %
     assert (f["output_ytd"].sum(), f["output_prev_ytd"].sum()) == (1650.0, 1500.0)
     assert (t.frame["value_added_ytd"].tolist(), t.frame["value_added_prev_ytd"].tolist()) == ([99.0], [90.0])
+
+
+def test_a_small_number_in_a_date_column_is_no_day_of_1900(tmp_path):
+    # 6.03 / 6.15 typed for 6月3日 / 6月15日 are numbers; as Excel serials they were 1900-01-05, silently
+    rows = [["日期", "企业名称", "销售额（万元）"], [6.03, "甲", 1.0], ["6.15", "乙", 2.0], [dt.date(1900, 1, 5), "丙", 3.0],
+            ["2025-06-20", "丁", 4.0]]
+    s = _read(write_book(tmp_path / "帮销.xlsx", {"2025年6月": rows})).sheets[0]
+    text = "读作1900年的某一天，不像真实日期（多半是“6.03”这样的“月.日”被 Excel 存成了数字）；请写成完整日期，如 2025-06-03"
+    assert [(p.row, p.column, p.message) for p in s.errors] == [(2, "日期", text), (3, "日期", text), (4, "日期", text)]
+    assert s.frame["_valid"].tolist() == [False, False, False, True]
+    assert _days(s.frame["sold_on"]) == [None, None, None, "2025-06-20"]

@@ -823,7 +823,10 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
         WHEN 6 THEN {_fuzzy_month_day(s, "$date_xun")}
         WHEN 7 THEN {_fuzzy_quarter_day(s)}
         WHEN 8 THEN {_fuzzy_half_day(s)} END""", f"fz_{n}")
-    sql.add(5, f"COALESCE(iso_{n}, ymd_{n}, serial_{n}, fz_{n})", f"f_{n}")
+    # a day in 1900 is a small number read as an Excel serial ("6.03" for 6月3日 becomes 1900-01-05): no date
+    day = f"COALESCE(iso_{n}, ymd_{n}, serial_{n}, fz_{n})"
+    sql.add(5, f"CASE WHEN {day} >= DATE '1901-01-01' THEN {day} END", f"f_{n}")
+    sql.add(5, f"({day} < DATE '1901-01-01')", f"f_{n}__early")
     sql.add(5, f"(fz_{n} IS NOT NULL)", f"f_{n}__approx")
     sql.add(5, f"(COALESCE(span_{n}, false) AND f_{n} IS NOT NULL)", f"f_{n}__span")
     sql.add(5, f"(form_{n} IN (1, 2, 3) AND ymd_{n} IS NULL OR form_{n} = 5 AND {y} IS NOT NULL AND ymd_{n} IS NULL)",
@@ -833,6 +836,7 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
     sql.unreadable(f"f_{n}__impossible", n, h, lambda r: msg.DATE_IMPOSSIBLE, value_col=v)
     sql.unreadable(f"f_{n}__noyear", n, h, lambda r: msg.DATE_NO_YEAR, value_col=v)
     sql.unreadable(f"f_{n}__unrecognised", n, h, lambda r: msg.DATE_UNRECOGNISED, value_col=v)
+    sql.unreadable(f"f_{n}__early", n, h, lambda r: msg.DATE_SMALL_NUMBER, value_col=v)
     sql.check(f"f_{n}__span", WARNING, n, h, lambda r, n=n: msg.DATE_SPAN.format(
         day=f"{r[f'f_{n}'].year}年{r[f'f_{n}'].month}月{r[f'f_{n}'].day}日"), aux=(f"f_{n}",), value_col=v)
     sql.check(f"f_{n}__approx", WARNING, n, h, lambda r, n=n: msg.DATE_APPROXIMATE.format(
