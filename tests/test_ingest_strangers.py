@@ -179,3 +179,20 @@ def test_a_small_number_in_a_date_column_is_no_day_of_1900(tmp_path):
     assert [(p.row, p.column, p.message) for p in s.errors] == [(2, "日期", text), (3, "日期", text), (4, "日期", text)]
     assert s.frame["_valid"].tolist() == [False, False, False, True]
     assert _days(s.frame["sold_on"]) == [None, None, None, "2025-06-20"]
+
+
+def test_two_tables_side_by_side_refuse_the_sheet_instead_of_losing_the_right_one(tmp_path):
+    # 展销中心 | 大通店 as two blocks in one sheet: the right block (12 万元) was silently left out
+    rows = [["展销中心", None, None, None, "大通店", None, None],
+            ["日期", "企业名称", "销售额（万元）", None, "日期", "企业名称", "销售额（万元）"],
+            ["2025-06-01", "甲", 1.0, None, "2025-06-01", "丙", 4.0],
+            ["2025-06-02", "乙", 2.0, None, "2025-06-05", "丁", 8.0]]
+    s = _read(write_book(tmp_path / "帮销.xlsx", {"6月": rows})).sheets[0]
+    assert [(p.row, p.column, p.message) for p in s.errors] == [(None, "日期", (
+        "本表右侧从E列（「日期」）起并排还有一张表头相同的表，只读左边的表会漏掉它；"
+        "请把右侧的表移到单独的工作表（工作表名写明渠道或类别）后重新上传"))]
+    assert s.rows_ok == 0 and s.counts_text() == "读取 2 行：表格右侧并排还有一张表（见问题清单），整张表不能导入"
+    # one block per sheet reads both
+    r = _read(write_book(tmp_path / "分表.xlsx", {"展销中心": [row[:3] for row in rows[1:]],
+                                                 "大通店": [row[4:] for row in rows[1:]]}))
+    assert [s.frame["amount"].sum() for s in r.sheets] == [3.0, 12.0] and not r.has_errors

@@ -44,6 +44,9 @@ NOTE_CHANNEL_FROM_SHEET = "没有{label}列，{label}取工作表名「{channel}
 NOTE_FOOTER = "第{row}行起为表尾说明，已忽略"
 NOTE_ROWS_DROPPED = "跳过空行 {blank} 行、合计/表尾行 {footer} 行"
 NOTE_HEADER_PERIOD = "报告期取自列名「{header}」：{period}"
+TABLE_BESIDE = ("本表右侧从{col}列（「{header}」）起并排还有一张表头相同的表，只读左边的表会漏掉它；"
+                "请把右侧的表移到单独的工作表（工作表名写明渠道或类别）后重新上传")
+TABLE_BESIDE_SHEET = "表格右侧并排还有一张表"
 NOTE_DUPLICATE_COLUMN = "列「{header}」与列「{other}」都表示「{label}」，只读取了「{other}」"
 NOTE_FILL_COLUMN = "列「{other}」为空的行，「{label}」取自列「{header}」"
 NOTE_MERGED_DATA = "第{first}-{last}行的「{header}」是合并单元格，已把合并的值填入其中每一行"

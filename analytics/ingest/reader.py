@@ -147,6 +147,8 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
         note = msg.NOTE_FILL_COLUMN if h in fill_columns(chosen, fname) else msg.NOTE_DUPLICATE_COLUMN
         sr.notes.append(note.format(header=h.text, other=used.text, label=ds.field(fname).label))
 
+    beside = _table_beside(chosen)
+    beside_col = column_letter(raw.first_col + beside.col) if beside is not None else None
     ctx = _context(wb, info, layout, chosen, today, sr)
     serial_cols = {h.col for h in layout.headers if h.serial}
     table, filled = fill_merged_data_cells(raw.table, raw.merges, raw.first_row, raw.first_col, layout.data_start)
@@ -181,12 +183,31 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
     data_rows = set(data.column("_row").to_pylist()) if formula_cells else set()
     parsed = build_sheet(con, f"sheet_{index}", data, chosen, ctx, numeric, percent)
     del data
+    if beside is not None:  # the whole sheet is refused: reading only the left table would lose the right one
+        con.execute(f'UPDATE "{parsed.table}" SET _valid = false')
+        parsed.sheet_error = True
+        sr.sheet_problem = msg.TABLE_BESIDE_SHEET
+        sr.problems.append(Problem(ERROR, wb.file_name, info.name, None, beside.text, None,
+                                   msg.TABLE_BESIDE.format(col=beside_col, header=beside.text)))
     sr.rows_read = parsed.rows
     sr.cells_blanked = parsed.cells_blanked
     sr.error_cells = parsed.error_cells
     sr.problems.extend(parsed.problems)
     sr.problems.extend(_formula_problems(wb.file_name, info.name, formula_cells, chosen, first_col, data_rows))
     return sr, parsed
+
+
+def _table_beside(chosen: Mapping):
+    """The first header of a second table standing beside the first (every required field's column again,
+    to the right of all the columns read), or None."""
+    required = [f for f in chosen.dataset.required if f in chosen.fields]
+    if not required:
+        return None
+    right_of = max(h.col for h in chosen.fields.values())
+    again = {f: h for h, _used, f in sorted(chosen.duplicates, key=lambda d: d[0].col) if h.col > right_of}
+    if any(f not in again for f in required):
+        return None
+    return min((h for h, _used, _f in chosen.duplicates if h.col > right_of), key=lambda h: h.col)
 
 
 def _head_rows(table: pa.Table) -> list[list[str | None]]:
