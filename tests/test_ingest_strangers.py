@@ -196,3 +196,20 @@ def test_two_tables_side_by_side_refuse_the_sheet_instead_of_losing_the_right_on
     r = _read(write_book(tmp_path / "分表.xlsx", {"展销中心": [row[:3] for row in rows[1:]],
                                                  "大通店": [row[4:] for row in rows[1:]]}))
     assert [s.frame["amount"].sum() for s in r.sheets] == [3.0, 12.0] and not r.has_errors
+
+
+def test_year_words_and_years_written_before_a_figure(tmp_path):
+    # one header row, the year said before the figure's name: each pair is this year's and the prior year's
+    pairs = [("本年1-5月工业增加值（万元）", "上年1-5月工业增加值（万元）"),
+             ("2025年1-5月工业增加值（万元）", "2024年1-5月工业增加值（万元）"),
+             ("今年工业增加值（万元）", "去年同期工业增加值（万元）"),
+             ("本年工业增加值（万元）", "上年工业增加值（万元）")]
+    # the period from the header (1-5月 with the sheet name's year; 2025年1-5月), else from the sheet name
+    names = ["2025年 表0", "表1", "2025年1-5月 表2", "2025年1-5月 表3"]
+    sheets = {name: [["统一社会信用代码", "企业名称", now, before], [uscc(1), "甲", 110, 100], [uscc(2), "乙", 44, 40]]
+              for name, (now, before) in zip(names, pairs)}
+    r = _read(write_book(tmp_path / "规上工业.xlsx", sheets))
+    for s in r.sheets:
+        assert s.dataset == "industrial" and s.unused_columns == [], (s.sheet, s.skipped_reason, s.unused_columns)
+        assert (s.frame["value_added_ytd"].sum(), s.frame["value_added_prev_ytd"].sum()) == (154.0, 140.0)  # +10 %
+        assert _days(s.frame["period"]) == ["2025-05-01", "2025-05-01"], s.sheet

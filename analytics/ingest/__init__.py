@@ -12,7 +12,8 @@ What the reader takes as it comes (each rule has a test in tests/test_ingest_*.p
   merged range or the nearest group text to its left. Sub-header words 去年同期, 本年实际,
   上年同期数 … are the same as 本年累计 / 上年同期; a period under or over a figure
   ("工业增加值 / 1-5月", "2025年1-5月 / 工业增加值" beside "2024年1-5月 / 工业增加值") gives
-  this year's and the prior year's columns and the period. The column codes row (甲 乙 1 2 3)
+  this year's and the prior year's columns and the period; so does a year written before the figure's
+  name in one cell ("本年1-5月工业增加值" / "上年1-5月工业增加值", "2025年1-5月工业增加值" / "2024年1-5月…", "今年…" / "去年同期…"). The column codes row (甲 乙 1 2 3)
   and a row of units (千元) under the header belong to it. Marks (*项目名称), line breaks,
   invisible characters and bracketed qualifiers (工业总产值(当年价格)) are read past.
 - Which column wins a field: a hand mapping, then a visible column over a hidden one, an exact
