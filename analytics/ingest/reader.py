@@ -204,10 +204,10 @@ def _table_beside(chosen: Mapping):
     if not required:
         return None
     right_of = max(h.col for h in chosen.fields.values())
-    again = {f: h for h, _used, f in sorted(chosen.duplicates, key=lambda d: d[0].col) if h.col > right_of}
-    if any(f not in again for f in required):
+    again = [(h, f) for h, _used, f in chosen.duplicates if h.col > right_of]
+    if not set(required) <= {f for _h, f in again}:
         return None
-    return min((h for h, _used, _f in chosen.duplicates if h.col > right_of), key=lambda h: h.col)
+    return min((h for h, _f in again), key=lambda h: h.col)
 
 
 def _head_rows(table: pa.Table) -> list[list[str | None]]:
@@ -462,9 +462,9 @@ def _drop_repeated_sheets(con, parsed: list[tuple[SheetResult, ParsedSheet]]) ->
 
     A ledger's rows may repeat (two equal sales are two sales), so the key check cannot see a workbook that
     holds the same records twice: a 全部明细 sheet beside one sheet per channel, or a copied sheet. A sheet is
-    dropped when its rows (as a multiset, on every field the two sheets both read) are contained in a later
-    kept sheet's, or an earlier one's; the channel a sheet takes from its name is not compared with a channel
-    column, and two sheets that both take it from their names must hold exactly the same rows.
+    dropped when its rows, as a multiset on every field, are contained in another kept sheet's (of two equal
+    sheets the later one goes); a channel a sheet takes from its name is not compared, and two sheets that
+    both take it from their names are a repeat only when they hold exactly the same rows.
     """
     groups: dict[str, list[int]] = {}
     for i, (_sr, ps) in enumerate(parsed):
@@ -479,8 +479,8 @@ def _drop_repeated_sheets(con, parsed: list[tuple[SheetResult, ParsedSheet]]) ->
                 sheet_b, ps_b = parsed[b]
                 if b == a or b in dropped or ps_a.rows > ps_b.rows:
                     continue
-                by_name = [f.name for f in ds.fields if f.default_from == "sheet"]
-                named = [f for f in by_name if f not in ps_a.mapping.fields or f not in ps_b.mapping.fields]
+                named = [f.name for f in ds.fields if f.default_from == "sheet"
+                         and (f.name not in ps_a.mapping.fields or f.name not in ps_b.mapping.fields)]
                 if any(f not in ps_a.mapping.fields and f not in ps_b.mapping.fields for f in named) \
                         and ps_a.rows != ps_b.rows:
                     continue  # two sheets named after their channels: only an exact copy is a repeat
