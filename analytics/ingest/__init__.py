@@ -42,6 +42,9 @@ What the reader takes as it comes (each rule has a test in tests/test_ingest_*.p
   does a row of English field codes (UNISCID, ENTNAME, ESTDATE …). Growth headed 增长%, 同比±%,
   增速（%）, 比上年同期增长（%）; 本月 / 1-N月 groups over 绝对量 / 同比±%; indicator names lose their
   numbering and indentation (1.规模以上工业增加值, "　　其中：医疗器械" -> 医疗器械).
+- A ledger sheet whose rows all recur in another sheet of the file (全部明细 beside the channel sheets, a copied
+  sheet) is skipped and named; two tables side by side in one sheet refuse it (the right one's first column
+  named); a date that reads as a day of 1900 (6.03 typed for 6月3日) is refused, not imported.
 - Subtotals named in any column ("12月小计" in the date column, "医疗器械合计", a 合计 above the data)
   are never data and never an error.
 - Dates typed as a span are read as a day (each cell warns, see docs/DATA.md): 上旬 and 月初 the 1st,
