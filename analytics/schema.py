@@ -70,7 +70,9 @@ FOOTER_PREFIXES = ("合计", "总计", "小计", "制表单位", "制表人", "�
                    "审核人", "负责人", "说明", "注:", "注：", "备注:", "数据来源",
                    # the signature line of statistics forms: "单位负责人：… 统计负责人：… 填表人：…"
                    "单位负责人", "统计负责人", "填表人", "填报人", "报出日期", "填报日期", "填表日期",
-                   "制表日期", "联系电话", "联系人")
+                   "制表日期", "联系电话", "联系人",
+                   # the signing office and the end-of-table marks of printed forms
+                   "填报单位", "填表单位", "报送单位", "复核人", "经办人", "以下空白", "以下无数据")
 # Sub-headers that are ambiguous alone; they take the merged group above them.
 SUB_HEADERS = ("本年累计", "上年同期累计", "上年同期", "本月", "上年同月", "累计", "同比增长", "增速",
                # the figure and its growth under a period group of an indicator table (1-7月 / 绝对量 | 同比±%)
@@ -80,6 +82,8 @@ SUB_HEADER_SYNONYMS = {
     "去年同期": "上年同期", "去年同期累计": "上年同期累计", "上年同期数": "上年同期", "上年同期累计数": "上年同期累计",
     "上年同期实际": "上年同期", "本年实际": "本年累计", "本年累计数": "本年累计", "本期累计": "本年累计",
     "本年": "本年累计", "累计数": "累计", "本月数": "本月", "当月": "本月",
+    "上年": "上年同期", "去年": "上年同期", "同期": "上年同期", "今年": "本年累计", "今年累计": "本年累计",
+    "上年累计": "上年同期累计", "去年累计": "上年同期累计", "同期累计": "上年同期累计",
     "同比增减": "同比增长", "增长": "同比增长", "增幅": "同比增长", "增减": "同比增长", "同比": "同比增长",
     "同比±": "同比增长", "±": "同比增长", "增减±": "同比增长", "比上年同期±": "同比增长", "比上年同期增长": "同比增长",
     "增长率": "同比增长", "同比增速": "同比增长",
@@ -221,7 +225,7 @@ ENTITIES = Dataset(
     signature=("uscc", "name", "established_on"),
     fields=(
         Field("uscc", "uscc", "统一社会信用代码", USCC_SYNONYMS, required=True),
-        Field("name", "str", "市场主体名称", ("市场主体名称", "企业名称", "主体名称", "名称", "企业(个体)名称", "字号名称"), required=True),
+        Field("name", "str", "市场主体名称", ("市场主体名称", "企业名称", "主体名称", "名称", "企业(个体)名称", "字号名称", "单位名称"), required=True),
         Field("entity_type", "enum", "主体类型", ("主体类型", "市场主体类型", "企业类型", "类型"),
               allowed=ENTITY_TYPES, mapper="entity_type", figure=True,
               doc="raw text kept in entity_type_raw"),

@@ -137,9 +137,12 @@ SAMPLE_BY_KIND = {"str": "甲", "code": "C3581", "uscc": uscc(1), "date": dt.dat
                   "period": "2025年1-5月", "money": 12.5, "number": 101.2, "pct": 9.9}
 
 
-def _sample(f):
+def _sample(f, i: int = 0):
+    """A value of field f's kind; money and dates differ with i (the i-th sheet's row)."""
     if f.kind == "enum":
         return f.allowed[0]
+    if f.kind in ("money", "date"):
+        return SAMPLE_BY_KIND[f.kind] + (i if f.kind == "money" else dt.timedelta(days=i))
     return SAMPLE_BY_KIND[f.kind]
 
 
@@ -148,8 +151,9 @@ def test_every_header_synonym_is_recognised(tmp_path, ds_name):
     # one sheet per (field, synonym): the dataset's canonical labels with that one header replaced
     ds = DATASETS[ds_name]
     cases = [(f.name, syn) for f in ds.fields for syn in f.synonyms]
-    row = [_sample(f) for f in ds.fields]
-    sheets = {f"2025年1-5月 {i}": [[syn if f.name == field_name else f.label for f in ds.fields], row]
+    # each sheet's figures differ: equal ledger sheets in one file are one set of records read once
+    sheets = {f"2025年1-5月 {i}": [[syn if f.name == field_name else f.label for f in ds.fields],
+                                  [_sample(f, i) for f in ds.fields]]
               for i, (field_name, syn) in enumerate(cases)}
     r = read_workbook(write_book(tmp_path / "w.xlsx", sheets), today=TODAY)
     assert r.error is None

@@ -248,6 +248,10 @@ def find_header(rows: list[list], first_row: int, first_col: int,
     # "2024年1-5月" over 工业增加值 the prior year's
     group_periods = [p for _, parts in columns for p in (parse_period_text(header_key(t)[0], default_year)
                                                           for t in parts[:-1]) if p]
+    # and among periods written before a figure's name ("2025年1-5月工业增加值" beside "2024年1-5月工业增加值")
+    group_periods += [p for _, parts in columns for m in [_PERIOD_PREFIX_RE.match(header_key(parts[-1])[0])]
+                      if m and m.end() < len(header_key(parts[-1])[0])
+                      for p in [parse_period_text(m.group(0).rstrip("止末"), default_year)] if p]
     latest = max(group_periods, default=None)
     # months that end a cumulative period somewhere in the header ("1-8月"): "8月" beside it is that month alone
     range_ends = {p[1] for _, parts in columns for t in parts
@@ -397,7 +401,7 @@ def _column_header(c: int, parts: list[str], default_year, known_key, latest,
     if period:
         period_key = key
     elif not known_key(key):  # "1-5月累计", "1-5月增速", "1-5月工业增加值": a period, then a name
-        split = _split_period_prefix(key, default_year, known_key)
+        split = _split_period_prefix(key, default_year, known_key, latest)
         if split:
             key, period, period_key = split
     if composed_period and not (period or group_period):
@@ -418,17 +422,40 @@ MAX_HEADER_ROWS = 5
 _PERIOD_PREFIX_RE = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}[-~—–至到])?\d{1,2}月份?(?:止|末)?")
 
 
-def _split_period_prefix(key: str, default_year, known_key) -> tuple[str, tuple[int, int] | None, str] | None:
-    """'1-5月累计' -> ('累计', (y, 5), '1-5月'); '1-5月工业增加值' -> ('工业增加值本年累计', …); else None."""
+def _split_period_prefix(key: str, default_year, known_key,
+                         latest: tuple[int, int] | None = None) -> tuple[str, tuple[int, int] | None, str] | None:
+    """A period or a year word before a figure's name, taken out of the name; else None.
+
+    '1-5月累计' -> ('累计', (y, 5), '1-5月'); '1-5月工业增加值' -> ('工业增加值本年累计', …);
+    '本年1-5月工业增加值' / '今年工业增加值' this year's figure; '上年1-5月工业增加值' / '去年同期工业增加值' the
+    prior year's; '2024年1-5月工业增加值' beside a later `latest` period (2025年1-5月) the prior year's.
+    """
+    word = _YEAR_WORD_RE.match(key)
+    if word and word.end() < len(key):
+        key = key[word.end():]
     m = _PERIOD_PREFIX_RE.match(key)
-    if not m or m.end() == len(key):
+    if m and m.end() < len(key):
+        prefix, rest = m.group(0).rstrip("止末"), key[m.end():]
+    elif word:
+        prefix, rest = "", key
+    else:
         return None
-    prefix = m.group(0).rstrip("止末")
-    rest = SUB_CANON.get(key[m.end():], key[m.end():])
-    for candidate in (rest, rest + CURRENT):
+    rest = SUB_CANON.get(rest, rest)
+    period = parse_period_text(prefix, default_year) if prefix else None
+    earlier = period is not None and latest is not None and period[0] < latest[0]
+    if (word and word.group(1) in PRIOR_WORDS) or earlier:
+        if known_key(rest + PRIOR):
+            return rest + PRIOR, (latest if earlier else period), prefix
+        if word:
+            return None
+    candidates = (rest + CURRENT,) if word else (rest, rest + CURRENT)
+    for candidate in candidates:
         if known_key(candidate):
-            return candidate, parse_period_text(prefix, default_year), prefix
+            return candidate, period, prefix
     return None
+
+
+_YEAR_WORD_RE = re.compile(r"^(上年同期|去年同期|本年|今年|上年|去年)")
 _COLUMN_CODES = "甲乙丙丁戊己庚辛壬癸"
 _UNIT_CELL_RE = re.compile(rf"^[(\[【]?(?:计量)?(?:单位[:]?)?({_UNIT_WORDS}|万|亿)[)\]】]?$")
 

@@ -34,6 +34,8 @@ SKIP_AMBIGUOUS = "表头同时符合 {labels}，无法判断是哪一种数据�
 SKIP_NOT_HINT = "表头不符合指定的数据集「{hint}」（看起来是「{found}」），已跳过"
 SKIP_NOT_HINT_UNKNOWN = "表头不符合指定的数据集「{hint}」，已跳过；看到的列为 {seen}"
 SKIP_UNREADABLE = "工作表无法读取（{detail}），已跳过"
+SKIP_REPEATED = ("本表的 {n} 行全部也在工作表「{other}」中（{fields}都相同），是同一批记录，只按「{other}」计一次，"
+                 "本表已跳过；如果确是另外的记录，请在本表中写明区别（如{hint}列）后重新上传")
 
 # --------------------------------------------------------------------------- sheet notes (SheetResult.notes)
 NOTE_DEFAULT_UNIT = "表头上方注明“单位：{unit}”，未标单位的金额列按{unit}读取"
@@ -42,6 +44,9 @@ NOTE_CHANNEL_FROM_SHEET = "没有{label}列，{label}取工作表名「{channel}
 NOTE_FOOTER = "第{row}行起为表尾说明，已忽略"
 NOTE_ROWS_DROPPED = "跳过空行 {blank} 行、合计/表尾行 {footer} 行"
 NOTE_HEADER_PERIOD = "报告期取自列名「{header}」：{period}"
+TABLE_BESIDE = ("本表右侧从{col}列（「{header}」）起并排还有一张表头相同的表，只读左边的表会漏掉它；"
+                "请把右侧的表移到单独的工作表（工作表名写明渠道或类别）后重新上传")
+TABLE_BESIDE_SHEET = "表格右侧并排还有一张表"
 NOTE_DUPLICATE_COLUMN = "列「{header}」与列「{other}」都表示「{label}」，只读取了「{other}」"
 NOTE_FILL_COLUMN = "列「{other}」为空的行，「{label}」取自列「{header}」"
 NOTE_MERGED_DATA = "第{first}-{last}行的「{header}」是合并单元格，已把合并的值填入其中每一行"
@@ -72,16 +77,20 @@ USCC_REGISTRATION_NO = ("这是 15 位的工商注册号（2015 年以前的旧�
 USCC_CHECKSUM = "统一社会信用代码校验位不符（按 GB 32100-2015 最后一位应为「{expected}」）；请核对代码是否抄错（少数早期代码也会如此）"
 DATE_IMPOSSIBLE = "日期不存在（月份应为 1-12，日不能超过当月天数）；请改为真实的日期，如 2025-05-10"
 DATE_UNRECOGNISED = "无法识别的日期；请写成 2025-05-10、2025/5/10、2025年5月10日，或使用 Excel 日期格式"
+DATE_SMALL_NUMBER = ("读作1900年的某一天，不像真实日期（多半是“6.03”这样的“月.日”被 Excel 存成了数字）；"
+                     "请写成完整日期，如 2025-06-03")
 DATE_NO_YEAR = "日期缺少年份，工作表名和标题中也没有年份；请写成 2025年5月10日，或在工作表名中写明年份（如“2025年”）"
 DATE_FUTURE = "日期晚于今天（{today}）；请核对是否填错"
 PERIOD_UNRECOGNISED = "无法识别的报告期；请写成“2025年1-5月”“2025年5月”或“2025-05”"
 PERIOD_IMPOSSIBLE = "报告期的月份不存在（应为 1-12 月）；请改正，如“2025年1-5月”"
 PERIOD_NO_YEAR = "报告期缺少年份，工作表名和标题中也没有年份；请写成“2025年1-5月”"
 SECOND_FIGURE = "括号中还有一个数「{remark}」，未计入；已按括号前的数（总数）读取。如需分别统计，请分两行填写"
+DATE_SPAN = "是一段时间，已按第一天{day}读取；如需计入其他日期，请拆成每天一行或改为具体日期"
 DATE_APPROXIMATE = ("不是具体的某一天，已按{day}读取（上旬、月初取1日，中旬取11日，下旬取21日，月底取当月最后一天，"
                     "季度、半年取第一天，季度末、年底取最后一天）；知道具体日期时请改为具体日期")
 MONEY_FOREIGN = "金额是外币（{currency}），无法换算为人民币，已留空；如需计入，请换算为人民币后填写"
 NOT_A_NUMBER = "不是数字；请只填数字（可带单位 元/千元/万元/亿元，可用千分位逗号），没有数值请留空或填“—”"
+NOT_A_PERCENT = "不是百分数；请只填数字（如 9.9、9.9% 或 -3.0，下降也可写“下降3.0%”），没有数值请留空或填“—”"
 ENUM_UNKNOWN = ("无法识别的{label}；可填：{allowed}（或其常见写法）。如果「{value}」是其中某一项的另一种写法，"
                 "请在 {file} 中加一行“{dataset},{field},对应的可填值,{value}”后重新上传")
 CELL_BLANKED = "（此列不影响统计数字：该单元格已留空，这一行照常导入）"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 SHEET_COUNTS = "读取 {rows} 行：{ok} 行可导入，{refused} 行有错误（{cells} 个单元格）"
-SHEET_COUNTS_SHEET_ERROR = "读取 {rows} 行：表格缺少必需的列（见问题清单），整张表不能导入"
+SHEET_COUNTS_SHEET_ERROR = "读取 {rows} 行：{what}（见问题清单），整张表不能导入"
 SHEET_COUNTS_BLANKED = "；另有 {n} 个单元格无法识别，已留空（所在行照常导入）"
 ERROR = "error"
 WARNING = "warning"
@@ -71,6 +71,7 @@ class SheetResult:
     notes: list[str] = field(default_factory=list)
     error_cells: int = 0     # cells with an error (every one, not only those listed in `problems`)
     cells_blanked: int = 0   # unreadable optional cells left empty; their rows are kept
+    sheet_problem: str = "表格缺少必需的列"  # what refuses the whole sheet when no row has an error of its own
 
     @property
     def errors(self) -> list[Problem]:
@@ -94,7 +95,7 @@ class SheetResult:
         "读取 12 行：11 行可导入，1 行有错误（2 个单元格）；另有 3 个单元格无法识别，已留空（所在行照常导入）"
         """
         if self.rows_read and self.rows_ok == 0 and self.error_cells == 0 and self.errors:
-            return SHEET_COUNTS_SHEET_ERROR.format(rows=self.rows_read)  # a required column missing
+            return SHEET_COUNTS_SHEET_ERROR.format(rows=self.rows_read, what=self.sheet_problem)
         text = SHEET_COUNTS.format(rows=self.rows_read, ok=self.rows_ok, refused=self.rows_refused,
                                    cells=self.error_cells)
         if self.cells_blanked:

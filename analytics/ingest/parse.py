@@ -55,8 +55,10 @@ def _footer_regex(prefixes) -> str:
 
 FOOTER_RE = _footer_regex(FOOTER_PREFIXES)
 CLOSING_FOOTER_RE = _footer_regex(CLOSING_FOOTERS)
-# a subtotal named after its group: "医疗器械小计", "本页合计", "园区总计："
-SUBTOTAL_RE = r"^[^\d]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x{3000}]*计)[\s\x{3000}:：]*$"
+# the first cell of a subtotal or running-total row, named after its group or span: "医疗器械小计", "本页合计",
+# "园区总计：", "本月累计", "截至目前累计" (a ledger's running total is never a sale)
+SUBTOTAL_RE = (r"^[^\d]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x{3000}]*计|累[\s\x{3000}]*计)"
+               r"[\s\x{3000}:：]*$")
 # a subtotal named in any column, its group or period before it: "12月小计", "2025年合计", "医疗器械合计",
 # "第1页小计" (a whole cell, short; names of firms or products do not end in 合计/小计/总计)
 SUBTOTAL_ANY_RE = (r"^[\s\x{3000}]*[^\s\x{3000}]{0,20}?(?:合[\s\x{3000}]*计|小[\s\x{3000}]*计|总[\s\x{3000}]*计)"
@@ -194,7 +196,7 @@ def _space_runs(data: np.ndarray) -> np.ndarray:
 
 
 def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Array:
-    """NFKC, trimmed; '', '—', '-' -> null; codes without any space and upper-cased; text with
+    """NFKC, trimmed; '', '—', '-' -> null; codes without any space or leading apostrophe and upper-cased; text with
     runs of spaces collapsed.
 
     NFKC is applied only to the cells holding a character outside ASCII and
@@ -210,6 +212,8 @@ def _normalise_text(col: pa.ChunkedArray | pa.Array, kind: str = "str") -> pa.Ar
     if kind in ("code", "uscc"):
         if _cells_with(arr, _ascii_spaces) is not None:
             arr = pc.replace_substring_regex(arr, r"\s+", "")
+        if pc.any(pc.starts_with(arr, "'")).as_py():  # "'9163…": a text mark typed into a CSV / web export
+            arr = pc.replace_substring_regex(arr, "^'+", "")
         arr = pc.ascii_upper(arr) if pc.all(pc.string_is_ascii(arr)).as_py() else pc.utf8_upper(arr)
     elif kind == "str" and _cells_with(arr, _space_runs) is not None:
         arr = pc.replace_substring_regex(arr, r"\s+", " ")
@@ -402,11 +406,15 @@ _DATE_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 _DATE_XUN = r"^(\d{4})[-/.年](\d{1,2})月?份?[-/.]?(上旬|中旬|下旬|初|中|底|末)$"
 _DATE_QUARTER = r"^(\d{4})(?:年第?|[Qq]|年?第)([一二三四1-4])(?:季度|季)?(初|末|底)?$"
 _DATE_HALF = r"^(\d{4})年?(上半年|下半年|年初|年中|年底|年末)$"
+# a span of days typed in one cell (a fair's "2025.05.24-05.26", "2025年5月24日至26日", "5月24日~26日"): its first day
+_DATE_SPAN = (r"^(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}[日号]?|\d{1,2}月\d{1,2}[日号]?)(?:至|到|~|—|–|-)"
+              r"(?:\d{4}[-/.年])?(?:\d{1,2}[-/.月])?\d{1,2}[日号]?$")
 FUZZY_DAYS = (
     ("2025年6月上旬、2025年6月初", "6月1日"), ("2025年6月中旬", "6月11日"), ("2025年6月下旬", "6月21日"),
     ("2025年6月底、2025年6月末", "6月30日（当月最后一天）"), ("2025年二季度、2025Q2", "4月1日"),
     ("2025年二季度末", "6月30日"), ("2025年上半年、2025年初", "1月1日"), ("2025年下半年", "7月1日"),
     ("2025年底、2025年末", "12月31日"),
+    ("2025.5.24-5.26、2025年5月24日至26日、5月24日~26日", "5月24日（几天写在一格：第一天）"),
 )
 _SERIAL = r"^\d{1,7}(?:\.\d+)?$"
 _NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
@@ -771,15 +779,18 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
     n = f.name
     for name, value in (("date_full", _DATE_FULL), ("date_month", _DATE_MONTH), ("date_compact", _DATE_COMPACT),
                         ("serial", _SERIAL), ("date_md", _DATE_MONTH_DAY), ("weekday", _WEEKDAY),
-                        ("date_xun", _DATE_XUN), ("date_quarter", _DATE_QUARTER), ("date_half", _DATE_HALF)):
+                        ("date_xun", _DATE_XUN), ("date_quarter", _DATE_QUARTER), ("date_half", _DATE_HALF),
+                        ("date_span", _DATE_SPAN)):
         sql.param(name, value)
     year = sql.param("default_year", ctx.default_year)
     s, y, m, d = f"s_{n}", f"y_{n}", f"mo_{n}", f"d_{n}"
     # fast path: ISO dates and Excel dates ("2025-05-10", "2025-05-10 00:00:00")
     sql.add(0, f"TRY_CAST(TRY_CAST({v} AS TIMESTAMP) AS DATE)", f"iso_{n}")
     # without a trailing weekday ("2025/5/10 星期六") and the spaces around separators
-    sql.add(1, f"CASE WHEN iso_{n} IS NULL THEN regexp_replace(trim(regexp_replace({v}, $weekday, '')), "
-               f"'\\s*([年月日号/.:-])\\s*', '\\1', 'g') END", s)
+    # and a span of days read as its first day ("2025.05.24-05.26" -> "2025.05.24", with a warning)
+    cleaned = (f"regexp_replace(trim(regexp_replace({v}, $weekday, '')), '\\s*([年月日号/.:~至到—–-])\\s*', '\\1', 'g')")
+    sql.add(1, f"CASE WHEN iso_{n} IS NULL THEN regexp_replace({cleaned}, $date_span, '\\1') END", s)
+    sql.add(1, f"(iso_{n} IS NULL AND regexp_full_match({cleaned}, $date_span))", f"span_{n}")
     # which text form (only where the fast path failed): 1 full date, 2 month only, 3 compact, 4 serial,
     # 5 month and day without the year, 0 none
     sql.add(2, f"""CASE WHEN iso_{n} IS NOT NULL OR {s} IS NULL THEN NULL
@@ -812,8 +823,12 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
         WHEN 6 THEN {_fuzzy_month_day(s, "$date_xun")}
         WHEN 7 THEN {_fuzzy_quarter_day(s)}
         WHEN 8 THEN {_fuzzy_half_day(s)} END""", f"fz_{n}")
-    sql.add(5, f"COALESCE(iso_{n}, ymd_{n}, serial_{n}, fz_{n})", f"f_{n}")
+    # a day in 1900 is a small number read as an Excel serial ("6.03" for 6月3日 becomes 1900-01-05): no date
+    day = f"COALESCE(iso_{n}, ymd_{n}, serial_{n}, fz_{n})"
+    sql.add(5, f"CASE WHEN {day} >= DATE '1901-01-01' THEN {day} END", f"f_{n}")
+    sql.add(5, f"({day} < DATE '1901-01-01')", f"f_{n}__early")
     sql.add(5, f"(fz_{n} IS NOT NULL)", f"f_{n}__approx")
+    sql.add(5, f"(COALESCE(span_{n}, false) AND f_{n} IS NOT NULL)", f"f_{n}__span")
     sql.add(5, f"(form_{n} IN (1, 2, 3) AND ymd_{n} IS NULL OR form_{n} = 5 AND {y} IS NOT NULL AND ymd_{n} IS NULL)",
             f"f_{n}__impossible")
     sql.add(5, f"(form_{n} = 5 AND {y} IS NULL)", f"f_{n}__noyear")
@@ -821,6 +836,9 @@ def _date_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext) -> None
     sql.unreadable(f"f_{n}__impossible", n, h, lambda r: msg.DATE_IMPOSSIBLE, value_col=v)
     sql.unreadable(f"f_{n}__noyear", n, h, lambda r: msg.DATE_NO_YEAR, value_col=v)
     sql.unreadable(f"f_{n}__unrecognised", n, h, lambda r: msg.DATE_UNRECOGNISED, value_col=v)
+    sql.unreadable(f"f_{n}__early", n, h, lambda r: msg.DATE_SMALL_NUMBER, value_col=v)
+    sql.check(f"f_{n}__span", WARNING, n, h, lambda r, n=n: msg.DATE_SPAN.format(
+        day=f"{r[f'f_{n}'].year}年{r[f'f_{n}'].month}月{r[f'f_{n}'].day}日"), aux=(f"f_{n}",), value_col=v)
     sql.check(f"f_{n}__approx", WARNING, n, h, lambda r, n=n: msg.DATE_APPROXIMATE.format(
         day=f"{r[f'f_{n}'].year}年{r[f'f_{n}'].month}月{r[f'f_{n}'].day}日"), aux=(f"f_{n}",), value_col=v)
 
@@ -921,6 +939,11 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
     clean = f"regexp_replace({clean}, '(\\d)(?:余|多)([千万亿]?元|[千万亿])', '\\1\\2')"
     clean = f"regexp_replace({clean}, '^\\((.+)\\)$', '-\\1')"
     clean = f"regexp_replace({clean}, '(\\d)[(\\[]([千万亿]?元|[千万亿])[)\\]]$', '\\1\\2')"
+    if f.kind == "pct":  # a growth written in words or arrows: "增长5.1%", "下降1.2%", "▼3.0" -> -3.0, "持平" 0
+        sql.param("pct_up", _PCT_UP)
+        sql.param("pct_down", _PCT_DOWN)
+        clean = (f"CASE WHEN regexp_matches({clean}, $pct_down) THEN '-' || regexp_replace({clean}, $pct_down, '') "
+                 f"WHEN {clean} = '持平' THEN '0' ELSE regexp_replace({clean}, $pct_up, '') END")
     sql.param("approx_before", _APPROX_BEFORE)
     sql.param("approx_after", _APPROX_AFTER)
     sql.add(1, f"CASE WHEN {fast} IS NULL AND {v} IS NOT NULL THEN {clean} END", f"s0_{n}")
@@ -963,12 +986,16 @@ def _number_sql(sql: _Sql, f: Field, h: Header, v: str, ctx: SheetContext, parse
         sql.add(4, f"COALESCE({fast}, CASE WHEN regexp_full_match({t}, $number) THEN CAST({t} AS DOUBLE) END)",
                 f"f_{n}")
     sql.add(4, f"({t} IS NOT NULL AND NOT regexp_full_match({t}, $number))", f"f_{n}__nan")
-    sql.unreadable(f"f_{n}__nan", n, h, lambda r: msg.NOT_A_NUMBER, value_col=v)
+    nan = msg.NOT_A_PERCENT if f.kind == "pct" else msg.NOT_A_NUMBER
+    sql.unreadable(f"f_{n}__nan", n, h, lambda r: nan, value_col=v)
 
 
 # words around an approximate figure, dropped: the figure is read as written
 _APPROX_BEFORE = r"^(?:大约|约为|约|预计|计划|近|超过|超|逾|不少于|不低于|达到|达|共计|总计|合计)"
 _APPROX_AFTER = r"(?:左右|上下|以上|多)$"
+# a growth rate's direction in words or arrows before the figure
+_PCT_UP = r"^(?:同比)?(?:增长|上升|提高|增加|▲|↑)"
+_PCT_DOWN = r"^(?:同比)?(?:下降|降低|减少|回落|▼|↓)"
 # a number (with its unit) followed by a bracketed remark: group 1 the number, group 2 the remark
 _REMARK_AFTER_NUMBER = r"^(-?[0-9.]+[千万亿]?元?)[(\[]([^()\[\]]+)[)\]]$"
 

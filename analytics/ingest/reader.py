@@ -77,6 +77,7 @@ def read_workbook(source, file_name: str | None = None, *, column_overrides: dic
             result.sheets.append(sr)
             if ps is not None:
                 parsed.append((sr, ps))
+        parsed = _drop_repeated_sheets(con, parsed)
         _check_duplicates(con, parsed)
         for sr, ps in parsed:
             sr.frame = _frame(con, ps)
@@ -146,6 +147,8 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
         note = msg.NOTE_FILL_COLUMN if h in fill_columns(chosen, fname) else msg.NOTE_DUPLICATE_COLUMN
         sr.notes.append(note.format(header=h.text, other=used.text, label=ds.field(fname).label))
 
+    beside = _table_beside(chosen)
+    beside_col = column_letter(raw.first_col + beside.col) if beside is not None else None
     ctx = _context(wb, info, layout, chosen, today, sr)
     serial_cols = {h.col for h in layout.headers if h.serial}
     table, filled = fill_merged_data_cells(raw.table, raw.merges, raw.first_row, raw.first_col, layout.data_start)
@@ -180,12 +183,31 @@ def _read_sheet(con, wb: Workbook, info: SheetInfo, index: int, column_overrides
     data_rows = set(data.column("_row").to_pylist()) if formula_cells else set()
     parsed = build_sheet(con, f"sheet_{index}", data, chosen, ctx, numeric, percent)
     del data
+    if beside is not None:  # the whole sheet is refused: reading only the left table would lose the right one
+        con.execute(f'UPDATE "{parsed.table}" SET _valid = false')
+        parsed.sheet_error = True
+        sr.sheet_problem = msg.TABLE_BESIDE_SHEET
+        sr.problems.append(Problem(ERROR, wb.file_name, info.name, None, beside.text, None,
+                                   msg.TABLE_BESIDE.format(col=beside_col, header=beside.text)))
     sr.rows_read = parsed.rows
     sr.cells_blanked = parsed.cells_blanked
     sr.error_cells = parsed.error_cells
     sr.problems.extend(parsed.problems)
     sr.problems.extend(_formula_problems(wb.file_name, info.name, formula_cells, chosen, first_col, data_rows))
     return sr, parsed
+
+
+def _table_beside(chosen: Mapping):
+    """The first header of a second table standing beside the first (every required field's column again,
+    to the right of all the columns read), or None."""
+    required = [f for f in chosen.dataset.required if f in chosen.fields]
+    if not required:
+        return None
+    right_of = max(h.col for h in chosen.fields.values())
+    again = [(h, f) for h, _used, f in chosen.duplicates if h.col > right_of]
+    if not set(required) <= {f for _h, f in again}:
+        return None
+    return min((h for h, _f in again), key=lambda h: h.col)
 
 
 def _head_rows(table: pa.Table) -> list[list[str | None]]:
@@ -433,6 +455,53 @@ def _fmt_key(ds: Dataset, name: str, value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _drop_repeated_sheets(con, parsed: list[tuple[SheetResult, ParsedSheet]]) -> list[tuple[SheetResult, ParsedSheet]]:
+    """A ledger's sheet whose rows all recur in another sheet of the file is skipped, so its rows count once.
+
+    A ledger's rows may repeat (two equal sales are two sales), so the key check cannot see a workbook that
+    holds the same records twice: a 全部明细 sheet beside one sheet per channel, or a copied sheet. A sheet is
+    dropped when its rows, as a multiset on every field, are contained in another kept sheet's (of two equal
+    sheets the later one goes); a channel a sheet takes from its name is not compared, and two sheets that
+    both take it from their names are a repeat only when they hold exactly the same rows.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, (_sr, ps) in enumerate(parsed):
+        if ps.dataset.merge == "ledger" and not ps.sheet_error and ps.rows:
+            groups.setdefault(ps.dataset.name, []).append(i)
+    dropped: set[int] = set()
+    for members in groups.values():
+        for a in reversed(members):  # of two equal sheets the later one goes
+            sheet_a, ps_a = parsed[a]
+            ds = ps_a.dataset
+            for b in members:
+                sheet_b, ps_b = parsed[b]
+                if b == a or b in dropped or ps_a.rows > ps_b.rows:
+                    continue
+                named = [f.name for f in ds.fields if f.default_from == "sheet"
+                         and (f.name not in ps_a.mapping.fields or f.name not in ps_b.mapping.fields)]
+                if any(f not in ps_a.mapping.fields and f not in ps_b.mapping.fields for f in named) \
+                        and ps_a.rows != ps_b.rows:
+                    continue  # two sheets named after their channels: only an exact copy is a repeat
+                cols = ", ".join(f'"{f}"' for f in ds.field_names if f not in named)
+                on = " AND ".join(f'x."{f}" IS NOT DISTINCT FROM y."{f}"' for f in ds.field_names if f not in named)
+                missing = con.execute(
+                    f'WITH x AS (SELECT {cols}, count(*) AS _n FROM "{ps_a.table}" GROUP BY ALL), '
+                    f'y AS (SELECT {cols}, count(*) AS _n FROM "{ps_b.table}" GROUP BY ALL) '
+                    f"SELECT count(*) FROM x LEFT JOIN y ON {on} WHERE y._n IS NULL OR y._n < x._n").fetchall()[0][0]
+                if missing:
+                    continue
+                labels = [ds.field(f).label for f in ds.field_names if f in ps_a.mapping.fields and f not in named]
+                sheet_a.skipped_reason = msg.SKIP_REPEATED.format(
+                    n=ps_a.rows, other=sheet_b.sheet, fields="、".join(labels),
+                    hint=ds.field(named[0]).label if named else labels[0])
+                sheet_a.dataset, sheet_a.problems, sheet_a.notes, sheet_a.rows_read = None, [], [], 0
+                sheet_a.error_cells = sheet_a.cells_blanked = 0
+                con.execute(f'DROP TABLE "{ps_a.table}"')
+                dropped.add(a)
+                break
+    return [p for i, p in enumerate(parsed) if i not in dropped]
 
 
 def _check_duplicates(con, parsed: list[tuple[SheetResult, ParsedSheet]]) -> None:
