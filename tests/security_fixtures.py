@@ -89,3 +89,15 @@ def zip_bomb(unzipped: int = 4 << 30, *, lie: bool = False) -> bytes:
 def _central(name: bytes, crc: int, csize: int, usize: int, offset: int) -> bytes:
     return struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, csize, usize & 0xFFFFFFFF,
                        len(name), 0, 0, 0, 0, 0, offset) + name
+
+
+def far_cell_workbook(path):
+    """A registry workbook of 5 KB on disk with one cell at XFD1048576: calamine asks for memory for the
+    whole used range (17 billion cells) and the reading process aborts. Returns path."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "市场主体名称"])
+    ws["XFD1048576"] = "x"
+    wb.save(path)
+    return path

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from security_fixtures import zip_bomb
+from security_fixtures import far_cell_workbook, zip_bomb
 
 from analytics.ingest import limits, read_workbook
 
@@ -148,15 +148,8 @@ def test_guarded_read_stops_at_its_time_and_memory_limits():
 def test_a_tiny_workbook_with_a_cell_at_xfd1048576_is_refused_with_its_cause(tmp_path):
     """5 KB on disk, but calamine asks for memory for the whole used range (17 billion cells) and the
     reading process aborts: the guarded read says why and what to do, not just that the process died."""
-    import openpyxl
-
     from analytics.ingest import limits
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["统一社会信用代码", "市场主体名称"])
-    ws["XFD1048576"] = "x"
-    path = tmp_path / "名录.xlsx"
-    wb.save(path)
+    path = far_cell_workbook(tmp_path / "名录.xlsx")
     assert path.stat().st_size < 10_000
     result = limits.read_guarded(path, "名录.xlsx")
     assert result.error == limits.READ_RANGE_TOO_LARGE

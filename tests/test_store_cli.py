@@ -112,15 +112,9 @@ def test_load_refuses_a_workbook_the_reader_cannot_hold_with_its_cause(tmp_path)
     """A 5 KB workbook with one cell at XFD1048576 makes the reader ask for memory for 17 billion cells
     and abort: `load` reads in a guarded child process, says why in Chinese, loads the other files of
     the command and leaves nothing of the bad one in the store."""
-    import openpyxl
-
     from analytics.ingest import limits
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["统一社会信用代码", "市场主体名称"])
-    ws["XFD1048576"] = "x"
-    bad = tmp_path / "名录.xlsx"
-    wb.save(bad)
+    from tests.security_fixtures import far_cell_workbook
+    bad = far_cell_workbook(tmp_path / "名录.xlsx")
     good = write_book(tmp_path / "销售.xlsx", {"Sheet1": [["企业名称", "销售金额（万元）", "销售日期", "渠道"],
                                                            ["甲公司", 12.5, "2025-06-01", "线上"]]})
     db = tmp_path / "s.duckdb"
