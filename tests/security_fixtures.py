@@ -12,24 +12,9 @@ import struct
 import zipfile
 import zlib
 
+from xlsx_stream import package_parts
+
 _BLOCK_BYTES = 1 << 20
-_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-       '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-       '<Default Extension="xml" ContentType="application/xml"/>'
-       '<Override PartName="/xl/workbook.xml" '
-       'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-       '<Override PartName="/xl/worksheets/sheet1.xml" '
-       'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-         '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-         'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-_WB = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-       '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-       '<sheet name="名录" sheetId="1" r:id="rId1"/></sheets></workbook>')
-_WB_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
 _HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
          b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
 
@@ -52,10 +37,8 @@ def zip_bomb(unzipped: int = 4 << 30, *, lie: bool = False) -> bytes:
     raw, size = _bomb_stream(unzipped)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", _CT)
-        zf.writestr("_rels/.rels", _RELS)
-        zf.writestr("xl/workbook.xml", _WB)
-        zf.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
+        for name, xml in package_parts("名录").items():
+            zf.writestr(name, xml)
     entries = out.getvalue()
     # append the sheet by hand (zipfile would deflate 4 GiB itself): local header, data, new directory
     zf = zipfile.ZipFile(io.BytesIO(entries))

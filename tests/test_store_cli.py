@@ -112,8 +112,9 @@ def test_load_refuses_a_workbook_the_reader_cannot_hold_with_its_cause(tmp_path)
     """A 5 KB workbook with one cell at XFD1048576 makes the reader ask for memory for 17 billion cells
     and abort: `load` reads in a guarded child process, says why in Chinese, loads the other files of
     the command and leaves nothing of the bad one in the store."""
+    from security_fixtures import far_cell_workbook
+
     from analytics.ingest import limits
-    from tests.security_fixtures import far_cell_workbook
     bad = far_cell_workbook(tmp_path / "名录.xlsx")
     good = write_book(tmp_path / "销售.xlsx", {"Sheet1": [["企业名称", "销售金额（万元）", "销售日期", "渠道"],
                                                            ["甲公司", 12.5, "2025-06-01", "线上"]]})

@@ -62,16 +62,20 @@ def _cell(ref: str, value) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
 
 
+def package_parts(sheet: str) -> dict[str, str]:
+    """Every part of a one-sheet .xlsx but the sheet itself (xl/worksheets/sheet1.xml), the sheet named `sheet`."""
+    return {**_PARTS, "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{escape(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>')}
+
+
 def write_sheet(path: Path, sheet: str, rows: Iterable[list]) -> Path:
     """Write `rows` (lists of str / int / float / datetime.date / None) as sheet `sheet` of `path`."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, xml in _PARTS.items():
+        for name, xml in package_parts(sheet).items():
             zf.writestr(name, xml)
-        zf.writestr("xl/workbook.xml",
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                    f'<sheets><sheet name="{escape(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>')
         with zf.open("xl/worksheets/sheet1.xml", "w") as out:
             out.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                       b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
